@@ -1,0 +1,23 @@
+package dev.bgtasks;
+
+/**
+ * A registration that breaks a rule; nothing was stored. Names the field and the rule (SPEC R1, R7, R9).
+ *
+ * <pre>{@code
+ * try { builder.register(); } catch (InvalidRegistrationException e) { log.error("{}: {}", e.field(), e.getMessage()); }
+ * }</pre>
+ */
+public class InvalidRegistrationException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final String field;
+
+    public InvalidRegistrationException(String field, String rule) {
+        super(field + ": " + rule);
+        this.field = field;
+    }
+
+    /** The builder field at fault, e.g. {@code taskEntryPoint}. */
+    public String field() {
+        return field;
+    }
+}

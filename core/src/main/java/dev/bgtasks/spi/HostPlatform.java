@@ -1,0 +1,35 @@
+package dev.bgtasks.spi;
+
+import java.util.Optional;
+
+/**
+ * A backend: the host signals and the process sandbox of one OS. Found with {@link java.util.ServiceLoader};
+ * the supported platform of highest priority wins, the generic one otherwise.
+ *
+ * <pre>{@code
+ * for (HostPlatform p : ServiceLoader.load(HostPlatform.class)) {
+ *     if (p.isSupported()) { ... } else { log.info("{}: {}", p.name(), p.unavailabilityCause()); }
+ * }
+ * }</pre>
+ */
+public interface HostPlatform {
+    /** A short name: {@code linux}, {@code windows}, {@code macos}, {@code generic}. */
+    String name();
+
+    /** Higher wins among supported platforms; the generic one is 0. */
+    int priority();
+
+    boolean isSupported();
+
+    /** Why {@link #isSupported()} is false, so {@code bgtask doctor} can say it. */
+    Optional<Throwable> unavailabilityCause();
+
+    HostSignals signals();
+
+    ProcessSandbox sandbox();
+
+    /** The backend, the mechanism per limit and the source per signal, for {@code bgtask doctor}. */
+    default String describe() {
+        return name() + "\n  sandbox: " + sandbox().describe() + "\n  signals:\n" + signals().describe();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.bgtasks.spi;
+
+import java.util.function.Consumer;
+
+/**
+ * Live host signals, event-driven where the OS offers events.
+ *
+ * <pre>{@code
+ * try (AutoCloseable sub = signals.subscribe(s -> log.info("now {}", s))) {
+ *     boolean online = signals.current().is(HostSignal.INTERNET, true);
+ * }
+ * }</pre>
+ *
+ * <p>Implementations call listeners after every change of any signal, on a thread of their own; a listener must
+ * not block.
+ */
+public interface HostSignals extends AutoCloseable {
+    SignalSnapshot current();
+
+    /**
+     * Calls {@code listener} with the new snapshot each time a signal changes.
+     *
+     * @return closing it removes the listener
+     */
+    AutoCloseable subscribe(Consumer<SignalSnapshot> listener);
+
+    /** One line per signal: its source and whether it is event-driven or polled (and how often). */
+    String describe();
+
+    /** Stops event sources; the default has none. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,28 @@
+package dev.bgtasks.spi;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A task process tree inside its sandbox.
+ *
+ * <pre>{@code
+ * process.terminate();                       // polite
+ * process.onExit().thenAccept(this::record);
+ * process.kill();                            // the whole tree, grandchildren included
+ * }</pre>
+ */
+public interface SandboxedProcess {
+    long pid();
+
+    /** Memory now and at peak, CPU time and process count, for the whole tree. */
+    ResourceUsage usage();
+
+    /** Asks the task to stop (SIGTERM, CTRL_BREAK); the broker kills it after the grace period if it does not. */
+    void terminate();
+
+    /** Kills the whole tree, including children that changed session or process group (SPEC X13). */
+    void kill();
+
+    /** Completes once every process of the tree is gone, with why the tree ended. */
+    CompletableFuture<ExitStatus> onExit();
+}
