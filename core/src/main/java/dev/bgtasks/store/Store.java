@@ -1,7 +1,15 @@
 package dev.bgtasks.store;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The broker's durable state in one SQLite file: access decisions, the user's access settings, registrations,
@@ -17,35 +25,193 @@ import java.util.function.Function;
  * <p>Every {@link #write} is one SQLite transaction, committed with {@code synchronous=FULL} before it returns
  * (SPEC B4), in WAL mode. The store holds an exclusive lock on {@code <db>.lock} for its whole life, so a second
  * broker on the same file refuses to start. A corrupt file or one of a newer schema gives a {@link StoreException}
- * naming the file; nothing is ever reset silently.
+ * naming the file; nothing is ever reset silently. All methods are thread-safe; transactions run one at a time.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    private static final int BUSY_TIMEOUT_MILLIS = 5000;
+    /** SQLITE_OPEN_NOFOLLOW, which sqlite-jdbc has no constant for: SQLite itself refuses a linked db (SPEC S4). */
+    private static final int OPEN_NOFOLLOW = 0x01000000;
+
+    private final Path file;
+    private final DbLock lock;
+    private Connection connection;
+    private boolean inTransaction;
+
+    private Store(Path file, DbLock lock, Connection connection) {
+        this.file = file;
+        this.lock = lock;
+        this.connection = connection;
+    }
+
     /** Opens (creating or migrating forward) the database, taking the lock. */
     public static Store open(Path dbFile) {
-        throw new UnsupportedOperationException("todo");
+        Path file = dbFile.toAbsolutePath();
+        StoreFiles.ensureDirectory(file.getParent());
+        StoreFiles.refuseSymlinks(file);
+        DbLock lock = DbLock.acquire(file);
+        try {
+            return new Store(file, lock, openDatabase(file));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Connection openDatabase(Path file) {
+        StoreFiles.createIfAbsent(file);
+        StoreFiles.checkHeader(file);
+        Connection connection = connect(file);
+        try {
+            int version = checkedVersion(connection, file);
+            configure(connection, file);
+            Schema.migrate(connection, file, version);
+            return connection;
+        } catch (SQLException e) {
+            closeQuietly(connection, e);
+            throw SqlErrors.failure(file, "prepare the database", e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection, e);
+            throw e;
+        }
+    }
+
+    private static Connection connect(Path file) {
+        SQLiteConfig config = new SQLiteConfig(openFlags());
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        try {
+            return config.createConnection("jdbc:sqlite:" + file);
+        } catch (SQLException e) {
+            if (SqlErrors.isSymlinkRefusal(e)) {
+                throw SqlErrors.symlink(file);
+            }
+            throw SqlErrors.notReadable(file, e.getMessage(), e);
+        }
+    }
+
+    private static Properties openFlags() {
+        int flags = SQLiteOpenMode.READWRITE.flag | SQLiteOpenMode.CREATE.flag | OPEN_NOFOLLOW;
+        Properties properties = new Properties();
+        properties.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName, Integer.toString(flags));
+        return properties;
+    }
+
+    /** Reads the file before anything writes to it, so a refused file stays byte for byte as it was. */
+    private static int checkedVersion(Connection connection, Path file) {
+        try {
+            return Schema.checkedVersion(connection, file);
+        } catch (SQLException e) {
+            throw SqlErrors.notReadable(file, e.getMessage(), e);
+        }
+    }
+
+    private static void configure(Connection connection, Path file) throws SQLException {
+        String mode = Schema.pragma(connection, "journal_mode = WAL");
+        if (!"wal".equalsIgnoreCase(mode)) {
+            LOG.warn("{}: the file system does not support WAL; using journal mode {}", file, mode);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA synchronous = FULL");
+            statement.execute("PRAGMA foreign_keys = ON");
+        }
     }
 
     public Path file() {
-        throw new UnsupportedOperationException("todo");
+        return file;
     }
 
     /** Runs {@code work} in one write transaction ({@code BEGIN IMMEDIATE}); rolls back if it throws. */
-    public <T> T write(Function<StoreTransaction, T> work) {
-        throw new UnsupportedOperationException("todo");
+    public synchronized <T> T write(Function<StoreTransaction, T> work) {
+        return inTransaction("BEGIN IMMEDIATE", true, work);
     }
 
     /** Runs {@code work} in one read transaction. */
-    public <T> T read(Function<StoreTransaction, T> work) {
-        throw new UnsupportedOperationException("todo");
+    public synchronized <T> T read(Function<StoreTransaction, T> work) {
+        return inTransaction("BEGIN DEFERRED", false, work);
+    }
+
+    private <T> T inTransaction(String begin, boolean writable, Function<StoreTransaction, T> work) {
+        Connection open = connection();
+        if (inTransaction) {
+            throw new StoreException(file + ": Store.read/write called inside another transaction of this store");
+        }
+        execute(open, begin, "begin a transaction");
+        SqlTransaction tx = new SqlTransaction(open, file, writable);
+        inTransaction = true;
+        try {
+            T result = work.apply(tx);
+            execute(open, "COMMIT", "commit a transaction");
+            return result;
+        } catch (RuntimeException | Error e) {
+            rollback(open, e);
+            throw e;
+        } finally {
+            tx.end();
+            inTransaction = false;
+        }
+    }
+
+    private void execute(Connection open, String sql, String action) {
+        try (Statement statement = open.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw SqlErrors.failure(file, action, e);
+        }
+    }
+
+    private static void rollback(Connection open, Throwable failure) {
+        try (Statement statement = open.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // A failed COMMIT may already have ended the transaction; the original failure is what matters.
+            failure.addSuppressed(e);
+        }
     }
 
     /** {@code PRAGMA integrity_check}; true when the file is sound. */
-    public boolean integrityOk() {
-        throw new UnsupportedOperationException("todo");
+    public synchronized boolean integrityOk() {
+        return "ok".equals(pragma("integrity_check"));
+    }
+
+    /** The first value {@code PRAGMA <statement>} returns; for tests and diagnostics. */
+    synchronized String pragma(String statement) {
+        try {
+            return Schema.pragma(connection(), statement);
+        } catch (SQLException e) {
+            throw SqlErrors.failure(file, "run PRAGMA " + statement, e);
+        }
     }
 
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("todo");
+    public synchronized void close() {
+        if (connection == null) {
+            return;
+        }
+        if (inTransaction) {
+            throw new StoreException(file + ": cannot close the store inside one of its transactions");
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw SqlErrors.failure(file, "close the database", e);
+        } finally {
+            connection = null;
+            lock.close();
+        }
+    }
+
+    private Connection connection() {
+        if (connection == null) {
+            throw new StoreException(file + ": the store is closed");
+        }
+        return connection;
+    }
+
+    private static void closeQuietly(Connection connection, Exception primary) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            primary.addSuppressed(e);
+        }
     }
 }

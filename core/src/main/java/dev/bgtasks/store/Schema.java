@@ -1,0 +1,165 @@
+package dev.bgtasks.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The versioned schema. {@code PRAGMA user_version} is the version of a file; {@link #MIGRATIONS} holds one step
+ * per version, and a file is brought forward one step per transaction. Steps are only ever appended.
+ */
+final class Schema {
+    /** {@code PRAGMA application_id}: "bgts", so a foreign SQLite file is never mistaken for a store. */
+    static final int APPLICATION_ID = 0x62677473;
+
+    private static final int REPORTED_PROBLEMS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
+
+    private static final List<String> V1 = List.of(
+            "PRAGMA application_id = " + APPLICATION_ID,
+            """
+            CREATE TABLE access_status (
+                app_id TEXT PRIMARY KEY NOT NULL,
+                status TEXT NOT NULL
+            ) STRICT""",
+            """
+            CREATE TABLE user_access (
+                app_id TEXT PRIMARY KEY NOT NULL,
+                setting TEXT NOT NULL
+            ) STRICT""",
+            """
+            CREATE TABLE registrations (
+                task_id TEXT PRIMARY KEY NOT NULL,
+                app_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                trigger_name TEXT NOT NULL,
+                definition_json TEXT NOT NULL,
+                registered_at TEXT NOT NULL
+            ) STRICT""",
+            // SPEC R3 held by the database itself: one registration per trigger slot.
+            "CREATE UNIQUE INDEX registrations_slot ON registrations (app_id, trigger_name)",
+            // No foreign key to registrations: an instance outlives its registration (unregister(false)).
+            """
+            CREATE TABLE instances (
+                instance_id TEXT PRIMARY KEY NOT NULL,
+                task_id TEXT NOT NULL,
+                app_id TEXT NOT NULL,
+                trigger_name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                arguments BLOB NOT NULL,
+                progress INTEGER NOT NULL,
+                run_token TEXT NOT NULL UNIQUE,
+                pid INTEGER,
+                cancel_reason TEXT,
+                outcome TEXT,
+                termination_reason TEXT,
+                error_class TEXT,
+                error_message TEXT,
+                exit_code INTEGER,
+                peak_memory_bytes INTEGER,
+                requested_at TEXT NOT NULL,
+                started_at TEXT,
+                cancel_requested_at TEXT,
+                ended_at TEXT,
+                delivered INTEGER NOT NULL
+            ) STRICT""",
+            // SPEC T4 held by the database itself: one pending-or-running instance per trigger slot.
+            """
+            CREATE UNIQUE INDEX instances_active_slot ON instances (app_id, trigger_name)
+                WHERE state IN ('PENDING', 'RUNNING')""",
+            "CREATE INDEX instances_by_app ON instances (app_id, requested_at)",
+            "CREATE INDEX instances_by_state ON instances (state, requested_at)",
+            """
+            CREATE INDEX instances_undelivered ON instances (app_id, ended_at)
+                WHERE state = 'COMPLETED' AND delivered = 0""");
+
+    /** Index i brings a file from version i to version i + 1. */
+    private static final List<List<String>> MIGRATIONS = List.of(V1);
+
+    private Schema() {
+    }
+
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
+    /**
+     * The version of an existing file, refusing a file that is foreign, newer than this code or damaged.
+     * Reads only; a refused file is left as it was.
+     *
+     * @throws SQLException when SQLite cannot read the file at all
+     */
+    static int checkedVersion(Connection connection, Path file) throws SQLException {
+        int applicationId = Integer.parseInt(pragma(connection, "application_id"));
+        int version = Integer.parseInt(pragma(connection, "user_version"));
+        boolean blank = applicationId == 0 && version == 0 && !hasObjects(connection);
+        if (!blank && applicationId != APPLICATION_ID) {
+            throw SqlErrors.notReadable(file, "it is an SQLite database of another application", null);
+        }
+        if (version > latestVersion()) {
+            throw new StoreException(file + " has schema version " + version + ", newer than version "
+                    + latestVersion() + " that this bgtasks knows; it was left untouched. Use a newer bgtasks.");
+        }
+        String check = pragma(connection, "quick_check(" + REPORTED_PROBLEMS + ")");
+        if (!"ok".equals(check)) {
+            throw SqlErrors.notReadable(file, "integrity check failed: " + firstProblems(check), null);
+        }
+        return version;
+    }
+
+    private static String firstProblems(String check) {
+        return check.lines()
+                .filter(line -> !line.startsWith("***"))
+                .limit(REPORTED_PROBLEMS)
+                .collect(Collectors.joining("; "));
+    }
+
+    /** Applies the missing steps, each with its version bump in one transaction. */
+    static void migrate(Connection connection, Path file, int from) throws SQLException {
+        for (int version = from; version < latestVersion(); version++) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                try {
+                    for (String sql : MIGRATIONS.get(version)) {
+                        statement.execute(sql);
+                    }
+                    statement.execute("PRAGMA user_version = " + (version + 1));
+                    statement.execute("COMMIT");
+                } catch (SQLException e) {
+                    rollback(statement, e);
+                    throw e;
+                }
+            }
+            LOG.info("{}: schema migrated from version {} to {}", file, version, version + 1);
+        }
+    }
+
+    private static void rollback(Statement statement, SQLException failure) {
+        try {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** The first column of the first row of {@code PRAGMA <statement>}, or null when it returns no row. */
+    static String pragma(Connection connection, String statement) throws SQLException {
+        try (Statement query = connection.createStatement();
+             ResultSet rows = query.executeQuery("PRAGMA " + statement)) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    private static boolean hasObjects(Connection connection) throws SQLException {
+        try (Statement query = connection.createStatement();
+             ResultSet rows = query.executeQuery("SELECT 1 FROM sqlite_schema LIMIT 1")) {
+            return rows.next();
+        }
+    }
+}
