@@ -1,0 +1,75 @@
+package dev.bgtasks;
+
+import dev.bgtasks.broker.TriggerRequest;
+import dev.bgtasks.broker.TriggerResponse;
+import dev.bgtasks.ipc.ArgumentCodec;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Starts the task registered on it (UWP {@code ApplicationTrigger}). Each app has a default trigger and may name
+ * more; one instance per trigger runs at a time.
+ *
+ * <pre>{@code
+ * ApplicationTrigger trigger = bg.applicationTrigger();
+ * ApplicationTriggerResult r = trigger.requestAsync(Map.of("file", "notes.db")).join();
+ * }</pre>
+ */
+public final class ApplicationTrigger {
+    private final BackgroundTasks owner;
+    private final String name;
+
+    ApplicationTrigger(BackgroundTasks owner, String name) {
+        this.owner = owner;
+        this.name = name;
+    }
+
+    /** The trigger's name; {@code ""} is the app's default trigger. */
+    public String name() {
+        return name;
+    }
+
+    BackgroundTasks owner() {
+        return owner;
+    }
+
+    /** Same as {@code requestAsync(Map.of())}. */
+    public CompletableFuture<ApplicationTriggerResult> requestAsync() {
+        return requestAsync(Map.of());
+    }
+
+    /**
+     * Asks for the registered task to run with these arguments (SPEC T1–T7). The arguments are validated and
+     * deep-copied before this returns.
+     *
+     * @throws IllegalArgumentException at once, for an argument of a type that is not allowed or arguments over
+     *     64 KiB encoded (SPEC T6)
+     */
+    public CompletableFuture<ApplicationTriggerResult> requestAsync(Map<String, ?> arguments) {
+        return request(arguments).thenApply(TriggerResponse::result);
+    }
+
+    /** Like {@link #requestAsync(Map)}, with the instance id the broker answered with. */
+    public CompletableFuture<TriggerResponse> request(Map<String, ?> arguments) {
+        Objects.requireNonNull(arguments, "arguments");
+        byte[] encoded = ArgumentCodec.encode(arguments);
+        TriggerRequest request = new TriggerRequest(owner.appId(), name, encoded, owner.callerRunToken());
+        return Futures.call(() -> owner.broker().requestTrigger(request));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ApplicationTrigger that && that.owner == owner && that.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ApplicationTrigger[" + owner.appId() + (name.isEmpty() ? "" : "/" + name) + "]";
+    }
+}

@@ -1,0 +1,158 @@
+package dev.bgtasks;
+
+import dev.bgtasks.broker.TaskDefinition;
+import dev.bgtasks.broker.TaskTarget;
+import dev.bgtasks.spi.ResourceLimits;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Describes a background task and registers it (UWP {@code BackgroundTaskBuilder}). Everything is checked at
+ * {@link #register()}: a bad registration throws and stores nothing (SPEC R1).
+ *
+ * <pre>{@code
+ * BackgroundTaskRegistration reg = bg.newTask()
+ *         .name("Export notes")
+ *         .taskEntryPoint("tasks.ExportTask")            // or .command(List.of("rsync", "-a", src, dst))
+ *         .setTrigger(bg.applicationTrigger())
+ *         .addCondition(new SystemCondition(SystemConditionType.INTERNET_AVAILABLE))
+ *         .cancelOnConditionLoss(true)
+ *         .limits(ResourceLimits.builder().memoryBytes(256L << 20).build())
+ *         .register();
+ * }</pre>
+ */
+public final class BackgroundTaskBuilder {
+    private final BackgroundTasks owner;
+    private String name;
+    private String entryPoint;
+    private List<String> classpath;
+    private List<String> command;
+    private ApplicationTrigger trigger;
+    private final Set<SystemConditionType> conditions = EnumSet.noneOf(SystemConditionType.class);
+    private boolean cancelOnConditionLoss;
+    private ResourceLimits limits = ResourceLimits.defaults();
+    private boolean bestEffortLimits;
+    private Duration cancellationGrace = TaskDefinition.DEFAULT_GRACE;
+    private Path workingDirectory = Path.of(System.getProperty("user.dir"));
+
+    BackgroundTaskBuilder(BackgroundTasks owner) {
+        this.owner = owner;
+    }
+
+    public BackgroundTaskBuilder name(String taskName) {
+        this.name = taskName;
+        return this;
+    }
+
+    /** A class implementing {@code dev.bgtasks.task.BackgroundTask}, run in its own JVM. */
+    public BackgroundTaskBuilder taskEntryPoint(String className) {
+        this.entryPoint = className;
+        return this;
+    }
+
+    /** The entry point's classpath; by default the registering JVM's own. */
+    public BackgroundTaskBuilder classpath(List<Path> entries) {
+        this.classpath = entries.stream().map(Path::toString).toList();
+        return this;
+    }
+
+    /** A program and its arguments, run without a shell (SPEC S3). */
+    public BackgroundTaskBuilder command(List<String> argv) {
+        this.command = List.copyOf(argv);
+        return this;
+    }
+
+    public BackgroundTaskBuilder setTrigger(ApplicationTrigger applicationTrigger) {
+        this.trigger = applicationTrigger;
+        return this;
+    }
+
+    /** Adds an AND-ed condition (SPEC R7). */
+    public BackgroundTaskBuilder addCondition(SystemCondition condition) {
+        conditions.add(Objects.requireNonNull(condition, "condition").conditionType());
+        return this;
+    }
+
+    /** Cancel a running instance with {@code CONDITION_LOSS} when a condition turns false (SPEC X8). */
+    public BackgroundTaskBuilder cancelOnConditionLoss(boolean cancel) {
+        this.cancelOnConditionLoss = cancel;
+        return this;
+    }
+
+    public BackgroundTaskBuilder limits(ResourceLimits resourceLimits) {
+        this.limits = Objects.requireNonNull(resourceLimits, "limits");
+        return this;
+    }
+
+    /** Accepts limits this platform can only watch, not enforce (SPEC R9). */
+    public BackgroundTaskBuilder bestEffortLimits() {
+        this.bestEffortLimits = true;
+        return this;
+    }
+
+    /** How long a cancelled task has to finish before its tree is killed; 5 seconds by default (SPEC X6). */
+    public BackgroundTaskBuilder cancellationGrace(Duration grace) {
+        this.cancellationGrace = Objects.requireNonNull(grace, "grace");
+        return this;
+    }
+
+    /** The task's working directory; by default the registering JVM's. */
+    public BackgroundTaskBuilder workingDirectory(Path dir) {
+        this.workingDirectory = Objects.requireNonNull(dir, "dir");
+        return this;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Registers the task.
+     *
+     * @throws InvalidRegistrationException naming the field and the rule; nothing is stored (SPEC R1, R7, R9)
+     * @throws IllegalStateException when access is denied (R2) or the trigger is already registered (R3)
+     */
+    public BackgroundTaskRegistration register() {
+        return owner.register(definition());
+    }
+
+    TaskDefinition definition() {
+        if (trigger == null) {
+            throw new InvalidRegistrationException("trigger",
+                    "a task needs a trigger: call setTrigger(bg.applicationTrigger())");
+        }
+        if (!trigger.owner().appId().equals(owner.appId())) {
+            throw new InvalidRegistrationException("trigger",
+                    "the trigger belongs to app " + trigger.owner().appId() + ", not " + owner.appId());
+        }
+        if (entryPoint != null && command != null) {
+            throw new InvalidRegistrationException("taskEntryPoint",
+                    "set either an entry point class or a command, not both");
+        }
+        TaskTarget target = null;
+        if (entryPoint != null) {
+            target = new TaskTarget.JavaEntryPoint(entryPoint,
+                    classpath != null ? classpath : defaultClasspath());
+        } else if (command != null) {
+            target = new TaskTarget.Command(command);
+        }
+        return new TaskDefinition(name, trigger.name(), target, conditions, cancelOnConditionLoss, limits,
+                bestEffortLimits, cancellationGrace, workingDirectory.toAbsolutePath().toString());
+    }
+
+    private static List<String> defaultClasspath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        return entries;
+    }
+}

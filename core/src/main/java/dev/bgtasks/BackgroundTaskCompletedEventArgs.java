@@ -1,0 +1,81 @@
+package dev.bgtasks;
+
+import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * A task instance completed (UWP {@code BackgroundTaskCompletedEventArgs}). Delivered once per instance, also
+ * to an app that was closed when it happened (SPEC X3, X5).
+ *
+ * <pre>{@code
+ * registration.onCompleted(e -> {
+ *     try { e.checkResult(); show("done"); } catch (BackgroundTaskFailedException f) { show(f.getMessage()); }
+ * });
+ * }</pre>
+ */
+public final class BackgroundTaskCompletedEventArgs {
+    private final InstanceInfo instance;
+
+    BackgroundTaskCompletedEventArgs(InstanceInfo instance) {
+        this.instance = Objects.requireNonNull(instance, "instance");
+        if (instance.state() != InstanceState.COMPLETED || instance.outcome() == null) {
+            throw new IllegalArgumentException("instance " + instance.instanceId() + " has not completed");
+        }
+    }
+
+    public UUID instanceId() {
+        return instance.instanceId();
+    }
+
+    public UUID taskId() {
+        return instance.taskId();
+    }
+
+    public TaskOutcome outcome() {
+        return instance.outcome();
+    }
+
+    public Optional<BackgroundTaskCancellationReason> cancellationReason() {
+        return Optional.ofNullable(instance.cancelReason());
+    }
+
+    public Optional<TerminationReason> terminationReason() {
+        return Optional.ofNullable(instance.terminationReason());
+    }
+
+    /** The last progress the task reported. */
+    public int progress() {
+        return instance.progress();
+    }
+
+    public OptionalLong peakMemoryBytes() {
+        Long peak = instance.peakMemoryBytes();
+        return peak == null ? OptionalLong.empty() : OptionalLong.of(peak);
+    }
+
+    public Instant endedAt() {
+        return instance.endedAt();
+    }
+
+    /**
+     * Returns normally for a success, or for a cancellation the task finished within its grace period; throws
+     * otherwise (SPEC X4).
+     */
+    public void checkResult() throws BackgroundTaskFailedException {
+        if (!instance.outcome().isSuccess()) {
+            throw new BackgroundTaskFailedException(instance.instanceId(), instance.outcome(),
+                    instance.terminationReason(), instance.errorClass(), instance.errorMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Completed[" + instance.instanceId() + " " + instance.outcome()
+                + (instance.terminationReason() == null ? "" : " " + instance.terminationReason()) + "]";
+    }
+}

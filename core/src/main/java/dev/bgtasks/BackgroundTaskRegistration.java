@@ -1,0 +1,90 @@
+package dev.bgtasks;
+
+import dev.bgtasks.broker.RegistrationInfo;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A registered task (UWP {@code BackgroundTaskRegistration}).
+ *
+ * <pre>{@code
+ * try (AutoCloseable p = reg.onProgress(e -> bar.setValue(e.progress()));
+ *      AutoCloseable c = reg.onCompleted(e -> showResult(e))) {
+ *     trigger.requestAsync().join();
+ * }
+ * reg.unregister(true);
+ * }</pre>
+ */
+public final class BackgroundTaskRegistration {
+    private final BackgroundTasks owner;
+    private final RegistrationInfo info;
+
+    BackgroundTaskRegistration(BackgroundTasks owner, RegistrationInfo info) {
+        this.owner = owner;
+        this.info = info;
+    }
+
+    /** Unique per registration (SPEC R4). */
+    public UUID taskId() {
+        return info.taskId();
+    }
+
+    public String name() {
+        return info.definition().name();
+    }
+
+    public ApplicationTrigger trigger() {
+        return owner.applicationTrigger(info.definition().triggerName());
+    }
+
+    public Set<SystemConditionType> conditions() {
+        return info.definition().conditions();
+    }
+
+    public boolean cancelOnConditionLoss() {
+        return info.definition().cancelOnConditionLoss();
+    }
+
+    public Instant registeredAt() {
+        return info.registeredAt();
+    }
+
+    /** What the broker stored for this registration. */
+    public RegistrationInfo info() {
+        return info;
+    }
+
+    /**
+     * Removes the registration (SPEC R8). {@code true} discards a pending instance and cancels a running one with
+     * {@code ABORT}; {@code false} lets a running one finish.
+     */
+    public void unregister(boolean cancelTask) {
+        owner.unregister(this, cancelTask);
+    }
+
+    /**
+     * Receives progress of this task's instances, in order (SPEC X2).
+     *
+     * @return closing it removes the listener
+     */
+    public AutoCloseable onProgress(Consumer<BackgroundTaskProgressEventArgs> listener) {
+        return owner.addProgressListener(taskId(), listener);
+    }
+
+    /**
+     * Receives completions of this task's instances, each once; completions no listener saw yet, even from
+     * before this app started, arrive at once (SPEC X3, X5).
+     *
+     * @return closing it removes the listener
+     */
+    public AutoCloseable onCompleted(Consumer<BackgroundTaskCompletedEventArgs> listener) {
+        return owner.addCompletionListener(taskId(), listener);
+    }
+
+    @Override
+    public String toString() {
+        return "BackgroundTaskRegistration[" + taskId() + " '" + name() + "']";
+    }
+}

@@ -1,0 +1,114 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.spi.HostPlatform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to start a broker.
+ *
+ * <pre>{@code
+ * Broker broker = Broker.start(BrokerConfig.builder().home(dir).platform(platform).clock(clock).build());
+ * }</pre>
+ *
+ * @param home the state directory: database, per-instance logs
+ * @param platform the backend
+ * @param clock time and timers
+ * @param policyFile the admin policy (SPEC A2)
+ * @param readoptWindow how long a restarted broker waits for running tasks to reconnect (SPEC B3)
+ * @param javaExecutable the {@code java} that runs Java tasks
+ * @param socketPath the broker's socket, passed to tasks as {@code BGTASKS_SOCKET}; null when tasks cannot
+ *     reach the broker (in-process use without a server)
+ * @param environment the broker's environment, whose {@code PATH} resolves command programs
+ */
+public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
+                           Duration readoptWindow, Path javaExecutable, Path socketPath,
+                           Map<String, String> environment) {
+    public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
+
+    public BrokerConfig {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(policyFile, "policyFile");
+        Objects.requireNonNull(readoptWindow, "readoptWindow");
+        Objects.requireNonNull(javaExecutable, "javaExecutable");
+        environment = Map.copyOf(environment);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Path databaseFile() {
+        return home.resolve("bgtasks.db");
+    }
+
+    /** Where the stdout and stderr of one instance go. */
+    public Path instanceLog(java.util.UUID instanceId) {
+        return home.resolve("runs").resolve(instanceId + ".log");
+    }
+
+    /** Builds a {@link BrokerConfig}; home and platform are required. */
+    public static final class Builder {
+        private Path home;
+        private HostPlatform platform;
+        private BrokerClock clock;
+        private Path policyFile;
+        private Duration readoptWindow = DEFAULT_READOPT_WINDOW;
+        private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
+        private Path socketPath;
+        private Map<String, String> environment = System.getenv();
+
+        private Builder() {
+        }
+
+        public Builder home(Path dir) {
+            this.home = dir;
+            return this;
+        }
+
+        public Builder platform(HostPlatform hostPlatform) {
+            this.platform = hostPlatform;
+            return this;
+        }
+
+        public Builder clock(BrokerClock brokerClock) {
+            this.clock = brokerClock;
+            return this;
+        }
+
+        public Builder policyFile(Path file) {
+            this.policyFile = file;
+            return this;
+        }
+
+        public Builder readoptWindow(Duration window) {
+            this.readoptWindow = window;
+            return this;
+        }
+
+        public Builder javaExecutable(Path java) {
+            this.javaExecutable = java;
+            return this;
+        }
+
+        public Builder socketPath(Path socket) {
+            this.socketPath = socket;
+            return this;
+        }
+
+        public Builder environment(Map<String, String> env) {
+            this.environment = env;
+            return this;
+        }
+
+        public BrokerConfig build() {
+            return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
+                    policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
+                    socketPath, environment);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.UserAccessSetting;
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSnapshot;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * What an app (or the {@code bgtask} command) can ask of a broker. The in-process {@link Broker} implements it,
+ * and so does the socket client, so the public API works the same over both.
+ *
+ * <pre>{@code
+ * BrokerOperations broker = Broker.start(config);
+ * broker.requestAccess("com.example.notes");
+ * RegistrationInfo r = broker.register("com.example.notes", definition);
+ * }</pre>
+ *
+ * <p>Every state change is in the store before the call returns (SPEC B4).
+ */
+public interface BrokerOperations {
+    /** SPEC A2: computes, stores and returns the app's access status. Never prompts. */
+    BackgroundAccessStatus requestAccess(String appId);
+
+    /** SPEC A1: the stored status, {@code UNSPECIFIED} before any request. */
+    BackgroundAccessStatus accessStatus(String appId);
+
+    /** SPEC A3: status back to {@code UNSPECIFIED}; the app's tasks are unregistered, running ones cancelled. */
+    void removeAccess(String appId);
+
+    /** SPEC A4: the user's own setting for an app; takes effect at once. */
+    void setUserAccess(String appId, UserAccessSetting setting);
+
+    /** Forgets the user's setting for an app; takes effect at once. */
+    void clearUserAccess(String appId);
+
+    /**
+     * SPEC R1–R9: validates and stores a registration.
+     *
+     * @throws dev.bgtasks.InvalidRegistrationException for a definition that breaks a rule
+     * @throws IllegalStateException when access is denied (R2) or the trigger slot is taken (R3)
+     */
+    RegistrationInfo register(String appId, TaskDefinition definition);
+
+    /** SPEC R4: the app's registrations, oldest first. */
+    List<RegistrationInfo> registrations(String appId);
+
+    /**
+     * SPEC R8: removes a registration.
+     *
+     * @return false when the app has no such registration
+     */
+    boolean unregister(String appId, UUID taskId, boolean cancelTask);
+
+    /** SPEC T1–T7. */
+    TriggerResponse requestTrigger(TriggerRequest request);
+
+    /** The app's instances, newest first. */
+    List<InstanceInfo> instances(String appId);
+
+    /**
+     * Cancels an instance with {@code ABORT}: a pending one completes as cancelled, a running one is asked to stop
+     * and killed after its grace period (SPEC X6).
+     *
+     * @return false when the instance is not the app's, already completed, or already cancelled
+     */
+    boolean cancel(String appId, UUID instanceId);
+
+    /** SPEC X5: completions of the app that no listener has received yet, oldest first. */
+    List<InstanceInfo> undeliveredCompletions(String appId);
+
+    /**
+     * Claims one completion for delivery to a listener.
+     *
+     * @return true for exactly one caller, who then delivers it (SPEC X5)
+     */
+    boolean claimCompletion(String appId, UUID instanceId);
+
+    /**
+     * Receives the app's events. The listener runs on the broker's thread and must not block.
+     *
+     * @return closing it ends the subscription
+     */
+    AutoCloseable subscribe(String appId, Consumer<AppEvent> listener);
+
+    /** The host signals in force, simulated overrides included. */
+    SignalSnapshot signals();
+
+    /** Overrides host signals, for test rigs ({@code bgtask simulate}); conditions are re-evaluated at once. */
+    void simulate(Map<HostSignal, Boolean> overrides);
+
+    /** Drops every simulated override. */
+    void clearSimulation();
+}

@@ -1,0 +1,73 @@
+package dev.bgtasks.broker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.spi.ResourceLimits;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The stored form of a {@link TaskDefinition}: flat JSON, with a version so later fields can be added without a
+ * schema migration of the store.
+ */
+final class DefinitionCodec {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int VERSION = 1;
+
+    private DefinitionCodec() {
+    }
+
+    /** The JSON shape, decoupled from the API records so they can change without breaking stored rows. */
+    record Stored(int version, String entryPoint, List<String> classpath, List<String> command,
+                  List<SystemConditionType> conditions, boolean cancelOnConditionLoss, Long memoryBytes,
+                  Integer maxProcesses, Long wallClockMillis, boolean bestEffortLimits, long graceMillis,
+                  String workingDirectory) {
+    }
+
+    static String encode(TaskDefinition definition) {
+        String entryPoint = null;
+        List<String> classpath = null;
+        List<String> command = null;
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
+            entryPoint = java.className();
+            classpath = java.classpath();
+        } else if (definition.target() instanceof TaskTarget.Command cmd) {
+            command = cmd.argv();
+        }
+        ResourceLimits limits = definition.limits();
+        Stored stored = new Stored(VERSION, entryPoint, classpath, command, List.copyOf(definition.conditions()),
+                definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
+                limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
+                definition.cancellationGrace().toMillis(), definition.workingDirectory());
+        try {
+            return JSON.writeValueAsString(stored);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode task definition", e);
+        }
+    }
+
+    static TaskDefinition decode(String name, String triggerName, String json) {
+        Stored stored;
+        try {
+            stored = JSON.readValue(json, Stored.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored task definition is unreadable: " + e.getOriginalMessage(), e);
+        }
+        if (stored.version() > VERSION) {
+            throw new IllegalStateException("stored task definition has version " + stored.version()
+                    + ", newer than this broker's " + VERSION);
+        }
+        TaskTarget target = stored.entryPoint() != null
+                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath())
+                : new TaskTarget.Command(stored.command());
+        ResourceLimits limits = new ResourceLimits(stored.memoryBytes(), stored.maxProcesses(),
+                stored.wallClockMillis() == null ? null : Duration.ofMillis(stored.wallClockMillis()));
+        return new TaskDefinition(name, triggerName, target,
+                stored.conditions().isEmpty() ? EnumSet.noneOf(SystemConditionType.class)
+                        : EnumSet.copyOf(stored.conditions()),
+                stored.cancelOnConditionLoss(), limits, stored.bestEffortLimits(),
+                Duration.ofMillis(stored.graceMillis()), stored.workingDirectory());
+    }
+}

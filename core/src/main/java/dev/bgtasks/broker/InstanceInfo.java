@@ -1,0 +1,48 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.TerminationReason;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A task instance as apps and {@code bgtask runs} see it (no run token). Fields that do not apply are null.
+ *
+ * <pre>{@code
+ * if (info.state() == InstanceState.PENDING) { log.info("waiting for {}", info.waitingFor()); }
+ * }</pre>
+ *
+ * @param instanceId the instance
+ * @param taskId its registration
+ * @param appId the app
+ * @param triggerName the trigger slot
+ * @param state PENDING, RUNNING or COMPLETED
+ * @param progress last progress, 0 to 100
+ * @param outcome how it ended, or null
+ * @param cancelReason the reason of its cancellation, or null
+ * @param terminationReason why it was stopped by force, or null
+ * @param errorClass the exception class of a failed run, or null
+ * @param errorMessage what went wrong, or null
+ * @param exitCode the exit code of its main process, or null
+ * @param peakMemoryBytes the peak memory of its tree, or null
+ * @param pid its main process while running, or null
+ * @param requestedAt when it was triggered
+ * @param startedAt when it started, or null
+ * @param endedAt when it completed, or null
+ * @param waitingFor the unmet conditions of a PENDING instance; empty otherwise
+ * @param waitingForEnergySaver whether a PENDING instance waits for energy saver to go off (SPEC X9)
+ */
+public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
+                           int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
+                           TerminationReason terminationReason, String errorClass, String errorMessage,
+                           Integer exitCode, Long peakMemoryBytes, Long pid, Instant requestedAt,
+                           Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
+                           boolean waitingForEnergySaver) {
+    public InstanceInfo {
+        waitingFor = waitingFor == null ? Set.of() : Set.copyOf(waitingFor);
+    }
+}

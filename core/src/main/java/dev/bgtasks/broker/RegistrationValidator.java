@@ -1,0 +1,260 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.InvalidRegistrationException;
+import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.SandboxCapabilities;
+import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
+import dev.bgtasks.task.BackgroundTask;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a registration before anything is stored (SPEC R1, R7, R9), so a bad one fails with the field and the
+ * rule named, never later at run time.
+ */
+final class RegistrationValidator {
+    static final int MAX_NAME_LENGTH = 256;
+    static final Duration MAX_GRACE = Duration.ofMinutes(10);
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern TRIGGER_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
+    private static final Pattern JAVA_CLASS_NAME =
+            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*"
+                    + "(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+
+    private final Map<String, String> environment;
+
+    /** @param environment the broker's environment, whose {@code PATH} finds command programs */
+    RegistrationValidator(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    static String requireAppId(String appId) {
+        if (appId == null || !APP_ID.matcher(appId).matches()) {
+            throw new IllegalArgumentException("app id " + quote(appId)
+                    + " is not valid: 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return appId;
+    }
+
+    static String requireTriggerName(String triggerName) {
+        if (triggerName == null || !TRIGGER_NAME.matcher(triggerName).matches()) {
+            throw new InvalidRegistrationException("trigger", "trigger name " + quote(triggerName)
+                    + " is not valid: up to 64 letters, digits, '.', '_' or '-' (\"\" is the default trigger)");
+        }
+        return triggerName;
+    }
+
+    void validate(TaskDefinition definition, SandboxCapabilities capabilities) {
+        validateName(definition.name());
+        if (definition.triggerName() == null) {
+            throw new InvalidRegistrationException("trigger",
+                    "a task needs a trigger: call setTrigger(bg.applicationTrigger())");
+        }
+        requireTriggerName(definition.triggerName());
+        validateTarget(definition.target());
+        ConditionRules.validate(definition.conditions());
+        validateLimits(definition.limits(), definition.bestEffortLimits(), capabilities);
+        Duration grace = definition.cancellationGrace();
+        if (grace.isNegative() || grace.isZero() || grace.compareTo(MAX_GRACE) > 0) {
+            throw new InvalidRegistrationException("cancellationGrace",
+                    "must be more than 0 and at most " + MAX_GRACE + ", got " + grace);
+        }
+        if (definition.workingDirectory() != null && !Files.isDirectory(Path.of(definition.workingDirectory()))) {
+            throw new InvalidRegistrationException("workingDirectory",
+                    definition.workingDirectory() + " is not a directory");
+        }
+    }
+
+    private static void validateName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidRegistrationException("name", "a task needs a name that is not blank");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidRegistrationException("name",
+                    "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidRegistrationException("name", "control characters are not allowed");
+        }
+    }
+
+    private void validateTarget(TaskTarget target) {
+        if (target == null) {
+            throw new InvalidRegistrationException("taskEntryPoint",
+                    "a task needs an entry point class or a command (taskEntryPoint(...) or command(...))");
+        }
+        if (target instanceof TaskTarget.JavaEntryPoint java) {
+            validateEntryPoint(java);
+        } else if (target instanceof TaskTarget.Command command) {
+            validateCommand(command.argv());
+        }
+    }
+
+    private static void validateEntryPoint(TaskTarget.JavaEntryPoint java) {
+        String className = java.className();
+        if (className == null || !JAVA_CLASS_NAME.matcher(className).matches()) {
+            throw new InvalidRegistrationException("taskEntryPoint",
+                    quote(className) + " is not a Java class name");
+        }
+        if (java.classpath().isEmpty()) {
+            throw new InvalidRegistrationException("classpath", "is empty");
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String entry : java.classpath()) {
+            urls.add(classpathUrl(entry));
+        }
+        // An isolated loader: the class must be found on the task's own classpath, not on the broker's.
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new),
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> taskInterface = load(loader, BackgroundTask.class.getName(), "classpath",
+                    "does not contain bgtasks-core (" + BackgroundTask.class.getName() + " is not on it)");
+            Class<?> taskClass = load(loader, className, "taskEntryPoint",
+                    "class " + className + " is not on the classpath " + java.classpath());
+            if (!taskInterface.isAssignableFrom(taskClass)) {
+                throw new InvalidRegistrationException("taskEntryPoint",
+                        className + " does not implement " + BackgroundTask.class.getName());
+            }
+            int modifiers = taskClass.getModifiers();
+            if (!Modifier.isPublic(modifiers) || Modifier.isAbstract(modifiers) || taskClass.isInterface()) {
+                throw new InvalidRegistrationException("taskEntryPoint",
+                        className + " must be a public, concrete class");
+            }
+            requirePublicNoArgConstructor(taskClass);
+        } catch (IOException e) {
+            throw new InvalidRegistrationException("classpath", "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static void requirePublicNoArgConstructor(Class<?> taskClass) {
+        try {
+            Constructor<?> constructor = taskClass.getConstructor();
+            if (!Modifier.isPublic(constructor.getModifiers())) {
+                throw new NoSuchMethodException();
+            }
+        } catch (NoSuchMethodException | LinkageError e) {
+            throw new InvalidRegistrationException("taskEntryPoint",
+                    taskClass.getName() + " needs a public constructor without arguments");
+        }
+    }
+
+    private static Class<?> load(ClassLoader loader, String className, String field, String rule) {
+        try {
+            return Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new InvalidRegistrationException(field, rule);
+        }
+    }
+
+    private static URL classpathUrl(String entry) {
+        try {
+            Path path = Path.of(entry);
+            if (!Files.exists(path)) {
+                throw new InvalidRegistrationException("classpath", "entry " + entry + " does not exist");
+            }
+            return path.toUri().toURL();
+        } catch (InvalidPathException | MalformedURLException e) {
+            throw new InvalidRegistrationException("classpath", "entry " + quote(entry) + " is not a path");
+        }
+    }
+
+    private void validateCommand(List<String> argv) {
+        if (argv.isEmpty() || argv.get(0).isBlank()) {
+            throw new InvalidRegistrationException("command", "needs a program");
+        }
+        for (String arg : argv) {
+            if (arg.indexOf('\0') >= 0) {
+                throw new InvalidRegistrationException("command", "arguments cannot contain NUL characters");
+            }
+        }
+        String program = argv.get(0);
+        if (resolveProgram(program).isEmpty()) {
+            throw new InvalidRegistrationException("command", "program " + quote(program)
+                    + " is not found" + (program.contains(File.separator) ? "" : " on the PATH")
+                    + " or is not executable");
+        }
+    }
+
+    /** The executable a command's program names, found like a shell would but without one (SPEC S3). */
+    Optional<Path> resolveProgram(String program) {
+        try {
+            if (program.contains("/") || program.contains(File.separator)) {
+                Path path = Path.of(program);
+                return isExecutableFile(path) ? Optional.of(path) : Optional.empty();
+            }
+            String pathVariable = environment.getOrDefault("PATH", environment.getOrDefault("Path", ""));
+            for (String dir : pathVariable.split(Pattern.quote(File.pathSeparator))) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                for (String suffix : executableSuffixes()) {
+                    Path candidate = Path.of(dir, program + suffix);
+                    if (isExecutableFile(candidate)) {
+                        return Optional.of(candidate);
+                    }
+                }
+            }
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private List<String> executableSuffixes() {
+        if (File.separatorChar != '\\') {
+            return List.of("");
+        }
+        List<String> suffixes = new ArrayList<>(List.of(""));
+        for (String ext : environment.getOrDefault("PATHEXT", ".COM;.EXE;.BAT;.CMD").split(";")) {
+            suffixes.add(ext);
+        }
+        return suffixes;
+    }
+
+    private static boolean isExecutableFile(Path path) {
+        return Files.isRegularFile(path) && Files.isExecutable(path);
+    }
+
+    private static void validateLimits(ResourceLimits limits, boolean bestEffort, SandboxCapabilities capabilities) {
+        if (limits.memoryLimit().isPresent()) {
+            requireEnforceable("limits.memoryBytes", "memory limit", capabilities.memory(),
+                    capabilities.memoryMechanism(), bestEffort);
+        }
+        if (limits.explicitMaxProcesses().isPresent()) {
+            requireEnforceable("limits.maxProcesses", "process limit", capabilities.processes(),
+                    capabilities.processMechanism(), bestEffort);
+        }
+    }
+
+    private static void requireEnforceable(String field, String what, Enforcement enforcement, String mechanism,
+                                           boolean bestEffort) {
+        if (enforcement == Enforcement.ENFORCED) {
+            return;
+        }
+        if (enforcement == Enforcement.NONE) {
+            throw new InvalidRegistrationException(field,
+                    "a " + what + " cannot be held on this host at all: " + mechanism);
+        }
+        if (!bestEffort) {
+            throw new InvalidRegistrationException(field, "a " + what + " cannot be enforced on this host, only "
+                    + "watched (" + mechanism + "); call bestEffortLimits() to accept that");
+        }
+    }
+
+    private static String quote(String text) {
+        return text == null ? "null" : "'" + text + "'";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.store.InstanceRow;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+
+/** The broker's in-memory handle on one running instance. Guarded by the broker's lock. */
+final class RunningTask {
+    final TaskDefinition definition;
+    final SandboxedProcess process;
+    InstanceRow row;
+    HostControl host;
+    BrokerClock.Timer budgetTimer;
+    BrokerClock.Timer graceTimer;
+    boolean killedAfterGrace;
+    /** Taken back by a broker that did not start it (SPEC B3). */
+    boolean readopted;
+    boolean resultReported;
+    String reportedErrorClass;
+    String reportedErrorMessage;
+
+    RunningTask(InstanceRow row, TaskDefinition definition, SandboxedProcess process) {
+        this.row = row;
+        this.definition = definition;
+        this.process = process;
+    }
+
+    BackgroundTaskCancellationReason cancelReason() {
+        return row.cancelReason();
+    }
+
+    boolean isJavaTask() {
+        return definition.target() instanceof TaskTarget.JavaEntryPoint;
+    }
+
+    void stopTimers() {
+        if (budgetTimer != null) {
+            budgetTimer.cancel();
+        }
+        if (graceTimer != null) {
+            graceTimer.cancel();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.bgtasks.broker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** The real clock: {@link Instant#now()} and one daemon scheduler thread. */
+final class SystemBrokerClock implements BrokerClock {
+    private final ScheduledExecutorService scheduler;
+
+    SystemBrokerClock() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = Executors.defaultThreadFactory().newThread(runnable);
+            thread.setName("bgtasks-broker-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Cancelled grace and budget timers would otherwise sit in the queue until their deadline.
+        executor.setRemoveOnCancelPolicy(true);
+        this.scheduler = executor;
+    }
+
+    @Override
+    public Instant now() {
+        return Instant.now();
+    }
+
+    @Override
+    public Timer schedule(Duration delay, Runnable action) {
+        ScheduledFuture<?> future = scheduler.schedule(action, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+
+    @Override
+    public void shutdown() {
+        scheduler.shutdownNow();
+    }
+}

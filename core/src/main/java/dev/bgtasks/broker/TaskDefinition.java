@@ -1,0 +1,41 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.spi.ResourceLimits;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a registration says, as the broker receives it. Validated by the broker, not here, so a bad
+ * definition arriving over the wire gets the same clear error as one built in-process.
+ *
+ * <pre>{@code
+ * new TaskDefinition("Export", "", target, Set.of(SystemConditionType.INTERNET_AVAILABLE), true,
+ *         ResourceLimits.defaults(), false, Duration.ofSeconds(5), "/home/me");
+ * }</pre>
+ *
+ * @param name the task's name
+ * @param triggerName the trigger slot; {@code ""} is the app's default slot
+ * @param target what to run
+ * @param conditions AND-ed conditions
+ * @param cancelOnConditionLoss cancel a running instance when a condition turns false (SPEC X8)
+ * @param limits memory, processes, wall clock
+ * @param bestEffortLimits accept limits the platform can only watch, not enforce (SPEC R9)
+ * @param cancellationGrace how long a cancelled task has to finish before it is killed (SPEC X6)
+ * @param workingDirectory the task process's working directory
+ */
+public record TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                             boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                             Duration cancellationGrace, String workingDirectory) {
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
+    public TaskDefinition {
+        conditions = conditions == null || conditions.isEmpty()
+                ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(conditions));
+        limits = Objects.requireNonNullElse(limits, ResourceLimits.defaults());
+        cancellationGrace = Objects.requireNonNullElse(cancellationGrace, DEFAULT_GRACE);
+    }
+}

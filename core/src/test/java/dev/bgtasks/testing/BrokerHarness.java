@@ -1,0 +1,97 @@
+package dev.bgtasks.testing;
+
+import dev.bgtasks.BackgroundTasks;
+import dev.bgtasks.broker.Broker;
+import dev.bgtasks.broker.BrokerConfig;
+import dev.bgtasks.testing.FakePlatform.FakeProcess;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A broker on the fake platform and the fake clock, in a temp home, with helpers that play the task host's part.
+ * Events reach listeners on the calling thread, so tests need no waiting.
+ */
+public final class BrokerHarness implements AutoCloseable {
+    public final Path home;
+    public final FakePlatform platform;
+    public final FakeClock clock;
+    public final Path policyFile;
+    private Broker broker;
+
+    public BrokerHarness(Path home) {
+        this(home, FakePlatform.withGoodConditions(), new FakeClock());
+    }
+
+    public BrokerHarness(Path home, FakePlatform platform, FakeClock clock) {
+        this.home = home;
+        this.platform = platform;
+        this.clock = clock;
+        this.policyFile = home.resolve("policy.json");
+        this.broker = Broker.start(config());
+    }
+
+    public BrokerConfig config() {
+        return BrokerConfig.builder().home(home.resolve("state")).platform(platform).clock(clock)
+                .policyFile(policyFile).environment(Map.of("PATH", "/usr/bin:/bin")).build();
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    /** Closes the broker and starts a new one on the same home, platform and clock (B3, R5). */
+    public Broker restart() {
+        broker.close();
+        broker = Broker.start(config());
+        return broker;
+    }
+
+    /** The app's API on this broker, with listeners called synchronously and a plain (non-task) environment. */
+    public BackgroundTasks app(String appId) {
+        return BackgroundTasks.inProcess(broker, appId, Runnable::run, Map.of());
+    }
+
+    /** The app's API as seen from inside a task process (SPEC T1). */
+    public BackgroundTasks appInsideTask(String appId) {
+        return BackgroundTasks.inProcess(broker, appId, Runnable::run,
+                Map.of(BackgroundTasks.RUN_TOKEN_VARIABLE, "a-token-of-some-task"));
+    }
+
+    /** The task reports progress over its token. */
+    public void progress(FakeProcess process, int value) {
+        broker.reportProgress(process.runToken(), value);
+    }
+
+    /** The task host reports success and its process exits 0. */
+    public void succeed(FakeProcess process) {
+        broker.reportResult(process.runToken(), null, null);
+        process.exit(0);
+    }
+
+    /** The task's run threw; the host reports it and exits 1. */
+    public void fail(FakeProcess process, Throwable thrown) {
+        broker.reportResult(process.runToken(), thrown.getClass().getName(), thrown.getMessage());
+        process.exit(1);
+    }
+
+    /** The classpath holding bgtasks-core and the test task classes. */
+    public static List<String> testClasspath() {
+        return List.of(codeSource(dev.bgtasks.task.BackgroundTask.class).toString(),
+                codeSource(BrokerHarness.class).toString());
+    }
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}

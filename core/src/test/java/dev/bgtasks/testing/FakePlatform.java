@@ -1,0 +1,307 @@
+package dev.bgtasks.testing;
+
+import dev.bgtasks.spi.ExitStatus;
+import dev.bgtasks.spi.HostPlatform;
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.LaunchSpec;
+import dev.bgtasks.spi.ProcessSandbox;
+import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.ResourceUsage;
+import dev.bgtasks.spi.SandboxCapabilities;
+import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
+import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.SignalSnapshot;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A platform whose signals a test sets and whose processes a test drives: nothing real is started. Keep one
+ * instance across broker restarts to model processes that outlive their broker.
+ */
+public final class FakePlatform implements HostPlatform {
+    private final FakeSignals signals = new FakeSignals();
+    private final FakeSandbox sandbox = new FakeSandbox();
+
+    /** Internet up, on AC power, user present, session connected, nothing low, energy saver off. */
+    public static FakePlatform withGoodConditions() {
+        FakePlatform platform = new FakePlatform();
+        platform.signals.snapshot = SignalSnapshot.empty()
+                .with(HostSignal.INTERNET, true).with(HostSignal.UNMETERED_NETWORK, true)
+                .with(HostSignal.USER_PRESENT, true).with(HostSignal.SESSION_CONNECTED, true)
+                .with(HostSignal.AC_POWER, true).with(HostSignal.BATTERY_LOW, false)
+                .with(HostSignal.STORAGE_LOW, false).with(HostSignal.ENERGY_SAVER, false);
+        return platform;
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public int priority() {
+        return -1;
+    }
+
+    @Override
+    public boolean isSupported() {
+        return true;
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+        return Optional.empty();
+    }
+
+    @Override
+    public FakeSignals signals() {
+        return signals;
+    }
+
+    @Override
+    public FakeSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Sets a host signal and tells listeners at once, on this thread. */
+    public void set(HostSignal signal, Boolean value) {
+        signals.set(signal, value);
+    }
+
+    public List<FakeProcess> processes() {
+        return List.copyOf(sandbox.launched);
+    }
+
+    /** The one process launched last. */
+    public FakeProcess lastProcess() {
+        if (sandbox.launched.isEmpty()) {
+            throw new AssertionError("no process was launched");
+        }
+        return sandbox.launched.get(sandbox.launched.size() - 1);
+    }
+
+    /** Host signals a test sets. */
+    public static final class FakeSignals implements HostSignals {
+        private final List<Consumer<SignalSnapshot>> listeners = new CopyOnWriteArrayList<>();
+        private volatile SignalSnapshot snapshot = SignalSnapshot.empty();
+
+        public void set(HostSignal signal, Boolean value) {
+            snapshot = snapshot.with(signal, value);
+            listeners.forEach(listener -> listener.accept(snapshot));
+        }
+
+        @Override
+        public SignalSnapshot current() {
+            return snapshot;
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<SignalSnapshot> listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+
+        public int listenerCount() {
+            return listeners.size();
+        }
+
+        @Override
+        public String describe() {
+            return "  all signals: set by the test\n";
+        }
+    }
+
+    /** A sandbox that records launches instead of starting processes. */
+    public static final class FakeSandbox implements ProcessSandbox {
+        private final List<FakeProcess> launched = new CopyOnWriteArrayList<>();
+        private final List<Long> orphansKilled = new CopyOnWriteArrayList<>();
+        private final AtomicLong nextPid = new AtomicLong(1000);
+        private SandboxCapabilities capabilities = new SandboxCapabilities(
+                Enforcement.ENFORCED, "fake memory limit", Enforcement.ENFORCED, "fake process limit");
+        private boolean canReadopt = true;
+        private IOException nextLaunchFailure;
+
+        @Override
+        public SandboxCapabilities capabilities() {
+            return capabilities;
+        }
+
+        public void setCapabilities(SandboxCapabilities value) {
+            this.capabilities = value;
+        }
+
+        public void setCanReadopt(boolean value) {
+            this.canReadopt = value;
+        }
+
+        /** The next launch throws this. */
+        public void failNextLaunch(IOException failure) {
+            this.nextLaunchFailure = failure;
+        }
+
+        @Override
+        public synchronized SandboxedProcess launch(LaunchSpec spec, ResourceLimits limits) throws IOException {
+            if (nextLaunchFailure != null) {
+                IOException failure = nextLaunchFailure;
+                nextLaunchFailure = null;
+                throw failure;
+            }
+            FakeProcess process = new FakeProcess(nextPid.incrementAndGet(), spec, limits);
+            launched.add(process);
+            return process;
+        }
+
+        @Override
+        public Optional<SandboxedProcess> adopt(long pid, String runToken) {
+            if (!canReadopt) {
+                return Optional.empty();
+            }
+            return launched.stream()
+                    .filter(p -> p.pid() == pid && p.runToken().equals(runToken) && p.isAlive())
+                    .<SandboxedProcess>map(FakeProcess::newHandle)
+                    .findFirst();
+        }
+
+        @Override
+        public boolean canReadopt() {
+            return canReadopt;
+        }
+
+        @Override
+        public boolean killOrphan(long pid, String runToken) {
+            for (FakeProcess p : launched) {
+                if (p.pid() == pid && p.runToken().equals(runToken) && p.isAlive()) {
+                    orphansKilled.add(pid);
+                    p.kill();
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public List<Long> orphansKilled() {
+            return List.copyOf(orphansKilled);
+        }
+
+        @Override
+        public String describe() {
+            return "fake sandbox";
+        }
+    }
+
+    /**
+     * A task process the test drives: it exits, runs out of memory or is killed when the test says so. A broker
+     * that re-adopts it gets a fresh handle with its own exit future, like a real re-adoption would.
+     */
+    public static final class FakeProcess implements SandboxedProcess {
+        private final long pid;
+        private final LaunchSpec spec;
+        private final ResourceLimits limits;
+        private final List<CompletableFuture<ExitStatus>> exitWatchers = new ArrayList<>();
+        private volatile ResourceUsage usage = ResourceUsage.NONE;
+        private volatile int terminateCalls;
+        private volatile int killCalls;
+        private volatile boolean alive = true;
+
+        FakeProcess(long pid, LaunchSpec spec, ResourceLimits limits) {
+            this.pid = pid;
+            this.spec = spec;
+            this.limits = limits;
+            exitWatchers.add(new CompletableFuture<>());
+        }
+
+        synchronized FakeProcess newHandle() {
+            exitWatchers.add(new CompletableFuture<>());
+            return this;
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        public LaunchSpec spec() {
+            return spec;
+        }
+
+        public ResourceLimits limits() {
+            return limits;
+        }
+
+        public String runToken() {
+            return spec.runToken();
+        }
+
+        public boolean isAlive() {
+            return alive;
+        }
+
+        public int terminateCalls() {
+            return terminateCalls;
+        }
+
+        public int killCalls() {
+            return killCalls;
+        }
+
+        public void setUsage(long memoryBytes, long peakMemoryBytes) {
+            usage = new ResourceUsage(memoryBytes, peakMemoryBytes, Duration.ZERO, 1);
+        }
+
+        @Override
+        public ResourceUsage usage() {
+            return usage;
+        }
+
+        @Override
+        public void terminate() {
+            terminateCalls++;
+        }
+
+        @Override
+        public void kill() {
+            killCalls++;
+            end(new ExitStatus(137, ExitStatus.Reason.SIGNALED, usage.peakMemoryBytes()));
+        }
+
+        /** The main process exits with this code. */
+        public void exit(int code) {
+            end(new ExitStatus(code, ExitStatus.Reason.EXITED, usage.peakMemoryBytes()));
+        }
+
+        /** The sandbox stops the tree for passing its memory limit. */
+        public void outOfMemory(long peakBytes) {
+            end(new ExitStatus(137, ExitStatus.Reason.OUT_OF_MEMORY, peakBytes));
+        }
+
+        /** The sandbox stops the tree for passing its process limit. */
+        public void processLimitHit() {
+            end(new ExitStatus(137, ExitStatus.Reason.PROCESS_LIMIT, usage.peakMemoryBytes()));
+        }
+
+        private void end(ExitStatus status) {
+            List<CompletableFuture<ExitStatus>> watchers;
+            synchronized (this) {
+                if (!alive) {
+                    return;
+                }
+                alive = false;
+                watchers = List.copyOf(exitWatchers);
+            }
+            watchers.forEach(w -> w.complete(status));
+        }
+
+        @Override
+        public synchronized CompletableFuture<ExitStatus> onExit() {
+            return exitWatchers.get(exitWatchers.size() - 1);
+        }
+    }
+}
