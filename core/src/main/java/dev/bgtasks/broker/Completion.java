@@ -37,6 +37,13 @@ record Completion(TaskOutcome outcome, TerminationReason terminationReason, Stri
         if (task.reportedErrorClass != null) {
             return new Completion(TaskOutcome.FAILED, null, task.reportedErrorClass, task.reportedErrorMessage);
         }
+        if (status.reason() == ExitStatus.Reason.EXIT_CODE_UNKNOWN) {
+            // A re-adopted Java task still told us how run ended; a command cannot.
+            return task.resultReported ? new Completion(TaskOutcome.SUCCEEDED, null, null, null)
+                    : new Completion(TaskOutcome.FAILED, null, null,
+                            "re-adopted after a broker restart; it ended without a result and its exit code "
+                                    + "cannot be known");
+        }
         if (status.reason() == ExitStatus.Reason.SIGNALED) {
             return terminated(TerminationReason.KILLED, "killed from outside bgtasks (exit status "
                     + status.exitCode() + ")");

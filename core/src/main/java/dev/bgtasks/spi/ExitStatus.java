@@ -27,6 +27,11 @@ public record ExitStatus(int exitCode, Reason reason, long peakMemoryBytes) {
         /** The sandbox stopped it for passing its memory limit (SPEC X10). */
         OUT_OF_MEMORY,
         /** The sandbox stopped it for passing its process limit (SPEC X12). */
-        PROCESS_LIMIT
+        PROCESS_LIMIT,
+        /**
+         * It ended, but its exit code cannot be known: a re-adopted process is not the broker's child, and only a
+         * parent can collect an exit code. {@code exitCode} is meaningless then.
+         */
+        EXIT_CODE_UNKNOWN
     }
 }
