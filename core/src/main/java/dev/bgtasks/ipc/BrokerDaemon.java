@@ -1,0 +1,135 @@
+package dev.bgtasks.ipc;
+
+import dev.bgtasks.broker.AccessPolicy;
+import dev.bgtasks.broker.Broker;
+import dev.bgtasks.broker.BrokerConfig;
+import dev.bgtasks.spi.HostPlatform;
+import dev.bgtasks.spi.HostPlatforms;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker process: a {@link Broker} on this host's platform, served on the per-user socket, until it is told
+ * to stop (SIGTERM, or {@link #close()}). {@code bgtask daemon} runs it in the foreground; {@code
+ * BackgroundTasks.open} starts it in the background when nothing answers.
+ *
+ * <pre>{@code
+ * try (BrokerDaemon daemon = BrokerDaemon.start(BrokerLocation.forCurrentUser(), HostPlatforms.select())) {
+ *     daemon.awaitStop();
+ * }
+ * }</pre>
+ */
+public final class BrokerDaemon implements AutoCloseable {
+    /** Overrides the admin policy file (tests, unusual installs). */
+    public static final String POLICY_VARIABLE = "BGTASKS_POLICY";
+    /** Overrides how long a restarted broker waits for tasks to reconnect, in seconds (tests). */
+    public static final String READOPT_VARIABLE = "BGTASKS_READOPT_SECONDS";
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerDaemon.class);
+
+    private final BrokerLocation location;
+    private final Broker broker;
+    private final BrokerServer server;
+    private final PolicyWatcher policyWatcher;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private BrokerDaemon(BrokerLocation location, Broker broker, BrokerServer server, PolicyWatcher watcher) {
+        this.location = location;
+        this.broker = broker;
+        this.server = server;
+        this.policyWatcher = watcher;
+    }
+
+    /**
+     * Runs the broker of this user, or of the location given as three arguments (runtime, state and log
+     * directories): how {@link BrokerStarter} passes on the location its app resolved.
+     */
+    public static void main(String[] args) {
+        BrokerLocation location = args.length == 3
+                ? new BrokerLocation(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]))
+                : BrokerLocation.forCurrentUser();
+        try (BrokerDaemon daemon = start(location, HostPlatforms.select())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "bgtasks-broker-shutdown"));
+            daemon.awaitStop();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the broker could not start: {}", e.getMessage(), e);
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /**
+     * Starts the broker and its server.
+     *
+     * @throws IOException when the socket cannot be bound (for one: another broker answers on it)
+     * @throws dev.bgtasks.store.StoreException when the database is locked by another broker, corrupt or newer
+     */
+    public static BrokerDaemon start(BrokerLocation location, HostPlatform platform) throws IOException {
+        return start(location, platform, System.getenv());
+    }
+
+    static BrokerDaemon start(BrokerLocation location, HostPlatform platform, Map<String, String> env)
+            throws IOException {
+        location.ensureRuntimeDirectory();
+        location.ensureStateDirectories();
+        Path policyFile = Optional.ofNullable(env.get(POLICY_VARIABLE)).map(Path::of)
+                .orElseGet(AccessPolicy::defaultFile);
+        Duration readoptWindow = Optional.ofNullable(env.get(READOPT_VARIABLE)).map(Long::parseLong)
+                .map(Duration::ofSeconds).orElse(BrokerConfig.DEFAULT_READOPT_WINDOW);
+        BrokerConfig config = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
+                .policyFile(policyFile).socketPath(location.socket()).readoptWindow(readoptWindow)
+                .environment(env).build();
+        Broker broker = Broker.start(config);
+        try {
+            BrokerServer server = BrokerServer.start(broker, location.socket());
+            Files.writeString(location.pidFile(), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+            PolicyWatcher watcher = PolicyWatcher.start(policyFile, broker::reloadPolicy);
+            LOG.info("broker {} serving {} (platform {}, pid {})", location.stateDirectory(), location.socket(),
+                    platform.name(), ProcessHandle.current().pid());
+            return new BrokerDaemon(location, broker, server, watcher);
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public BrokerLocation location() {
+        return location;
+    }
+
+    /** Blocks until {@link #close()}. */
+    public void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops serving and closes the broker; running tasks go on and the next broker re-adopts them (SPEC B3). */
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        policyWatcher.close();
+        server.close();
+        broker.close();
+        try {
+            Files.deleteIfExists(location.pidFile());
+        } catch (IOException e) {
+            LOG.warn("could not remove {}", location.pidFile(), e);
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.bgtasks.ipc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where the per-user broker lives: its socket, start lock and pid file (runtime directory), its database (state
+ * directory) and its log. {@code BGTASKS_HOME} moves all of them under one directory (tests use a temp dir each).
+ *
+ * <pre>{@code
+ * BrokerLocation where = BrokerLocation.forCurrentUser();
+ * where.ensureRuntimeDirectory();
+ * BrokerClient client = BrokerClient.connect(where.socket());
+ * }</pre>
+ *
+ * <p>Defaults follow DESIGN.md: on Linux {@code $XDG_RUNTIME_DIR/bgtasks} (else {@code /tmp/bgtasks-$USER}),
+ * {@code $XDG_DATA_HOME/bgtasks}, {@code $XDG_STATE_HOME/bgtasks}; on macOS {@code $TMPDIR/bgtasks-$USER},
+ * {@code ~/Library/Application Support/bgtasks}, {@code ~/Library/Logs/bgtasks}; on Windows under
+ * {@code %LOCALAPPDATA%\bgtasks}. A socket path longer than the OS allows (104 bytes on macOS) moves the runtime
+ * directory to a short one under the temp dir.
+ *
+ * @param runtimeDirectory socket, start lock, pid file; only its user may enter it (SPEC S1)
+ * @param stateDirectory the broker's home: database and per-instance logs
+ * @param logDirectory the broker's log
+ */
+public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path logDirectory) {
+    /** Moves every path of the broker under one directory. */
+    public static final String HOME_VARIABLE = "BGTASKS_HOME";
+    /** Below the 104 bytes of macOS's {@code sun_path}, with room for the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 100;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    public Path socket() {
+        return runtimeDirectory.resolve("broker.sock");
+    }
+
+    public Path startLock() {
+        return runtimeDirectory.resolve("start.lock");
+    }
+
+    public Path pidFile() {
+        return runtimeDirectory.resolve("broker.pid");
+    }
+
+    public Path logFile() {
+        return logDirectory.resolve("broker.log");
+    }
+
+    /** Every path under one directory, as {@code BGTASKS_HOME} does (tests, portable installs). */
+    public static BrokerLocation underHome(Path home) {
+        return resolve(Map.of(HOME_VARIABLE, home.toString()), System.getProperty("os.name", ""),
+                Path.of(System.getProperty("user.home")), System.getProperty("user.name", "user"),
+                Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** Same as {@code BGTASKS_HOME}, for a JVM that cannot set its own environment (tests, launchers). */
+    public static final String HOME_PROPERTY = "bgtasks.home";
+
+    /** The locations of this user: {@code BGTASKS_HOME}, else the {@code bgtasks.home} property, else the OS's. */
+    public static BrokerLocation forCurrentUser() {
+        Map<String, String> env = System.getenv();
+        String property = System.getProperty(HOME_PROPERTY);
+        if (property != null && !env.containsKey(HOME_VARIABLE)) {
+            env = new java.util.HashMap<>(env);
+            env.put(HOME_VARIABLE, property);
+        }
+        return resolve(env, System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")),
+                System.getProperty("user.name", "user"), Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** The locations for an environment; pure, so every OS's rules are tested on any OS. */
+    static BrokerLocation resolve(Map<String, String> env, String osName, Path userHome, String userName,
+                                  Path tempDir) {
+        BrokerLocation location = Optional.ofNullable(env.get(HOME_VARIABLE)).filter(h -> !h.isBlank())
+                .map(home -> {
+                    Path base = Path.of(home).toAbsolutePath();
+                    return new BrokerLocation(base.resolve("run"), base.resolve("data"), base.resolve("logs"));
+                })
+                .orElseGet(() -> defaults(env, osName.toLowerCase(Locale.ROOT), userHome, userName, tempDir));
+        if (location.socket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            Path shortDir = tempDir.resolve("bgt-" + shortHash(location.stateDirectory().toString()));
+            if (shortDir.resolve("broker.sock").toString().length() > MAX_SOCKET_PATH_BYTES) {
+                shortDir = Path.of("/tmp", "bgt-" + shortHash(location.stateDirectory().toString()));
+            }
+            return new BrokerLocation(shortDir, location.stateDirectory(), location.logDirectory());
+        }
+        return location;
+    }
+
+    private static BrokerLocation defaults(Map<String, String> env, String os, Path home, String user, Path tmp) {
+        if (os.contains("win")) {
+            Path local = Optional.ofNullable(env.get("LOCALAPPDATA")).map(Path::of)
+                    .orElse(home.resolve("AppData").resolve("Local")).resolve("bgtasks");
+            return new BrokerLocation(local.resolve("run"), local, local.resolve("logs"));
+        }
+        if (os.contains("mac")) {
+            Path runtime = Optional.ofNullable(env.get("TMPDIR")).map(Path::of).orElse(tmp);
+            return new BrokerLocation(runtime.resolve("bgtasks-" + user),
+                    home.resolve("Library").resolve("Application Support").resolve("bgtasks"),
+                    home.resolve("Library").resolve("Logs").resolve("bgtasks"));
+        }
+        Path runtime = xdg(env, "XDG_RUNTIME_DIR").map(dir -> dir.resolve("bgtasks"))
+                .orElse(tmp.resolve("bgtasks-" + user));
+        Path data = xdg(env, "XDG_DATA_HOME").orElse(home.resolve(".local").resolve("share")).resolve("bgtasks");
+        Path state = xdg(env, "XDG_STATE_HOME").orElse(home.resolve(".local").resolve("state")).resolve("bgtasks");
+        return new BrokerLocation(runtime, data, state);
+    }
+
+    /** XDG variables count only when absolute, as the XDG spec says. */
+    private static Optional<Path> xdg(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(Path::of).filter(Path::isAbsolute);
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Creates the runtime directory only its user may enter, and refuses one that another user planted: a symlink,
+     * or a directory owned by someone else (SPEC S1, S4).
+     *
+     * @throws IOException naming the directory and what is wrong with it
+     */
+    public void ensureRuntimeDirectory() throws IOException {
+        ensurePrivateDirectory(runtimeDirectory);
+    }
+
+    /** Creates the state and log directories, private to the user. */
+    public void ensureStateDirectories() throws IOException {
+        ensurePrivateDirectory(stateDirectory);
+        ensurePrivateDirectory(logDirectory);
+    }
+
+    static void ensurePrivateDirectory(Path dir) throws IOException {
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        if (Files.isSymbolicLink(dir)) {
+            throw new IOException(dir + " is a symbolic link; refusing to use it (another user may have planted it)");
+        }
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                if (posix) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } else {
+                    Files.createDirectory(dir);
+                }
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // Another process created it first; the checks below still apply.
+            }
+        }
+        if (!posix) {
+            return;
+        }
+        UserPrincipal me = FileSystems.getDefault().getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+        UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
+        if (!owner.equals(me)) {
+            throw new IOException(dir + " belongs to " + owner.getName() + ", not to " + me.getName()
+                    + "; refusing to use it");
+        }
+        if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(dir, OWNER_ONLY);
+        }
+    }
+}

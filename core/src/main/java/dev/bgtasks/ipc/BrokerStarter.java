@@ -1,0 +1,206 @@
+package dev.bgtasks.ipc;
+
+import dev.bgtasks.BrokerUnavailableException;
+import dev.bgtasks.spi.HostPlatform;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects to the per-user broker, starting it when nothing answers (SPEC B1): the same {@code java} as the app,
+ * on the classpath of bgtasks' own jars, detached in its own session, stdio to the broker log. A lock file makes
+ * concurrent first calls, from any number of apps, start exactly one broker.
+ *
+ * <pre>{@code
+ * BrokerClient client = BrokerStarter.connectOrStart(BrokerLocation.forCurrentUser());
+ * }</pre>
+ */
+public final class BrokerStarter {
+    static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerStarter.class);
+    /** File locks are per process: threads of one JVM queue here first. */
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+    /** Classes whose jars the broker needs, named as resources so core holds no reference to them. */
+    private static final List<String> BROKER_CLASSES = List.of(
+            "dev/bgtasks/broker/Broker.class",
+            "com/fasterxml/jackson/databind/ObjectMapper.class",
+            "com/fasterxml/jackson/core/JsonFactory.class",
+            "com/fasterxml/jackson/annotation/JsonProperty.class",
+            "com/fasterxml/jackson/datatype/jsr310/JavaTimeModule.class",
+            "org/sqlite/JDBC.class",
+            "org/slf4j/LoggerFactory.class",
+            "oshi/SystemInfo.class",
+            "oshi/util/Util.class",
+            "com/sun/jna/Native.class",
+            "com/sun/jna/platform/FileUtils.class");
+
+    private BrokerStarter() {
+    }
+
+    public static BrokerClient connectOrStart(BrokerLocation location) {
+        Optional<BrokerClient> running = tryConnect(location);
+        if (running.isPresent()) {
+            return running.get();
+        }
+        IN_PROCESS.lock();
+        try {
+            location.ensureRuntimeDirectory();
+            try (FileChannel channel = FileChannel.open(location.startLock(), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                // Whoever held the lock before us may have started it.
+                running = tryConnect(location);
+                if (running.isPresent()) {
+                    return running.get();
+                }
+                return start(location);
+            }
+        } catch (IOException e) {
+            throw new BrokerUnavailableException("could not start the broker: " + e.getMessage(),
+                    location.socket(), location.logFile(), e);
+        } finally {
+            IN_PROCESS.unlock();
+        }
+    }
+
+    private static Optional<BrokerClient> tryConnect(BrokerLocation location) {
+        if (!Files.exists(location.socket())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BrokerClient.connect(location.socket()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static BrokerClient start(BrokerLocation location) throws IOException {
+        location.ensureStateDirectories();
+        List<String> command = command(location);
+        LOG.info("starting the bgtasks broker: {}", command);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        builder.environment().remove("BGTASKS_RUN_TOKEN");
+        Process process = builder.start();
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        long pause = TimeUnit.MILLISECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Optional<BrokerClient> client = tryConnect(location);
+            if (client.isPresent()) {
+                return client.get();
+            }
+            if (!process.isAlive() && !setsidParentExitedEarly(process)) {
+                throw new BrokerUnavailableException("the broker exited with code " + process.exitValue()
+                        + " while starting", location.socket(), location.logFile(), null);
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        throw new BrokerUnavailableException("the broker did not answer within " + START_DEADLINE,
+                location.socket(), location.logFile(), null);
+    }
+
+    /** {@code setsid} forks when it is a process-group leader, so its own exit says nothing about the broker. */
+    private static boolean setsidParentExitedEarly(Process process) {
+        return process.info().command().map(c -> c.endsWith("setsid")).orElse(false) && process.exitValue() == 0;
+    }
+
+    static List<String> command(BrokerLocation location) {
+        List<String> command = new ArrayList<>();
+        // Its own session, so the app's terminal signals (Ctrl-C to the process group) never reach the broker.
+        setsid().ifPresent(command::add);
+        command.add(javaExecutable());
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, brokerClasspath()));
+        command.add(BrokerDaemon.class.getName());
+        command.add(location.runtimeDirectory().toString());
+        command.add(location.stateDirectory().toString());
+        command.add(location.logDirectory().toString());
+        return command;
+    }
+
+    private static Optional<String> setsid() {
+        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return Optional.of(candidate);
+            }
+        }
+        if (!System.getProperty("os.name", "").startsWith("Windows")) {
+            LOG.warn("no setsid here: the broker stays in the app's process group and a Ctrl-C there stops it");
+        }
+        return Optional.empty();
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static File nullDevice() {
+        return new File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    /** The jars of bgtasks and its dependencies, backends and the app's SLF4J provider included. */
+    static List<String> brokerClasspath() {
+        Set<String> entries = new LinkedHashSet<>();
+        ClassLoader loader = BrokerStarter.class.getClassLoader();
+        for (String resource : BROKER_CLASSES) {
+            containerOf(loader.getResource(resource), resource).ifPresent(entries::add);
+        }
+        for (HostPlatform platform : ServiceLoader.load(HostPlatform.class, loader)) {
+            containerOf(platform.getClass()).ifPresent(entries::add);
+        }
+        for (org.slf4j.spi.SLF4JServiceProvider provider
+                : ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class, loader)) {
+            containerOf(provider.getClass()).ifPresent(entries::add);
+        }
+        return List.copyOf(entries);
+    }
+
+    private static Optional<String> containerOf(Class<?> type) {
+        String resource = type.getName().replace('.', '/') + ".class";
+        ClassLoader loader = type.getClassLoader();
+        return loader == null ? Optional.empty() : containerOf(loader.getResource(resource), resource);
+    }
+
+    /** The jar or class directory that {@code resource} was found in. */
+    static Optional<String> containerOf(URL url, String resource) {
+        if (url == null) {
+            return Optional.empty();
+        }
+        try {
+            String text = url.toString();
+            if (text.startsWith("jar:") && text.contains("!/")) {
+                return Optional.of(Path.of(new URL(text.substring("jar:".length(), text.indexOf("!/"))).toURI())
+                        .toString());
+            }
+            if (text.startsWith("file:") && text.endsWith(resource)) {
+                URL root = new URL(text.substring(0, text.length() - resource.length()));
+                return Optional.of(Path.of(root.toURI()).toString());
+            }
+        } catch (URISyntaxException | IOException | RuntimeException e) {
+            LOG.debug("cannot tell where {} comes from", url, e);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.bgtasks.ipc;
+
+/**
+ * The names of the protocol: frame types and the fields every frame shares. Operation names are the
+ * {@code BrokerOperations} method names; their fields are read by {@link AppRequests} and written by
+ * {@link BrokerClient}.
+ */
+final class Messages {
+    static final String TYPE = "type";
+    static final String ID = "id";
+    static final String VERSION = "version";
+    static final String ROLE = "role";
+    static final String RUN_TOKEN = "runToken";
+    static final String RESULT = "result";
+    static final String ERROR = "error";
+    static final String ATTACHMENT = "attachment";
+    static final String SUBSCRIPTION = "subscription";
+    static final String EVENT = "event";
+    static final String REASON = "reason";
+
+    static final String ROLE_APP = "app";
+    static final String ROLE_HOST = "host";
+
+    static final String HELLO = "hello";
+    static final String HELLO_OK = "hello-ok";
+    /** An error that belongs to no request: a refused hello or an unreadable frame; the connection then ends. */
+    static final String FATAL = "error";
+    static final String RESPONSE = "response";
+    static final String PUSH_EVENT = "event";
+    static final String PUSH_CANCEL = "cancel";
+
+    static final String SUBSCRIBE = "subscribe";
+    static final String UNSUBSCRIBE = "unsubscribe";
+    static final String PROGRESS = "progress";
+    static final String HOST_RESULT = "result";
+
+    // Operation fields: the parameter names of BrokerOperations and the broker's host-side methods.
+    static final String APP_ID = "appId";
+    static final String SETTING = "setting";
+    static final String DEFINITION = "definition";
+    static final String TASK_ID = "taskId";
+    static final String CANCEL_TASK = "cancelTask";
+    static final String REQUEST = "request";
+    static final String INSTANCE_ID = "instanceId";
+    static final String OVERRIDES = "overrides";
+    static final String ERROR_CLASS = "errorClass";
+    static final String ERROR_MESSAGE = "errorMessage";
+
+    private Messages() {
+    }
+
+    /** Peer input quoted in an error message: short, so an error never outgrows a frame. */
+    static String brief(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+}
