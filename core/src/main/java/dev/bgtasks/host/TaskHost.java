@@ -1,0 +1,131 @@
+package dev.bgtasks.host;
+
+import dev.bgtasks.broker.HostAttachment;
+import dev.bgtasks.ipc.ArgumentCodec;
+import dev.bgtasks.ipc.HostConnection;
+import dev.bgtasks.task.ApplicationTriggerDetails;
+import dev.bgtasks.task.BackgroundTask;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The main class of a Java task process: {@code java -cp <app classpath> dev.bgtasks.host.TaskHost <entry point>}.
+ * It connects back to the broker with the run token from its environment (SPEC S2), runs the entry point through
+ * a {@link TaskRunner}, and reports progress, cancellation and the result over that connection. The task's own
+ * stdout and stderr go to the instance's log file, never into the channel.
+ *
+ * <pre>{@code
+ * BGTASKS_SOCKET=/run/user/1000/bgtasks/broker.sock BGTASKS_RUN_TOKEN=... \
+ *     java -cp app.jar dev.bgtasks.host.TaskHost tasks.ExportTask
+ * }</pre>
+ *
+ * <p>It logs through {@link System.Logger}: the task's classpath is the app's, where an SLF4J provider may be
+ * missing, and what the host says must reach the instance log whatever the app ships.
+ *
+ * <p>Exit codes: 0 when the run succeeded, 1 when it failed, 2 when the host could not start it at all.
+ */
+public final class TaskHost {
+    static final int EXIT_SUCCESS = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_CANNOT_RUN = 2;
+    private static final Logger LOG = System.getLogger(TaskHost.class.getName());
+
+    private TaskHost() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv());
+        // Exit even if the task left non-daemon threads behind: the run is over once its result is reported.
+        System.exit(code);
+    }
+
+    static int run(String[] args, Map<String, String> env) {
+        if (args.length != 1) {
+            LOG.log(Level.ERROR, "usage: TaskHost <entry point class>");
+            return EXIT_CANNOT_RUN;
+        }
+        String socket = env.get("BGTASKS_SOCKET");
+        String token = env.get("BGTASKS_RUN_TOKEN");
+        if (socket == null || token == null) {
+            LOG.log(Level.ERROR, "BGTASKS_SOCKET and BGTASKS_RUN_TOKEN must be set: the broker starts task hosts");
+            return EXIT_CANNOT_RUN;
+        }
+        PendingCancel cancel = new PendingCancel();
+        try (HostConnection connection = HostConnection.attach(Path.of(socket), token, cancel::deliver)) {
+            HostAttachment attachment = connection.attachment();
+            if (!args[0].equals(attachment.entryPoint())) {
+                LOG.log(Level.ERROR, "started for " + args[0] + " but the broker registered "
+                        + attachment.entryPoint());
+                return EXIT_CANNOT_RUN;
+            }
+            TaskRunner runner = new TaskRunner(new ConnectionReporter(connection), attachment.instanceId(),
+                    attachment.taskId(),
+                    new ApplicationTriggerDetails(ArgumentCodec.decode(attachment.arguments())),
+                    attachment::backgroundWorkCost);
+            cancel.attach(runner);
+            BackgroundTask task;
+            try {
+                task = instantiate(args[0]);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot create " + args[0], e);
+                connection.result(e.getClass().getName(), "cannot create " + args[0] + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+            LOG.log(Level.INFO, "running " + args[0] + " as instance " + attachment.instanceId());
+            TaskResult result = runner.run(task);
+            return result.succeeded() ? EXIT_SUCCESS : EXIT_FAILED;
+        } catch (java.io.IOException e) {
+            LOG.log(Level.ERROR, "cannot reach the broker at " + socket + ": " + e.getMessage());
+            return EXIT_CANNOT_RUN;
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.ERROR, "the broker refused this task host: " + e.getMessage());
+            return EXIT_CANNOT_RUN;
+        }
+    }
+
+    private static BackgroundTask instantiate(String className) throws ReflectiveOperationException {
+        Class<?> type = Class.forName(className, true, TaskHost.class.getClassLoader());
+        return (BackgroundTask) type.getConstructor().newInstance();
+    }
+
+    /** Sends what the runner reports over the broker connection. */
+    private record ConnectionReporter(HostConnection connection) implements TaskReporter {
+        @Override
+        public void progress(int value) {
+            connection.progress(value);
+        }
+
+        @Override
+        public void completed(TaskResult result) {
+            connection.result(result.errorClass(), result.errorMessage());
+        }
+    }
+
+    /** A cancellation can arrive before the runner exists (the broker re-sends it on attach); keep it until then. */
+    private static final class PendingCancel {
+        private TaskRunner runner;
+        private BackgroundTaskCancellationReason early;
+
+        synchronized void deliver(BackgroundTaskCancellationReason reason) {
+            if (runner != null) {
+                runner.cancel(reason);
+            } else if (early == null) {
+                early = reason;
+            }
+        }
+
+        void attach(TaskRunner taskRunner) {
+            BackgroundTaskCancellationReason reason;
+            synchronized (this) {
+                runner = taskRunner;
+                reason = early;
+            }
+            if (reason != null) {
+                taskRunner.cancel(reason);
+            }
+        }
+    }
+}
