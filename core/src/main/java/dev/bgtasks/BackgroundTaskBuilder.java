@@ -4,6 +4,7 @@ import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,7 +150,8 @@ public final class BackgroundTaskBuilder {
     private static List<String> defaultClasspath() {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-            if (!entry.isBlank()) {
+            // The JVM skips entries that do not exist (build tools list some); so does the task's classpath.
+            if (!entry.isBlank() && Files.exists(Path.of(entry))) {
                 entries.add(Path.of(entry).toAbsolutePath().toString());
             }
         }

@@ -6,6 +6,9 @@ import dev.bgtasks.broker.BrokerOperations;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskDefinition;
+import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.ipc.BrokerStarter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,7 @@ public final class BackgroundTasks implements AutoCloseable {
     private final Executor events;
     private final ExecutorService ownedEvents;
     private final AutoCloseable subscription;
+    private AutoCloseable ownedConnection;
     private final Map<UUID, List<Consumer<BackgroundTaskProgressEventArgs>>> progressListeners =
             new ConcurrentHashMap<>();
     private final Map<UUID, List<Consumer<BackgroundTaskCompletedEventArgs>>> completionListeners =
@@ -70,6 +74,30 @@ public final class BackgroundTasks implements AutoCloseable {
             this.events = eventExecutor;
         }
         this.subscription = broker.subscribe(appId, this::onBrokerEvent);
+    }
+
+    /**
+     * The app's view of the per-user broker: connects to its socket, and starts the broker when nothing answers
+     * (SPEC B1). Closing the returned object closes the connection; tasks and registrations stay.
+     *
+     * @throws BrokerUnavailableException naming the socket and the broker log when it can be neither reached nor
+     *     started
+     */
+    public static BackgroundTasks open(String appId) {
+        return open(appId, BrokerLocation.forCurrentUser());
+    }
+
+    /** Like {@link #open(String)}, for the broker at {@code location} (e.g. {@code BrokerLocation.underHome}). */
+    public static BackgroundTasks open(String appId, BrokerLocation location) {
+        BrokerClient client = BrokerStarter.connectOrStart(location);
+        try {
+            BackgroundTasks tasks = new BackgroundTasks(client, appId, null, System.getenv());
+            tasks.ownedConnection = client;
+            return tasks;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     /** The app's view of a broker running in this JVM (tests, small apps). */
@@ -221,6 +249,13 @@ public final class BackgroundTasks implements AutoCloseable {
         }
         if (ownedEvents != null) {
             ownedEvents.shutdown();
+        }
+        if (ownedConnection != null) {
+            try {
+                ownedConnection.close();
+            } catch (Exception e) {
+                LOG.warn("closing the broker connection of {} failed", appId, e);
+            }
         }
     }
 }

@@ -531,10 +531,11 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     }
 
     private void deliverCancellation(RunningTask task) {
-        if (task.host != null) {
-            task.host.cancel(task.cancelReason());
-        } else if (!task.isJavaTask()) {
+        if (!task.isJavaTask()) {
+            // A command learns of it the way programs do (SIGTERM, CTRL_BREAK), whoever reports its progress.
             task.process.terminate();
+        } else if (task.host != null) {
+            task.host.cancel(task.cancelReason());
         }
         // A Java task whose host has not attached yet learns of it when it attaches.
     }
@@ -604,7 +605,7 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         String entryPoint = task.definition.target() instanceof TaskTarget.JavaEntryPoint java
                 ? java.className() : null;
         return new HostAttachment(row.instanceId(), row.taskId(), row.appId(), task.definition.name(), entryPoint,
-                row.arguments().clone(), task.readopted);
+                row.arguments().clone(), task.readopted, signals.current().backgroundWorkCost());
     }
 
     /** The task reports progress, 0 to 100 (SPEC X2). */

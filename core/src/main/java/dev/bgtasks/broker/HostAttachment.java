@@ -1,5 +1,6 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.task.BackgroundWorkCost;
 import java.util.UUID;
 
 /**
@@ -17,7 +18,8 @@ import java.util.UUID;
  * @param entryPoint the class to run, or null for a command task
  * @param arguments the encoded trigger arguments
  * @param readopted true when a new broker took the task back after a crash (SPEC B3)
+ * @param backgroundWorkCost the cost of background work when the host attached
  */
 public record HostAttachment(UUID instanceId, UUID taskId, String appId, String taskName, String entryPoint,
-                             byte[] arguments, boolean readopted) {
+                             byte[] arguments, boolean readopted, BackgroundWorkCost backgroundWorkCost) {
 }
