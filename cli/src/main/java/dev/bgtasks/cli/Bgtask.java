@@ -1,0 +1,55 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.BrokerUnavailableException;
+import dev.bgtasks.InvalidRegistrationException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bgtask} command: runs the broker, inspects and triggers tasks, watches and simulates host signals.
+ *
+ * <pre>{@code
+ * bgtask trigger --app com.example.notes --arg file=notes.db --wait
+ * }</pre>
+ */
+@Command(name = "bgtask", mixinStandardHelpOptions = true, version = "bgtask 0.1.0",
+        description = "Application-triggered background tasks: the per-user broker and its tasks.",
+        subcommands = {DaemonCommand.class, AccessCommand.class, RegisterCommand.class, TasksCommand.class,
+                TriggerCommand.class, RunsCommand.class, CancelCommand.class, UnregisterCommand.class,
+                ProgressCommand.class, SignalsCommand.class, SimulateCommand.class, DoctorCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Bgtask implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new Bgtask());
+        cli.setExecutionExceptionHandler(Bgtask::explain);
+        return cli;
+    }
+
+    /** Known failures get one clear line, not a stack trace. */
+    private static int explain(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof BrokerUnavailableException
+                || e instanceof InvalidRegistrationException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
+            err.println("bgtask: " + e.getMessage());
+            return 1;
+        }
+        err.println("bgtask: " + e);
+        e.printStackTrace(err);
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

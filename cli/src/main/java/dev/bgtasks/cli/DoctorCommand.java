@@ -1,0 +1,62 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.broker.AccessPolicy;
+import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerDaemon;
+import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.spi.HostPlatform;
+import dev.bgtasks.spi.HostPlatforms;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bgtask doctor}: what this host gives bgtasks, and where everything is. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Show the backend in use and why others are not, the mechanism per limit and the source per "
+                + "signal, the socket, database, log and policy paths, and whether the broker answers.")
+final class DoctorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        BrokerLocation where = BrokerLocation.forCurrentUser();
+        out.println("platforms:");
+        for (HostPlatform p : HostPlatforms.all()) {
+            out.println("  " + p.name() + " (priority " + p.priority() + "): "
+                    + (p.isSupported() ? "supported" : "not supported: "
+                    + p.unavailabilityCause().map(Throwable::getMessage).orElse("unknown")));
+        }
+        HostPlatform selected = HostPlatforms.select();
+        out.println("in use: " + selected.describe());
+        out.println("socket:   " + where.socket());
+        out.println("database: " + where.stateDirectory().resolve("bgtasks.db"));
+        out.println("log:      " + where.logFile());
+        Path policy = Optional.ofNullable(System.getenv(BrokerDaemon.POLICY_VARIABLE)).map(Path::of)
+                .orElseGet(AccessPolicy::defaultFile);
+        AccessPolicy loaded = AccessPolicy.load(policy);
+        out.println("policy:   " + policy + (Files.exists(policy) ? "" : " (absent: denies nothing)")
+                + loaded.error().map(e -> "\n  ERROR: " + e).orElse(""));
+        out.println("broker:   " + brokerState(where));
+        out.flush();
+        return 0;
+    }
+
+    private static String brokerState(BrokerLocation where) {
+        if (!Files.exists(where.socket())) {
+            return "not running (it starts on first use)";
+        }
+        try (BrokerClient client = BrokerClient.connect(where.socket())) {
+            return "answers (signals: " + client.signals().known() + ")";
+        } catch (IOException | RuntimeException e) {
+            return "does not answer: " + e.getMessage();
+        }
+    }
+}

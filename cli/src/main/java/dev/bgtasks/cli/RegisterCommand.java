@@ -1,0 +1,105 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.broker.RegistrationInfo;
+import dev.bgtasks.broker.TaskDefinition;
+import dev.bgtasks.broker.TaskTarget;
+import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.spi.ResourceLimits;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bgtask register}: registers a task for an app and prints its task id. */
+@Command(name = "register", mixinStandardHelpOptions = true,
+        description = {"Register a task for an app and print its task id.",
+                "Either a Java entry point (--entry-point CLASS [--classpath CP]) or a program after '--'."},
+        footer = {"", "Examples:",
+                "  bgtask register --app com.example.notes --name sync --condition internet-available \\",
+                "      --memory 256M --time-limit 10m -- rsync -a /home/me/notes /mnt/backup",
+                "  bgtask register --app com.example.notes --name export --entry-point tasks.Export \\",
+                "      --classpath app.jar"})
+final class RegisterCommand implements Callable<Integer> {
+    @Mixin
+    AppOption app;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "The task's name.")
+    String name;
+    @Option(names = "--trigger", paramLabel = "SLOT", defaultValue = "",
+            description = "The trigger slot (default: the app's default trigger).")
+    String trigger;
+    @Option(names = "--condition", paramLabel = "TYPE",
+            description = "A condition, AND-ed with the others: internet-available, internet-not-available, "
+                    + "free-network-available, user-present, user-not-present, session-connected, "
+                    + "session-disconnected, background-work-cost-not-high, on-ac-power, battery-not-low, "
+                    + "storage-not-low.")
+    List<String> conditions = new ArrayList<>();
+    @Option(names = "--cancel-on-condition-loss", description = "Cancel a running instance when a condition fails.")
+    boolean cancelOnConditionLoss;
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Memory limit of the task tree, e.g. 256M.")
+    String memory;
+    @Option(names = "--time-limit", paramLabel = "DURATION", description = "Wall-clock budget, e.g. 10m.")
+    String timeLimit;
+    @Option(names = "--max-processes", paramLabel = "N", description = "Processes and threads of the task tree.")
+    Integer maxProcesses;
+    @Option(names = "--best-effort-limits",
+            description = "Accept limits this host can only watch, not enforce.")
+    boolean bestEffortLimits;
+    @Option(names = "--grace", paramLabel = "DURATION", description = "Time to finish after a cancel (default 5s).")
+    String grace;
+    @Option(names = "--entry-point", paramLabel = "CLASS", description = "A class implementing BackgroundTask.")
+    String entryPoint;
+    @Option(names = "--classpath", paramLabel = "CP", description = "The entry point's classpath.")
+    String classpath;
+    @Parameters(paramLabel = "PROGRAM", arity = "0..*", description = "The program and its arguments, after '--'.")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if ((entryPoint == null) == command.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give either --entry-point CLASS or '-- PROGRAM ARGS...', not both and not neither");
+        }
+        TaskTarget target = entryPoint != null
+                ? new TaskTarget.JavaEntryPoint(entryPoint, classpathEntries())
+                : new TaskTarget.Command(command);
+        Set<SystemConditionType> types = EnumSet.noneOf(SystemConditionType.class);
+        for (String condition : conditions) {
+            types.add(SystemConditionType.fromKebabCase(condition));
+        }
+        ResourceLimits limits = new ResourceLimits(memory == null ? null : Units.bytes(memory), maxProcesses,
+                timeLimit == null ? null : Units.duration(timeLimit));
+        TaskDefinition definition = new TaskDefinition(name, trigger, target, types, cancelOnConditionLoss, limits,
+                bestEffortLimits, grace == null ? null : Units.duration(grace),
+                Path.of("").toAbsolutePath().toString());
+        try (BrokerClient broker = BrokerConnection.connect()) {
+            RegistrationInfo info = broker.register(app.appId, definition);
+            spec.commandLine().getOut().println(info.taskId());
+            return 0;
+        }
+    }
+
+    private List<String> classpathEntries() {
+        List<String> entries = new ArrayList<>();
+        String cp = classpath != null ? classpath : System.getProperty("java.class.path");
+        for (String entry : cp.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        return entries;
+    }
+}

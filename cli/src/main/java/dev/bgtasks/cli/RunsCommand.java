@@ -1,0 +1,75 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.ipc.BrokerClient;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bgtask runs}: an app's instances, and what pending ones wait for. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "List an app's task instances, newest first, with what a pending one waits for.")
+final class RunsCommand implements Callable<Integer> {
+    @Mixin
+    AppOption app;
+    @Option(names = "--json", description = "Print JSON: an array of instances (instanceId, taskId, state, outcome, "
+            + "cancelReason, terminationReason, progress, exitCode, peakMemoryBytes, pid, requestedAt, startedAt, "
+            + "endedAt, waitingFor, waitingForEnergySaver, errorClass, errorMessage).")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (BrokerClient broker = BrokerConnection.connect()) {
+            List<InstanceInfo> runs = broker.instances(app.appId);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, runs);
+                return 0;
+            }
+            if (runs.isEmpty()) {
+                out.println("no runs for " + app.appId);
+            }
+            for (InstanceInfo i : runs) {
+                out.printf("%s  %-9s %-10s %3d%%  requested %s%n", i.instanceId(), i.state(),
+                        i.outcome() == null ? "" : i.outcome(), i.progress(), i.requestedAt());
+                describe(out, i);
+            }
+            return 0;
+        }
+    }
+
+    private static void describe(PrintWriter out, InstanceInfo i) {
+        if (i.state() == InstanceState.PENDING) {
+            String waits = i.waitingFor().stream().map(SystemConditionType::kebabCase)
+                    .collect(Collectors.joining(", "));
+            out.println("    waiting for: " + (waits.isEmpty() ? "" : waits)
+                    + (i.waitingForEnergySaver() ? (waits.isEmpty() ? "" : ", ") + "energy saver to turn off" : ""));
+        }
+        if (i.pid() != null) {
+            out.println("    pid " + i.pid() + ", started " + i.startedAt());
+        }
+        if (i.cancelReason() != null) {
+            out.println("    cancelled: " + i.cancelReason());
+        }
+        if (i.terminationReason() != null) {
+            out.println("    terminated: " + i.terminationReason());
+        }
+        if (i.errorMessage() != null) {
+            out.println("    " + (i.errorClass() == null ? "" : i.errorClass() + ": ") + i.errorMessage());
+        }
+        if (i.endedAt() != null) {
+            out.println("    ended " + i.endedAt() + ", exit code " + Output.orDash(i.exitCode())
+                    + ", peak memory " + Output.orDash(i.peakMemoryBytes()));
+        }
+    }
+}

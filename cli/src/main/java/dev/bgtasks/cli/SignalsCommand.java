@@ -1,0 +1,73 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSnapshot;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bgtask signals}: the host signals the broker sees, once or as they change. */
+@Command(name = "signals", mixinStandardHelpOptions = true,
+        description = "Show the host signals the broker decides with (simulated overrides included), "
+                + "energy saver and the background work cost.")
+final class SignalsCommand implements Callable<Integer> {
+    @Option(names = "--watch", description = "Keep printing each change until interrupted.")
+    boolean watch;
+    @Option(names = "--json", description = "Print JSON: {signals: {name: true|false|null}, energySaver, "
+            + "backgroundWorkCost}; one object per line with --watch.")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (BrokerClient broker = BrokerConnection.connect()) {
+            print(out, broker.signals());
+            if (!watch) {
+                return 0;
+            }
+            SignalSnapshot last = broker.signals();
+            // Signals are not pushed to clients; a 4 Hz look at the broker's view is cheap and only this command pays it.
+            while (!Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(250_000_000L);
+                SignalSnapshot now = broker.signals();
+                if (!now.equals(last)) {
+                    last = now;
+                    print(out, now);
+                }
+            }
+            return 0;
+        }
+    }
+
+    private void print(PrintWriter out, SignalSnapshot snapshot) {
+        Map<String, Boolean> values = new LinkedHashMap<>();
+        for (HostSignal signal : HostSignal.values()) {
+            values.put(name(signal), snapshot.get(signal).orElse(null));
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("signals", values);
+            doc.put("energySaver", snapshot.is(HostSignal.ENERGY_SAVER, true));
+            doc.put("backgroundWorkCost", snapshot.backgroundWorkCost());
+            Output.json(out, doc);
+            return;
+        }
+        values.forEach((k, v) -> out.printf("%-18s %s%n", k, v == null ? "unknown" : v));
+        out.printf("%-18s %s%n", "work-cost", snapshot.backgroundWorkCost());
+        out.flush();
+    }
+
+    static String name(HostSignal signal) {
+        return signal.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,54 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.broker.RegistrationInfo;
+import dev.bgtasks.broker.TaskTarget;
+import dev.bgtasks.ipc.BrokerClient;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bgtask tasks}: an app's registrations. */
+@Command(name = "tasks", mixinStandardHelpOptions = true, description = "List an app's registered tasks.")
+final class TasksCommand implements Callable<Integer> {
+    @Mixin
+    AppOption app;
+    @Option(names = "--json", description = "Print JSON: an array of {taskId, appId, registeredAt, definition}.")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (BrokerClient broker = BrokerConnection.connect()) {
+            List<RegistrationInfo> tasks = broker.registrations(app.appId);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Output.json(out, tasks);
+                return 0;
+            }
+            if (tasks.isEmpty()) {
+                out.println("no tasks registered for " + app.appId);
+            }
+            for (RegistrationInfo t : tasks) {
+                var d = t.definition();
+                String what = d.target() instanceof TaskTarget.JavaEntryPoint java ? java.className()
+                        : String.join(" ", ((TaskTarget.Command) d.target()).argv());
+                out.printf("%s  %-24s trigger=%-10s %s%n", t.taskId(), d.name(),
+                        d.triggerName().isEmpty() ? "(default)" : d.triggerName(), what);
+                if (!d.conditions().isEmpty()) {
+                    out.println("    conditions: " + d.conditions().stream().map(SystemConditionType::kebabCase)
+                            .collect(Collectors.joining(", "))
+                            + (d.cancelOnConditionLoss() ? " (cancel on loss)" : ""));
+                }
+            }
+            return 0;
+        }
+    }
+}

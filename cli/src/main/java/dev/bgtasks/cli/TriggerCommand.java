@@ -1,0 +1,124 @@
+package dev.bgtasks.cli;
+
+import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.broker.AppEvent;
+import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.broker.TriggerRequest;
+import dev.bgtasks.broker.TriggerResponse;
+import dev.bgtasks.ipc.ArgumentCodec;
+import dev.bgtasks.ipc.BrokerClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bgtask trigger}: requests a run, and with {@code --wait} follows it to its end. */
+@Command(name = "trigger", mixinStandardHelpOptions = true,
+        description = {"Trigger an app's task; prints the ApplicationTriggerResult and the instance id.",
+                "With --wait: shows progress until the instance completes; exits 0 only if it succeeded."})
+final class TriggerCommand implements Callable<Integer> {
+    @Mixin
+    AppOption app;
+    @Option(names = "--trigger", paramLabel = "SLOT", defaultValue = "", description = "The trigger slot.")
+    String trigger;
+    @Option(names = "--arg", paramLabel = "KEY=VALUE", description = "An argument for the task (a string).")
+    List<String> args = new ArrayList<>();
+    @Option(names = "--wait", description = "Wait for the instance to complete, showing its progress.")
+    boolean waitForCompletion;
+    @Option(names = "--json", description = "Print JSON: {result, instanceId} and with --wait also {instance}.")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, Object> arguments = ArgumentCodec.parseKeyValues(args);
+        BlockingQueue<AppEvent> events = new LinkedBlockingQueue<>();
+        PrintWriter out = spec.commandLine().getOut();
+        try (BrokerClient broker = BrokerConnection.connect();
+             AutoCloseable subscription = waitForCompletion ? broker.subscribe(app.appId, events::add) : () -> { }) {
+            TriggerResponse response = broker.requestTrigger(new TriggerRequest(app.appId, trigger,
+                    ArgumentCodec.encode(arguments), System.getenv("BGTASKS_RUN_TOKEN")));
+            if (!waitForCompletion || response.result() != ApplicationTriggerResult.ALLOWED) {
+                print(out, response, null);
+                return response.result() == ApplicationTriggerResult.ALLOWED ? 0 : 1;
+            }
+            if (!json) {
+                out.println(response.result() + " " + response.instanceId());
+                explainPending(out, broker, response.instanceId());
+            }
+            InstanceInfo done = follow(events, response.instanceId(), spec.commandLine().getErr());
+            print(out, response, done);
+            return done.outcome() == TaskOutcome.SUCCEEDED ? 0 : 1;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void explainPending(PrintWriter out, BrokerClient broker, UUID instanceId) {
+        broker.instances(app.appId).stream().filter(i -> i.instanceId().equals(instanceId)).findFirst()
+                .filter(i -> !i.waitingFor().isEmpty() || i.waitingForEnergySaver())
+                .ifPresent(i -> out.println("pending: waiting for " + i.waitingFor().stream()
+                        .map(SystemConditionType::kebabCase).collect(Collectors.joining(", "))
+                        + (i.waitingForEnergySaver() ? " energy saver to turn off" : "")));
+        out.flush();
+    }
+
+    private InstanceInfo follow(BlockingQueue<AppEvent> events, UUID instanceId, PrintWriter bar)
+            throws InterruptedException {
+        while (true) {
+            AppEvent event = events.take();
+            if (!event.instanceId().equals(instanceId)) {
+                continue;
+            }
+            if (event instanceof AppEvent.Progress p && !json) {
+                ProgressBar.draw(bar, p.progress());
+            } else if (event instanceof AppEvent.Canceled c && !json) {
+                ProgressBar.finish(bar);
+                bar.println("cancelled: " + c.reason());
+            } else if (event instanceof AppEvent.Completed c) {
+                if (!json) {
+                    ProgressBar.finish(bar);
+                }
+                return c.instance();
+            }
+        }
+    }
+
+    private void print(PrintWriter out, TriggerResponse response, InstanceInfo done) {
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("result", response.result());
+            result.put("instanceId", response.instanceId());
+            if (done != null) {
+                result.put("instance", done);
+            }
+            Output.json(out, result);
+        } else if (done == null) {
+            out.println(response.result() + (response.instanceId() == null ? "" : " " + response.instanceId()));
+        } else {
+            out.println(done.outcome() + (done.terminationReason() == null ? "" : " " + done.terminationReason())
+                    + (done.errorMessage() == null ? "" : ": " + Output.orDash(done.errorClass()) + " "
+                    + done.errorMessage()));
+        }
+        out.flush();
+    }
+}

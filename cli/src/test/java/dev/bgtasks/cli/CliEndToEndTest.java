@@ -1,0 +1,127 @@
+package dev.bgtasks.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bgtasks.ipc.BrokerLocation;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The bgtask command against a real broker it starts itself, in a home of its own. */
+class CliEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path home;
+
+    @BeforeAll
+    static void ownHome() throws Exception {
+        home = Files.createTempDirectory(Path.of("/tmp"), "bgtcli");
+        System.setProperty(BrokerLocation.HOME_PROPERTY, home.toString());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        Path pidFile = BrokerLocation.underHome(home).pidFile();
+        if (Files.exists(pidFile)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(p -> {
+                p.destroy();
+                p.onExit().join();
+            });
+        }
+        System.clearProperty(BrokerLocation.HOME_PROPERTY);
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        CommandLine cli = Bgtask.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void registerTriggerWaitAndInspect() throws Exception {
+        Result registered = run("access", "request", "--app", "com.example.cli");
+        assertThat(registered.code()).as(registered.err()).isZero();
+        Result reg = run("register", "--app", "com.example.cli", "--name", "echo",
+                "--condition", "background-work-cost-not-high", "--time-limit", "1m", "--",
+                "/bin/sh", "-c", "echo working; exit 0");
+        assertThat(reg.code()).as(reg.err()).isZero();
+        String taskId = reg.out().trim();
+
+        JsonNode tasks = JSON.readTree(run("tasks", "--app", "com.example.cli", "--json").out());
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0).get("taskId").asText()).isEqualTo(taskId);
+
+        Result triggered = run("trigger", "--app", "com.example.cli", "--arg", "file=notes.db", "--wait", "--json");
+        assertThat(triggered.code()).as(triggered.out() + triggered.err()).isZero();
+        JsonNode result = JSON.readTree(triggered.out());
+        assertThat(result.get("result").asText()).isEqualTo("ALLOWED");
+        assertThat(result.get("instance").get("outcome").asText()).isEqualTo("SUCCEEDED");
+
+        JsonNode runs = JSON.readTree(run("runs", "--app", "com.example.cli", "--json").out());
+        assertThat(runs.get(0).get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(runs.get(0).get("exitCode").asInt()).isZero();
+    }
+
+    @Test
+    void aFailingTaskMakesWaitExitNonZeroAndDenialIsDisabledByPolicy() {
+        run("access", "request", "--app", "com.example.fail");
+        assertThat(run("register", "--app", "com.example.fail", "--name", "false", "--", "/bin/false").code())
+                .isZero();
+        Result failed = run("trigger", "--app", "com.example.fail", "--wait");
+        assertThat(failed.code()).isEqualTo(1);
+        assertThat(failed.out()).contains("FAILED");
+
+        assertThat(run("access", "deny", "com.example.fail").code()).isZero();
+        Result denied = run("trigger", "--app", "com.example.fail");
+        assertThat(denied.code()).isEqualTo(1);
+        assertThat(denied.out()).contains("DISABLED_BY_POLICY");
+        assertThat(run("access", "status", "--app", "com.example.fail").out()).contains("DENIED_BY_USER");
+    }
+
+    @Test
+    void badInputIsOneClearLine() {
+        Result unknownCondition = run("register", "--app", "com.example.bad", "--name", "x",
+                "--condition", "sunny", "--", "/bin/true");
+        assertThat(unknownCondition.code()).isNotZero();
+        assertThat(unknownCondition.err()).contains("unknown condition 'sunny'").doesNotContain("at dev.bgtasks");
+        Result both = run("register", "--app", "com.example.bad", "--name", "x", "--entry-point", "a.B",
+                "--", "/bin/true");
+        assertThat(both.code()).isNotZero();
+        assertThat(both.err()).contains("either --entry-point");
+    }
+
+    @Test
+    void simulatedSignalsShowInSignalsAndDoctorNamesTheBackend() throws Exception {
+        assertThat(run("simulate", "energy-saver=true").code()).isZero();
+        JsonNode signals = JSON.readTree(run("signals", "--json").out());
+        assertThat(signals.get("energySaver").asBoolean()).isTrue();
+        assertThat(signals.get("backgroundWorkCost").asText()).isEqualTo("HIGH");
+        assertThat(run("simulate", "--clear").code()).isZero();
+        assertThat(JSON.readTree(run("signals", "--json").out()).get("energySaver").asBoolean()).isFalse();
+
+        Result doctor = run("doctor");
+        assertThat(doctor.out()).contains("in use:", "socket:", home.toString(), "broker:   answers");
+    }
+
+    @Test
+    void theDemoRunsTheSeedScenarioEndToEnd() {
+        Result demo = run("demo");
+        assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
+        assertThat(demo.out()).contains("requestAccess() -> ALLOWED_SUBJECT_TO_SYSTEM_POLICY")
+                .contains("-> ALLOWED").contains("-> CURRENTLY_RUNNING").contains("completed: SUCCEEDED")
+                .contains("-> DISABLED_BY_POLICY").contains("100%");
+    }
+}
