@@ -1,0 +1,77 @@
+package dev.bgtasks.nativetests;
+
+import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.BackgroundTaskRegistration;
+import dev.bgtasks.BackgroundTasks;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An app process for the cross-process tests: {@code BackgroundTasks.open} with the {@code BGTASKS_HOME} its
+ * test gave it, then one scripted action, then exit.
+ */
+public final class AppMain {
+    private AppMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String appId = args[1];
+        try (BackgroundTasks bg = BackgroundTasks.open(appId)) {
+            switch (args[0]) {
+                case "register-and-trigger" -> registerAndTrigger(bg, args[2]);
+                case "receive" -> receive(bg, Integer.parseInt(args[2]));
+                case "hammer" -> hammer(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+        }
+        System.out.flush();
+        // Event threads are daemons; exit at once so "the app exits" really means its process is gone.
+        System.exit(0);
+    }
+
+    private static void registerAndTrigger(BackgroundTasks bg, String taskClass) {
+        bg.executionManager().requestAccess().join();
+        bg.ensureRegistered("sleepy", bg.newTask().taskEntryPoint(taskClass).setTrigger(bg.applicationTrigger()));
+        var response = bg.applicationTrigger().request(Map.of("steps", 4)).join();
+        System.out.println("TRIGGERED " + response.result() + " " + response.instanceId());
+    }
+
+    /** Attaches a completion listener to every registration and prints what arrives within the time given. */
+    private static void receive(BackgroundTasks bg, int seconds) throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        for (BackgroundTaskRegistration reg : bg.allTasks().values()) {
+            reg.onCompleted(e -> System.out.println("COMPLETED " + e.instanceId() + " " + e.outcome()));
+        }
+        never.await(seconds, TimeUnit.SECONDS);
+    }
+
+    private static void hammer(BackgroundTasks bg, int threads, int calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Map<ApplicationTriggerResult, Integer>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                Map<ApplicationTriggerResult, Integer> counts = new EnumMap<>(ApplicationTriggerResult.class);
+                go.await();
+                for (int i = 0; i < calls; i++) {
+                    counts.merge(bg.applicationTrigger().requestAsync().join(), 1, Integer::sum);
+                }
+                return counts;
+            }));
+        }
+        go.countDown();
+        Map<ApplicationTriggerResult, Integer> total = new EnumMap<>(ApplicationTriggerResult.class);
+        for (var f : futures) {
+            f.get(120, TimeUnit.SECONDS).forEach((k, v) -> total.merge(k, v, Integer::sum));
+        }
+        pool.shutdown();
+        total.forEach((k, v) -> System.out.println("RESULT " + k + " " + v));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.bgtasks.nativetests;
+
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.ipc.BrokerStarter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A real broker daemon process in a temp home of its own, started the way apps start it, and everything it
+ * started killed at the end.
+ */
+final class RealBroker implements AutoCloseable {
+    final Path home;
+    final BrokerLocation location;
+    private final List<Long> taskPids = new ArrayList<>();
+    private BrokerClient client;
+
+    RealBroker() throws IOException {
+        // Short: a Unix socket path must stay under ~100 bytes.
+        this.home = Files.createTempDirectory(Path.of("/tmp"), "bgt");
+        this.location = BrokerLocation.underHome(home);
+        this.client = BrokerStarter.connectOrStart(location);
+    }
+
+    BrokerClient client() {
+        return client;
+    }
+
+    long pid() throws IOException {
+        return Long.parseLong(Files.readString(location.pidFile()).trim());
+    }
+
+    /** SIGKILL: the broker gets no chance to clean up (SPEC B3). */
+    void kill9() throws Exception {
+        ProcessHandle broker = ProcessHandle.of(pid()).orElseThrow();
+        client.close();
+        broker.destroyForcibly();
+        broker.onExit().get(20, TimeUnit.SECONDS);
+    }
+
+    /** Starts a new broker on the same home, as the next app would. */
+    BrokerClient restart() {
+        client = BrokerStarter.connectOrStart(location);
+        return client;
+    }
+
+    String log() throws IOException {
+        return Files.exists(location.logFile()) ? Files.readString(location.logFile()) : "";
+    }
+
+    /** Remembers a task's pid so {@link #close()} kills it whatever happens. */
+    void track(long pid) {
+        taskPids.add(pid);
+    }
+
+    Optional<InstanceInfo> instance(String appId, java.util.UUID id) {
+        return client.instances(appId).stream().filter(i -> i.instanceId().equals(id)).findFirst();
+    }
+
+    InstanceInfo awaitState(String appId, java.util.UUID id, InstanceState state, Duration deadline) {
+        await(() -> instance(appId, id).map(i -> i.state() == state).orElse(false), deadline,
+                "instance " + id + " to be " + state);
+        return instance(appId, id).orElseThrow();
+    }
+
+    /** Waits for a condition with a deadline, looking 20 times a second. */
+    static void await(BooleanSupplier condition, Duration deadline, String what) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + deadline + " waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            client.close();
+        } catch (RuntimeException ignored) {
+            // the broker may be dead already
+        }
+        if (Files.exists(location.pidFile())) {
+            ProcessHandle.of(pid()).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+            });
+        }
+        for (long pid : taskPids) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            });
+        }
+    }
+}
