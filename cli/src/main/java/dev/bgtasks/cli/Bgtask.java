@@ -24,6 +24,10 @@ public final class Bgtask implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("daemon")) {
+            // A client command speaks through its output; the library's info lines belong in the broker log.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(newCommandLine().execute(args));
     }
 

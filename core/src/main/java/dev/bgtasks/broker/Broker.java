@@ -663,7 +663,7 @@ public final class Broker implements BrokerOperations, AutoCloseable {
             if (definition.isPresent() && !(definition.get().target() instanceof TaskTarget.JavaEntryPoint)) {
                 // A command has no host to reconnect: take it back by pid, if it is still ours.
                 Optional<SandboxedProcess> process = row.pid() == null ? Optional.empty()
-                        : sandbox.adopt(row.pid(), row.runToken());
+                        : sandbox.adopt(row.pid(), row.runToken(), definition.get().limits());
                 if (process.isPresent()) {
                     adoptLocked(row, definition.get(), process.get());
                     continue;
@@ -697,7 +697,7 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         }
         Optional<TaskDefinition> definition = definitionOf(row);
         Optional<SandboxedProcess> process = definition.isEmpty() || row.pid() == null ? Optional.empty()
-                : sandbox.adopt(row.pid(), runToken);
+                : sandbox.adopt(row.pid(), runToken, definition.get().limits());
         if (process.isEmpty()) {
             awaitingReadoption.remove(runToken);
             killAsLost(row);

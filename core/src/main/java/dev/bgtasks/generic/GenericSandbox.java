@@ -125,11 +125,11 @@ final class GenericSandbox implements ProcessSandbox {
     /**
      * Takes back a live task process of a previous broker, after checking that its environment carries exactly
      * {@code BGTASKS_RUN_TOKEN=<runToken>} (pids are reused). Needs Linux {@code /proc}. The adopted tree is watched
-     * with the default limits, since {@code adopt} is not told the registration's; its exit is seen through
+     * under the registration's limits again; its exit is seen through
      * {@link ProcessHandle#onExit()} and the watchdog, and its exit code is unknown.
      */
     @Override
-    public Optional<SandboxedProcess> adopt(long pid, String runToken) {
+    public Optional<SandboxedProcess> adopt(long pid, String runToken, ResourceLimits limits) {
         Objects.requireNonNull(runToken, "runToken");
         if (!canReadopt()) {
             return Optional.empty();
@@ -146,7 +146,7 @@ final class GenericSandbox implements ProcessSandbox {
         if (!running(handle.get())) {
             return Optional.empty();
         }
-        GenericProcess task = GenericProcess.adopted(this, handle.get(), runToken, ResourceLimits.defaults());
+        GenericProcess task = GenericProcess.adopted(this, handle.get(), runToken, limits);
         task.start();
         return Optional.of(task);
     }

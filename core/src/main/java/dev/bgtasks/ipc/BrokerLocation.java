@@ -6,12 +6,19 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryFlag;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -150,6 +157,29 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
         ensurePrivateDirectory(logDirectory);
     }
 
+    /**
+     * Where there are no POSIX modes (Windows), an ACL with one entry: the directory's owner, full control,
+     * inherited by what is created inside (SPEC S1).
+     */
+    private static void restrictToOwner(Path dir) throws IOException {
+        AclFileAttributeView view = Files.getFileAttributeView(dir, AclFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            throw new IOException(dir + ": this file system has neither POSIX modes nor ACLs; "
+                    + "cannot make the broker's directory private");
+        }
+        view.setAcl(ownerOnlyAcl(Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS)));
+    }
+
+    static List<AclEntry> ownerOnlyAcl(UserPrincipal owner) {
+        return List.of(AclEntry.newBuilder()
+                .setType(AclEntryType.ALLOW)
+                .setPrincipal(owner)
+                .setPermissions(EnumSet.allOf(AclEntryPermission.class))
+                .setFlags(AclEntryFlag.FILE_INHERIT, AclEntryFlag.DIRECTORY_INHERIT)
+                .build());
+    }
+
     static void ensurePrivateDirectory(Path dir) throws IOException {
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         if (Files.isSymbolicLink(dir)) {
@@ -168,6 +198,7 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
             }
         }
         if (!posix) {
+            restrictToOwner(dir);
             return;
         }
         UserPrincipal me = FileSystems.getDefault().getUserPrincipalLookupService()

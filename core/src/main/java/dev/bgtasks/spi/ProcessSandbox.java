@@ -19,12 +19,12 @@ public interface ProcessSandbox {
     SandboxedProcess launch(LaunchSpec spec, ResourceLimits limits) throws IOException;
 
     /**
-     * Takes back a task process that a previous broker started and that is still alive (SPEC B3). Its exit must be
-     * watched without being its parent.
+     * Takes back a task process that a previous broker started and that is still alive (SPEC B3), to be held to
+     * the registration's limits again. Its exit must be watched without being its parent.
      *
      * @return empty when the process is gone or the platform cannot re-adopt (then {@link #canReadopt()} is false)
      */
-    Optional<SandboxedProcess> adopt(long pid, String runToken);
+    Optional<SandboxedProcess> adopt(long pid, String runToken, ResourceLimits limits);
 
     /** Whether {@link #adopt} can work here at all. */
     boolean canReadopt();

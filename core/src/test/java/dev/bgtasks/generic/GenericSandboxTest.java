@@ -414,12 +414,13 @@ class GenericSandboxTest {
         waitForDescendants(p, 1);
         long self = ProcessHandle.current().pid();
 
-        assertThat(sandbox.adopt(self, "random-" + UUID.randomUUID())).isEmpty();
-        assertThat(sandbox.adopt(p.pid(), "random-" + UUID.randomUUID())).isEmpty();
-        assertThat(sandbox.adopt(p.pid(), spec.runToken().substring(0, 10))).isEmpty();
-        assertThat(sandbox.adopt(Long.MAX_VALUE / 2, spec.runToken())).isEmpty();
+        ResourceLimits limits = ResourceLimits.defaults();
+        assertThat(sandbox.adopt(self, "random-" + UUID.randomUUID(), limits)).isEmpty();
+        assertThat(sandbox.adopt(p.pid(), "random-" + UUID.randomUUID(), limits)).isEmpty();
+        assertThat(sandbox.adopt(p.pid(), spec.runToken().substring(0, 10), limits)).isEmpty();
+        assertThat(sandbox.adopt(Long.MAX_VALUE / 2, spec.runToken(), limits)).isEmpty();
 
-        Optional<SandboxedProcess> adopted = sandbox.adopt(p.pid(), spec.runToken());
+        Optional<SandboxedProcess> adopted = sandbox.adopt(p.pid(), spec.runToken(), limits);
         assertThat(adopted).isPresent();
         started.add(adopted.get());
         assertThat(adopted.get().pid()).isEqualTo(p.pid());
@@ -429,6 +430,20 @@ class GenericSandboxTest {
         ExitStatus status = exitOf(adopted.get());
         assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXIT_CODE_UNKNOWN);
         assertThat(exitOf(p).reason()).isEqualTo(ExitStatus.Reason.SIGNALED);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void anAdoptedTreeIsHeldToTheRegistrationsLimitsAgain() throws Exception {
+        LaunchSpec spec = spec("/bin/sh", "-c", "sleep 300 & sleep 300 & wait");
+        SandboxedProcess p = launch(spec, ResourceLimits.defaults());
+        waitForDescendants(p, 2);
+
+        SandboxedProcess adopted = sandbox.adopt(p.pid(), spec.runToken(),
+                ResourceLimits.builder().maxProcesses(2).build()).orElseThrow();
+        started.add(adopted);
+
+        assertThat(exitOf(adopted).reason()).isEqualTo(ExitStatus.Reason.PROCESS_LIMIT);
     }
 
     @Test

@@ -160,7 +160,7 @@ public final class FakePlatform implements HostPlatform {
         }
 
         @Override
-        public Optional<SandboxedProcess> adopt(long pid, String runToken) {
+        public Optional<SandboxedProcess> adopt(long pid, String runToken, ResourceLimits limits) {
             if (!canReadopt) {
                 return Optional.empty();
             }

@@ -25,6 +25,7 @@ public final class AppMain {
         String appId = args[1];
         try (BackgroundTasks bg = BackgroundTasks.open(appId)) {
             switch (args[0]) {
+                case "access" -> System.out.println("ACCESS " + bg.executionManager().requestAccess().join());
                 case "register-and-trigger" -> registerAndTrigger(bg, args[2]);
                 case "receive" -> receive(bg, Integer.parseInt(args[2]));
                 case "hammer" -> hammer(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
