@@ -130,6 +130,9 @@ public final class BrokerStarter {
         // Its own session, so the app's terminal signals (Ctrl-C to the process group) never reach the broker.
         setsid().ifPresent(command::add);
         command.add(javaExecutable());
+        // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
+        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         command.add("-cp");
         command.add(String.join(File.pathSeparator, brokerClasspath()));
         command.add(BrokerDaemon.class.getName());
