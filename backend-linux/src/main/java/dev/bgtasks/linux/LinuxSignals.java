@@ -53,6 +53,8 @@ final class LinuxSignals implements HostSignals {
             }
             started = true;
         }
+        // The state before the sources start is the baseline; only what changes from it is news to listeners.
+        current();
         for (SignalSource source : all()) {
             try {
                 source.start(this::recompute);
