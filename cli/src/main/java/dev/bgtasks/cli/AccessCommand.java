@@ -74,17 +74,17 @@ final class AccessCommand implements Runnable {
         }
     }
 
-    /** Sets the user's setting for the app named as the parameter. */
+    /** Changes the user's own setting for the app named as the parameter. */
     abstract static class UserSetting implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "APP", description = "The app id.")
         String appId;
 
-        abstract UserAccessSetting setting();
+        abstract void apply(BrokerClient broker);
 
         @Override
         public Integer call() {
             try (BrokerClient broker = BrokerConnection.connect()) {
-                broker.setUserAccess(appId, setting());
+                apply(broker);
                 return 0;
             }
         }
@@ -94,8 +94,8 @@ final class AccessCommand implements Runnable {
             description = "Allow APP subject to system policy (not while energy saver is on).")
     static final class Allow extends UserSetting {
         @Override
-        UserAccessSetting setting() {
-            return UserAccessSetting.ALLOW;
+        void apply(BrokerClient broker) {
+            broker.setUserAccess(appId, UserAccessSetting.ALLOW);
         }
     }
 
@@ -103,8 +103,8 @@ final class AccessCommand implements Runnable {
             description = "Always allow APP, even while energy saver is on.")
     static final class Always extends UserSetting {
         @Override
-        UserAccessSetting setting() {
-            return UserAccessSetting.ALWAYS;
+        void apply(BrokerClient broker) {
+            broker.setUserAccess(appId, UserAccessSetting.ALWAYS);
         }
     }
 
@@ -112,22 +112,16 @@ final class AccessCommand implements Runnable {
             description = "Deny APP; its running tasks are cancelled at once (SYSTEM_POLICY).")
     static final class Deny extends UserSetting {
         @Override
-        UserAccessSetting setting() {
-            return UserAccessSetting.DENY;
+        void apply(BrokerClient broker) {
+            broker.setUserAccess(appId, UserAccessSetting.DENY);
         }
     }
 
     @Command(name = "clear", mixinStandardHelpOptions = true, description = "Forget the user's setting for APP.")
-    static final class Clear implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "APP", description = "The app id.")
-        String appId;
-
+    static final class Clear extends UserSetting {
         @Override
-        public Integer call() {
-            try (BrokerClient broker = BrokerConnection.connect()) {
-                broker.clearUserAccess(appId);
-                return 0;
-            }
+        void apply(BrokerClient broker) {
+            broker.clearUserAccess(appId);
         }
     }
 }
