@@ -317,6 +317,27 @@ class RunningTest {
     }
 
     @Test
+    void theTaskReadsItsTreesMemoryAndMayLowerItsLimitWithinTheRules() { // SPEC X11
+        javaTask(bg.newTask().limits(ResourceLimits.builder().memoryBytes(256L << 20).build()));
+        FakeProcess process = trigger();
+        process.setUsage(100L << 20, 120L << 20);
+        var report = h.broker().memoryOf(process.runToken());
+        assertThat(report.usageBytes()).isEqualTo(100L << 20);
+        assertThat(report.peakBytes()).isEqualTo(120L << 20);
+        assertThat(report.limitBytes()).isEqualTo(256L << 20);
+
+        assertThat(h.broker().trySetMemoryLimit(process.runToken(), 99L << 20)).isFalse(); // below usage
+        assertThat(h.broker().trySetMemoryLimit(process.runToken(), 257L << 20)).isFalse(); // above registration
+        assertThat(process.memoryLimitSet()).isNull();
+        assertThat(h.broker().memoryOf(process.runToken()).limitBytes()).isEqualTo(256L << 20);
+
+        assertThat(h.broker().trySetMemoryLimit(process.runToken(), 128L << 20)).isTrue();
+        assertThat(process.memoryLimitSet()).isEqualTo(128L << 20);
+        assertThat(h.broker().memoryOf(process.runToken()).limitBytes()).isEqualTo(128L << 20);
+        assertThatThrownBy(() -> h.broker().memoryOf("forged")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aProcessLimitHitIsRecorded() { // SPEC X12
         commandTask(bg.newTask().limits(ResourceLimits.builder().maxProcesses(64).build()));
         trigger().processLimitHit();

@@ -636,6 +636,32 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         task.reportedErrorMessage = errorMessage;
     }
 
+    /** The task tree's memory and the limit in force, as the sandbox measures them (SPEC X11). */
+    public synchronized MemoryReport memoryOf(String runToken) {
+        RunningTask task = requireRunning(runToken);
+        var usage = task.process.usage();
+        return new MemoryReport(usage.memoryBytes(), usage.peakMemoryBytes(),
+                task.memoryLimit == null ? 0 : task.memoryLimit);
+    }
+
+    /**
+     * SPEC X11: the task asks for a new memory limit. Refused below its current usage, above the registration's
+     * limit, and where the sandbox cannot change a running task's limit.
+     */
+    public synchronized boolean trySetMemoryLimit(String runToken, long bytes) {
+        RunningTask task = requireRunning(runToken);
+        Long allowed = task.definition.limits().memoryBytes();
+        if (bytes < task.process.usage().memoryBytes() || (allowed != null && bytes > allowed)) {
+            return false;
+        }
+        if (!task.process.setMemoryLimit(bytes)) {
+            return false;
+        }
+        task.memoryLimit = bytes;
+        LOG.info("instance {} set its memory limit to {} bytes", task.row.instanceId(), bytes);
+        return true;
+    }
+
     /** The host's connection closed; its process may still be running. */
     public synchronized void detachHost(String runToken) {
         UUID instanceId = runningByToken.get(runToken);

@@ -18,11 +18,14 @@ final class RunningTask {
     boolean resultReported;
     String reportedErrorClass;
     String reportedErrorMessage;
+    /** The memory limit in force: the registration's, or what the task set lower since (SPEC X11). */
+    Long memoryLimit;
 
     RunningTask(InstanceRow row, TaskDefinition definition, SandboxedProcess process) {
         this.row = row;
         this.definition = definition;
         this.process = process;
+        this.memoryLimit = definition.limits().memoryBytes();
     }
 
     BackgroundTaskCancellationReason cancelReason() {

@@ -34,7 +34,7 @@ final class GenericProcess implements SandboxedProcess {
     private final Process process;
     private final ProcessHandle root;
     private final String tokenEntry;
-    private final ResourceLimits limits;
+    private volatile ResourceLimits limits;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     /** Every process seen in the tree; kept to find them after their parent died and they were reparented. */
     private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
@@ -93,6 +93,13 @@ final class GenericProcess implements SandboxedProcess {
     }
 
     /** SIGTERM to the main process (on Windows, {@code TerminateProcess}). */
+    /** The watchdog reads the limit at every sample, so a new one holds from the next sample on (SPEC X11). */
+    @Override
+    public boolean setMemoryLimit(long bytes) {
+        limits = new ResourceLimits(bytes, limits.maxProcesses(), limits.wallClock());
+        return true;
+    }
+
     @Override
     public void terminate() {
         signalled = true;

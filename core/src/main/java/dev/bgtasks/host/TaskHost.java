@@ -6,6 +6,7 @@ import dev.bgtasks.ipc.HostConnection;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import dev.bgtasks.task.MemoryManager;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -66,6 +67,7 @@ public final class TaskHost {
                     new ApplicationTriggerDetails(ArgumentCodec.decode(attachment.arguments())),
                     attachment::backgroundWorkCost);
             cancel.attach(runner);
+            MemoryManager.install(new BrokerMemory(connection));
             BackgroundTask task;
             try {
                 task = instantiate(args[0]);
@@ -101,6 +103,24 @@ public final class TaskHost {
         @Override
         public void completed(TaskResult result) {
             connection.result(result.errorClass(), result.errorMessage());
+        }
+    }
+
+    /** {@code MemoryManager} inside the task: the numbers the broker's sandbox has for the whole tree (SPEC X11). */
+    private record BrokerMemory(HostConnection connection) implements MemoryManager.Source {
+        @Override
+        public long usage() {
+            return connection.memory().usageBytes();
+        }
+
+        @Override
+        public long limit() {
+            return connection.memory().limitBytes();
+        }
+
+        @Override
+        public boolean trySetLimit(long bytes) {
+            return connection.trySetMemoryLimit(bytes);
         }
     }
 

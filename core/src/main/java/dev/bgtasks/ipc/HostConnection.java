@@ -2,8 +2,10 @@ package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.HostAttachment;
+import dev.bgtasks.broker.MemoryReport;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -154,7 +156,24 @@ public final class HostConnection implements AutoCloseable {
         call(Messages.HOST_RESULT, fields, -1, null);
     }
 
-    private void call(String type, ObjectNode fields, int startGeneration, Integer progress) {
+    /** The task tree's memory and limit, as the broker's sandbox measures them (SPEC X11). */
+    public MemoryReport memory() {
+        JsonNode result = call(Messages.MEMORY, WireJson.MAPPER.createObjectNode(), -1, null);
+        try {
+            return WireJson.MAPPER.treeToValue(result, MemoryReport.class);
+        } catch (JsonProcessingException e) {
+            throw new BrokerProtocolException("the broker answered memory with " + Messages.brief(result), e);
+        }
+    }
+
+    /** Asks for a new memory limit for the task tree (SPEC X11); false when the broker refuses it. */
+    public boolean trySetMemoryLimit(long bytes) {
+        JsonNode result = call(Messages.SET_MEMORY_LIMIT,
+                WireJson.MAPPER.createObjectNode().put(Messages.BYTES, bytes), -1, null);
+        return result.asBoolean(false);
+    }
+
+    private JsonNode call(String type, ObjectNode fields, int startGeneration, Integer progress) {
         long giveUp = System.nanoTime() + reconnectWindow.toNanos() + deadline.toNanos();
         while (true) {
             ClientChannel current;
@@ -163,14 +182,13 @@ public final class HostConnection implements AutoCloseable {
                 current = awaitChannel(giveUp);
                 if (progress != null && generation != startGeneration && progress.equals(resentProgress)) {
                     // The reconnection already sent this value to the new broker.
-                    return;
+                    return NullNode.getInstance();
                 }
             } finally {
                 lock.unlock();
             }
             try {
-                current.call(type, fields, deadline);
-                return;
+                return current.call(type, fields, deadline);
             } catch (BrokerProtocolException e) {
                 if (current.isOpen()) {
                     throw e;

@@ -33,6 +33,9 @@ final class Messages {
     static final String UNSUBSCRIBE = "unsubscribe";
     static final String PROGRESS = "progress";
     static final String HOST_RESULT = "result";
+    static final String MEMORY = "memory";
+    static final String SET_MEMORY_LIMIT = "setMemoryLimit";
+    static final String BYTES = "bytes";
 
     // Operation fields: the parameter names of BrokerOperations and the broker's host-side methods.
     static final String APP_ID = "appId";

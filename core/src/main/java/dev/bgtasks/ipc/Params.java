@@ -76,6 +76,14 @@ final class Params {
         return node.asInt();
     }
 
+    long longValue(String field) {
+        JsonNode node = present(field);
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw wrongType(field, "a 64-bit integer", node);
+        }
+        return node.asLong();
+    }
+
     /** A value the mapper reads (enums, records, maps); never null. */
     <T> T value(String field, Class<T> type) {
         return value(field, WireJson.MAPPER.constructType(type));

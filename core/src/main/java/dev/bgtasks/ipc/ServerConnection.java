@@ -1,6 +1,7 @@
 package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.AppEvent;
@@ -216,9 +217,13 @@ final class ServerConnection implements AppRequests.Subscriptions {
             case Messages.HOST_RESULT:
                 broker.reportResult(runToken, p.text(Messages.ERROR_CLASS), p.text(Messages.ERROR_MESSAGE));
                 return NullNode.getInstance();
+            case Messages.MEMORY:
+                return WireJson.MAPPER.valueToTree(broker.memoryOf(runToken));
+            case Messages.SET_MEMORY_LIMIT:
+                return BooleanNode.valueOf(broker.trySetMemoryLimit(runToken, p.longValue(Messages.BYTES)));
             default:
                 throw new BadRequestException(Messages.TYPE, "unknown request type \"" + Messages.brief(type)
-                        + "\" for a task host: progress or result");
+                        + "\" for a task host: progress, result, memory or setMemoryLimit");
         }
     }
 

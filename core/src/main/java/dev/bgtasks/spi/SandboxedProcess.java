@@ -23,6 +23,16 @@ public interface SandboxedProcess {
     /** Kills the whole tree, including children that changed session or process group (SPEC X13). */
     void kill();
 
+    /**
+     * Lowers (or raises, up to what the registration allows) the tree's memory limit while it runs, for
+     * {@code MemoryManager.trySetAppMemoryUsageLimit} (SPEC X11).
+     *
+     * @return false when this sandbox cannot change a running task's limit
+     */
+    default boolean setMemoryLimit(long bytes) {
+        return false;
+    }
+
     /** Completes once every process of the tree is gone, with why the tree ended. */
     CompletableFuture<ExitStatus> onExit();
 }

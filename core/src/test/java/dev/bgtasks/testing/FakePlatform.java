@@ -261,6 +261,19 @@ public final class FakePlatform implements HostPlatform {
             return usage;
         }
 
+        private volatile Long memoryLimitSet;
+
+        /** The limit the broker set at run time, if it did (SPEC X11). */
+        public Long memoryLimitSet() {
+            return memoryLimitSet;
+        }
+
+        @Override
+        public boolean setMemoryLimit(long bytes) {
+            memoryLimitSet = bytes;
+            return true;
+        }
+
         @Override
         public void terminate() {
             terminateCalls++;

@@ -77,9 +77,12 @@ class CrossProcessTest {
 
     private TaskDefinition javaTask(Set<SystemConditionType> conditions) {
         return new TaskDefinition("sleepy", "", new TaskTarget.JavaEntryPoint(SleepyTask.class.getName(),
-                java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                        .filter(e -> java.nio.file.Files.exists(java.nio.file.Path.of(e))).toList()), conditions, false,
-                ResourceLimits.defaults(), false, null, null);
+                testClasspath()), conditions, false, ResourceLimits.defaults(), false, null, null);
+    }
+
+    private static List<String> testClasspath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> java.nio.file.Files.exists(java.nio.file.Path.of(e))).toList();
     }
 
     private TaskDefinition commandTask(List<String> argv, Duration grace) {
@@ -209,6 +212,17 @@ class CrossProcessTest {
             p.onExit().get(10, TimeUnit.SECONDS);
             assertThat(p.isAlive()).as("pid %d", p.pid()).isFalse();
         }
+    }
+
+    @Test
+    void aTaskSeesItsTreesMemoryThroughMemoryManager() throws Exception { // SPEC X11
+        broker.client().requestAccess(APP);
+        broker.client().register(APP, new TaskDefinition("memory", "",
+                new TaskTarget.JavaEntryPoint(MemoryAwareTask.class.getName(), testClasspath()), Set.of(), false,
+                ResourceLimits.builder().memoryBytes(MemoryAwareTask.LIMIT).build(), true, null, null));
+        UUID id = trigger(Map.of());
+        assertThat(awaitCompletion(id).outcome()).isEqualTo(TaskOutcome.SUCCEEDED);
+        assertThat(progress).containsExactly(10, 20, 30, 40);
     }
 
     @Test
