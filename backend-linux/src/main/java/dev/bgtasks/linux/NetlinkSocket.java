@@ -1,0 +1,212 @@
+package dev.bgtasks.linux;
+
+import com.sun.jna.LastErrorException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A bound {@code AF_NETLINK} datagram socket: rtnetlink or kobject uevents. Turns errno into {@link IOException}s
+ * that name it, and a receive-queue overflow into {@link OverflowException} so the owner re-reads its state.
+ *
+ * <pre>{@code
+ * try (NetlinkSocket socket = NetlinkSocket.open("rtnetlink", LinuxLibc.NETLINK_ROUTE, groups)) {
+ *     socket.send(request);
+ *     Optional<byte[]> datagram = socket.receive(500);   // empty: nothing within 500 ms
+ * }
+ * }</pre>
+ *
+ * <p>One thread owns a socket: it receives and, when done, closes. {@link #close()} is idempotent, but closing
+ * from another thread while the owner polls would let the fd number be reused under it, so owners stop their
+ * reader first (a short poll timeout lets it notice).
+ */
+final class NetlinkSocket implements NetlinkChannel {
+    /**
+     * Room for bursts of events between two receives. The kernel caps {@code SO_RCVBUF} at
+     * {@code net.core.rmem_max}; root may exceed that with {@code SO_RCVBUFFORCE}, which we try first.
+     */
+    static final int RECEIVE_BUFFER_BYTES = 1 << 20;
+
+    // Not (yet) in LinuxLibc; values from asm-generic/socket.h and bits/socket.h, the same on x86-64 and aarch64.
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int MSG_TRUNC = 0x20;
+
+    // The kernel never builds a netlink datagram beyond 32 KiB (netlink_recvmsg caps max_recvmsg_len there).
+    private static final int DATAGRAM_BUFFER_BYTES = 64 * 1024;
+
+    private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
+            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(9, "EBADF"),
+            Map.entry(11, "EAGAIN"), Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"),
+            Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"), Map.entry(19, "ENODEV"), Map.entry(22, "EINVAL"),
+            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(88, "ENOTSOCK"),
+            Map.entry(90, "EMSGSIZE"), Map.entry(93, "EPROTONOSUPPORT"), Map.entry(95, "EOPNOTSUPP"),
+            Map.entry(97, "EAFNOSUPPORT"), Map.entry(98, "EADDRINUSE"), Map.entry(105, "ENOBUFS"),
+            Map.entry(111, "ECONNREFUSED"));
+
+    private final String name;
+    private final int fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final byte[] buffer = new byte[DATAGRAM_BUFFER_BYTES];
+    private final LinuxLibc.PollFd[] pollFds;
+
+    private NetlinkSocket(String name, int fd) {
+        this.name = name;
+        this.fd = fd;
+        this.pollFds = (LinuxLibc.PollFd[]) new LinuxLibc.PollFd().toArray(1);
+    }
+
+    /**
+     * Opens a socket of {@code protocol} (e.g. {@link LinuxLibc#NETLINK_ROUTE}) subscribed to the multicast
+     * {@code groups} bit mask, the kernel choosing the port id. {@code name} labels errors and logs.
+     */
+    static NetlinkSocket open(String name, int protocol, int groups) throws IOException {
+        LinuxLibc libc = LinuxLibc.INSTANCE;
+        int fd;
+        try {
+            fd = libc.socket(LinuxLibc.AF_NETLINK, LinuxLibc.SOCK_RAW | LinuxLibc.SOCK_CLOEXEC, protocol);
+        } catch (LastErrorException e) {
+            throw failure(name, "socket", e);
+        }
+        try {
+            enlargeReceiveBuffer(libc, fd);
+        } catch (LastErrorException e) {
+            closeQuietly(libc, fd);
+            throw failure(name, "setsockopt(SO_RCVBUF)", e);
+        }
+        try {
+            LinuxLibc.SockaddrNl address = new LinuxLibc.SockaddrNl(groups);
+            address.write();
+            libc.bind(fd, address, address.size());
+        } catch (LastErrorException e) {
+            closeQuietly(libc, fd);
+            throw failure(name, "bind", e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(libc, fd);
+            throw e;
+        }
+        return new NetlinkSocket(name, fd);
+    }
+
+    private static void enlargeReceiveBuffer(LinuxLibc libc, int fd) {
+        int[] size = {RECEIVE_BUFFER_BYTES};
+        try {
+            libc.setsockopt(fd, LinuxLibc.SOL_SOCKET, SO_RCVBUFFORCE, size, Integer.BYTES);
+        } catch (LastErrorException notPrivileged) {
+            libc.setsockopt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_RCVBUF, size, Integer.BYTES);
+        }
+    }
+
+    /** Sends one netlink message (to the kernel: port id 0). */
+    @Override
+    public void send(byte[] message) throws IOException {
+        ensureOpen();
+        while (true) {
+            try {
+                LinuxLibc.INSTANCE.send(fd, message, message.length, 0);
+                return;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LinuxLibc.EINTR) {
+                    throw failure(name, "send", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The next datagram, waiting at most {@code timeoutMillis}; empty when none came in time (or a signal
+     * interrupted the wait).
+     *
+     * @throws OverflowException when the kernel dropped messages because the receive queue was full: the
+     *         owner's picture is stale and must be read afresh
+     */
+    @Override
+    public Optional<byte[]> receive(int timeoutMillis) throws IOException {
+        ensureOpen();
+        LinuxLibc libc = LinuxLibc.INSTANCE;
+        pollFds[0].fd = fd;
+        pollFds[0].events = LinuxLibc.POLLIN;
+        pollFds[0].revents = 0;
+        try {
+            if (libc.poll(pollFds, 1, timeoutMillis) == 0) {
+                return Optional.empty();
+            }
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LinuxLibc.EINTR) {
+                return Optional.empty();
+            }
+            throw failure(name, "poll", e);
+        }
+        long length;
+        try {
+            // MSG_TRUNC makes recv return the datagram's real length, so a cut one is noticed.
+            length = libc.recv(fd, buffer, buffer.length, LinuxLibc.MSG_DONTWAIT | MSG_TRUNC);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == LinuxLibc.EAGAIN || errno == LinuxLibc.EINTR) {
+                return Optional.empty();
+            }
+            if (errno == LinuxLibc.ENOBUFS) {
+                throw new OverflowException(name + ": receive queue overflowed (ENOBUFS), events were lost");
+            }
+            throw failure(name, "recv", e);
+        }
+        if (length > buffer.length) {
+            throw new OverflowException(name + ": a datagram of " + length + " bytes did not fit in "
+                    + buffer.length + ", it was cut");
+        }
+        return Optional.of(Arrays.copyOf(buffer, (int) length));
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Closes the descriptor once; later calls do nothing. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(LinuxLibc.INSTANCE, fd);
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return name + " netlink socket fd " + fd + (closed.get() ? " (closed)" : "");
+    }
+
+    private static void closeQuietly(LinuxLibc libc, int fd) {
+        try {
+            libc.close(fd);
+        } catch (LastErrorException e) {
+            // close(2) releases the descriptor even when it reports EINTR or EIO: nothing is left to retry.
+        }
+    }
+
+    /** {@code EPERM} for 1, and so on; {@code errno N} for numbers outside the small table netlink needs. */
+    static String errnoName(int errno) {
+        return ERRNO_NAMES.getOrDefault(errno, "errno " + errno);
+    }
+
+    private static IOException failure(String name, String call, LastErrorException e) {
+        return new IOException(name + ": " + call + " failed with " + errnoName(e.getErrorCode()) + " ("
+                + e.getMessage() + ")", e);
+    }
+
+    /** The kernel dropped messages for this socket ({@code ENOBUFS}): whatever it described must be re-read. */
+    static final class OverflowException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OverflowException(String message) {
+            super(message);
+        }
+    }
+}

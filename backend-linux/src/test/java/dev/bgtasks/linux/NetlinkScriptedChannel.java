@@ -1,0 +1,119 @@
+package dev.bgtasks.linux;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A {@link NetlinkChannel} played by the test: datagrams and failures queued with {@link #push}, answers to each
+ * sent request from a responder. {@link #awaitIdle} returns once the source has handled everything queued, so
+ * tests check "no callback" without sleeping.
+ */
+final class NetlinkScriptedChannel implements NetlinkChannel {
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final Function<byte[], List<Object>> responder;
+    private final List<byte[]> sent = new ArrayList<>();
+    private final Object lock = new Object();
+    private long idleReceives;
+    private volatile boolean closed;
+
+    NetlinkScriptedChannel(Function<byte[], List<Object>> responder) {
+        this.responder = responder;
+    }
+
+    static NetlinkScriptedChannel silent() {
+        return new NetlinkScriptedChannel(request -> List.of());
+    }
+
+    /** Queues datagrams ({@code byte[]}) or failures ({@code IOException}) for the source to receive. */
+    void push(Object... items) {
+        for (Object item : items) {
+            if (!(item instanceof byte[] || item instanceof IOException)) {
+                throw new IllegalArgumentException("push byte[] or IOException, not " + item);
+            }
+            inbox.add(item);
+        }
+    }
+
+    @Override
+    public void send(byte[] message) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        synchronized (lock) {
+            sent.add(message.clone());
+        }
+        for (Object answer : responder.apply(message)) {
+            push(answer);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> receive(int timeoutMillis) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        if (inbox.isEmpty()) {
+            synchronized (lock) {
+                idleReceives++;
+                lock.notifyAll();
+            }
+        }
+        Object item;
+        try {
+            item = inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        if (item instanceof IOException failure) {
+            throw failure;
+        }
+        return Optional.ofNullable((byte[]) item);
+    }
+
+    /** Waits until the reader has taken everything queued and come back for more with nothing left. */
+    void awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!inbox.isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the reader did not take " + inbox.size() + " queued items in " + timeout);
+            }
+            synchronized (lock) {
+                lock.wait(10);
+            }
+        }
+        synchronized (lock) {
+            long before = idleReceives;
+            while (idleReceives == before) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("the reader did not come back for more within " + timeout);
+                }
+                lock.wait(left);
+            }
+        }
+    }
+
+    /** The requests sent so far. */
+    List<byte[]> sent() {
+        synchronized (lock) {
+            return List.copyOf(sent);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
