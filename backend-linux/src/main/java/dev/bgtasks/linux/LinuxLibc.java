@@ -31,7 +31,9 @@ interface LinuxLibc extends Library {
     int NETLINK_KOBJECT_UEVENT = 15;
     int SOL_SOCKET = 1;
     int SO_RCVBUF = 8;
+    int SO_RCVBUFFORCE = 33;
     int MSG_DONTWAIT = 0x40;
+    int MSG_TRUNC = 0x20;
     short POLLIN = 0x1;
     short POLLERR = 0x8;
     short POLLHUP = 0x10;
@@ -51,6 +53,9 @@ interface LinuxLibc extends Library {
     long send(int sockfd, byte[] buf, long len, int flags) throws LastErrorException;
 
     long recv(int sockfd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    long recvfrom(int sockfd, byte[] buf, long len, int flags, SockaddrNl srcAddr, int[] addrlen)
+            throws LastErrorException;
 
     int setsockopt(int sockfd, int level, int optname, int[] optval, int optlen) throws LastErrorException;
 

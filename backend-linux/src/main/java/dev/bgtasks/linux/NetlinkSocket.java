@@ -31,8 +31,6 @@ final class NetlinkSocket implements NetlinkChannel {
     static final int RECEIVE_BUFFER_BYTES = 1 << 20;
 
     // Not (yet) in LinuxLibc; values from asm-generic/socket.h and bits/socket.h, the same on x86-64 and aarch64.
-    private static final int SO_RCVBUFFORCE = 33;
-    private static final int MSG_TRUNC = 0x20;
 
     // The kernel never builds a netlink datagram beyond 32 KiB (netlink_recvmsg caps max_recvmsg_len there).
     private static final int DATAGRAM_BUFFER_BYTES = 64 * 1024;
@@ -51,6 +49,8 @@ final class NetlinkSocket implements NetlinkChannel {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] buffer = new byte[DATAGRAM_BUFFER_BYTES];
     private final LinuxLibc.PollFd[] pollFds;
+    private final LinuxLibc.SockaddrNl sender = new LinuxLibc.SockaddrNl();
+    private final int[] senderLength = {sender.size()};
 
     private NetlinkSocket(String name, int fd) {
         this.name = name;
@@ -93,7 +93,7 @@ final class NetlinkSocket implements NetlinkChannel {
     private static void enlargeReceiveBuffer(LinuxLibc libc, int fd) {
         int[] size = {RECEIVE_BUFFER_BYTES};
         try {
-            libc.setsockopt(fd, LinuxLibc.SOL_SOCKET, SO_RCVBUFFORCE, size, Integer.BYTES);
+            libc.setsockopt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_RCVBUFFORCE, size, Integer.BYTES);
         } catch (LastErrorException notPrivileged) {
             libc.setsockopt(fd, LinuxLibc.SOL_SOCKET, LinuxLibc.SO_RCVBUF, size, Integer.BYTES);
         }
@@ -142,7 +142,10 @@ final class NetlinkSocket implements NetlinkChannel {
         long length;
         try {
             // MSG_TRUNC makes recv return the datagram's real length, so a cut one is noticed.
-            length = libc.recv(fd, buffer, buffer.length, LinuxLibc.MSG_DONTWAIT | MSG_TRUNC);
+            sender.nl_pid = -1;
+            senderLength[0] = sender.size();
+            length = libc.recvfrom(fd, buffer, buffer.length, LinuxLibc.MSG_DONTWAIT | LinuxLibc.MSG_TRUNC, sender,
+                    senderLength);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == LinuxLibc.EAGAIN || errno == LinuxLibc.EINTR) {
@@ -152,6 +155,11 @@ final class NetlinkSocket implements NetlinkChannel {
                 throw new OverflowException(name + ": receive queue overflowed (ENOBUFS), events were lost");
             }
             throw failure(name, "recv", e);
+        }
+        sender.read();
+        if (sender.nl_pid != 0) {
+            // Any local process may send to our port; only the kernel's word on links and routes counts.
+            return Optional.empty();
         }
         if (length > buffer.length) {
             throw new OverflowException(name + ": a datagram of " + length + " bytes did not fit in "
