@@ -8,6 +8,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,12 @@ final class LinuxSignals implements HostSignals {
     private final SignalSource linkLevel;
     private final List<SignalSource> precedence;
     private final List<Consumer<SignalSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Sources call back on their own threads, several at once. One thread merges and publishes, so snapshots reach
+     * listeners in the order they were taken; publishing under {@link #lock} instead would deadlock with a broker
+     * that reads {@link #current()} under its own lock while a listener waits for it.
+     */
+    private final Executor publisher;
     private final Object lock = new Object();
     private SignalSnapshot snapshot;
     private boolean started;
@@ -41,8 +51,18 @@ final class LinuxSignals implements HostSignals {
      * @param precedence every other source, most authoritative first
      */
     LinuxSignals(SignalSource linkLevel, List<SignalSource> precedence) {
+        this(linkLevel, precedence, Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bgtasks-linux-signals");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    /** With the thread that merges and publishes given: {@code Runnable::run} makes tests synchronous. */
+    LinuxSignals(SignalSource linkLevel, List<SignalSource> precedence, Executor publisher) {
         this.linkLevel = linkLevel;
         this.precedence = List.copyOf(precedence);
+        this.publisher = publisher;
     }
 
     /** Starts every source; a source that fails to start is logged and reports nothing. */
@@ -57,12 +77,20 @@ final class LinuxSignals implements HostSignals {
         current();
         for (SignalSource source : all()) {
             try {
-                source.start(this::recompute);
+                source.start(this::requestRecompute);
             } catch (RuntimeException e) {
                 LOG.warn("a signal source failed to start and reports nothing: {}", source.describe(), e);
             }
         }
-        recompute();
+        requestRecompute();
+    }
+
+    private void requestRecompute() {
+        try {
+            publisher.execute(this::recompute);
+        } catch (RejectedExecutionException closed) {
+            // Closed: nobody listens any more.
+        }
     }
 
     private List<SignalSource> all() {
@@ -146,6 +174,9 @@ final class LinuxSignals implements HostSignals {
 
     @Override
     public void close() {
+        if (publisher instanceof ExecutorService service) {
+            service.shutdownNow();
+        }
         for (SignalSource source : all()) {
             try {
                 source.close();

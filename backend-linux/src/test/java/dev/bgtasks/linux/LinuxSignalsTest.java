@@ -41,7 +41,7 @@ class LinuxSignalsTest {
     void listenersHearOnlyChangesOfTheCombinedSnapshot() {
         StubSource link = new StubSource();
         StubSource nm = new StubSource();
-        LinuxSignals signals = new LinuxSignals(link, List.of(nm));
+        LinuxSignals signals = new LinuxSignals(link, List.of(nm), Runnable::run);
         List<SignalSnapshot> seen = new ArrayList<>();
         signals.subscribe(seen::add);
         signals.start();

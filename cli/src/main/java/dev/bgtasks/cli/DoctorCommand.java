@@ -34,8 +34,6 @@ final class DoctorCommand implements Callable<Integer> {
                     + (p.isSupported() ? "supported" : "not supported: "
                     + p.unavailabilityCause().map(Throwable::getMessage).orElse("unknown")));
         }
-        HostPlatform selected = HostPlatforms.select();
-        out.println("in use: " + selected.describe());
         out.println("socket:   " + where.socket());
         out.println("database: " + where.stateDirectory().resolve("bgtasks.db"));
         out.println("log:      " + where.logFile());
@@ -44,16 +42,18 @@ final class DoctorCommand implements Callable<Integer> {
         AccessPolicy loaded = AccessPolicy.load(policy);
         out.println("policy:   " + policy + (Files.exists(policy) ? "" : " (absent: denies nothing)")
                 + loaded.error().map(e -> "\n  ERROR: " + e).orElse(""));
-        out.println("broker:   " + brokerState(where));
+        out.println("broker:   " + brokerState(where, out));
         out.flush();
         return 0;
     }
 
-    private static String brokerState(BrokerLocation where) {
+    /** The broker's own view of its platform; starting none, since a doctor should not change what it examines. */
+    private static String brokerState(BrokerLocation where, PrintWriter out) {
         if (!Files.exists(where.socket())) {
-            return "not running (it starts on first use)";
+            return "not running (it starts on first use); would use: " + HostPlatforms.select().name();
         }
         try (BrokerClient client = BrokerClient.connect(where.socket())) {
+            out.println("in use: " + client.describePlatform());
             return "answers (signals: " + client.signals().known() + ")";
         } catch (IOException | RuntimeException e) {
             return "does not answer: " + e.getMessage();

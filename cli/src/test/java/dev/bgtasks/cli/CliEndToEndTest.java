@@ -113,7 +113,8 @@ class CliEndToEndTest {
         assertThat(JSON.readTree(run("signals", "--json").out()).get("energySaver").asBoolean()).isFalse();
 
         Result doctor = run("doctor");
-        assertThat(doctor.out()).contains("in use:", "socket:", home.toString(), "broker:   answers");
+        assertThat(doctor.out()).contains("in use:", "sandbox:", "signals:", "socket:", home.toString(),
+                "broker:   answers");
     }
 
     @Test

@@ -806,6 +806,12 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     }
 
     @Override
+    public String describePlatform() {
+        return config.platform().name() + "\n  sandbox: " + sandbox.describe() + "\n  signals:\n"
+                + signals.describe();
+    }
+
+    @Override
     public void clearSimulation() {
         LOG.info("simulated signals cleared");
         signals.clear();

@@ -94,4 +94,7 @@ public interface BrokerOperations {
 
     /** Drops every simulated override. */
     void clearSimulation();
+
+    /** The broker's platform: backend, mechanism per limit, source per signal (for {@code bgtask doctor}). */
+    String describePlatform();
 }

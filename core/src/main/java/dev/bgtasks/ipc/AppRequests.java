@@ -67,6 +67,7 @@ final class AppRequests {
             }
             case Messages.UNSUBSCRIBE -> subscriptions.unsubscribe(p.integer(Messages.SUBSCRIPTION));
             case "signals" -> broker.signals();
+            case "describePlatform" -> broker.describePlatform();
             case "simulate" -> {
                 Map<HostSignal, Boolean> overrides = p.value(Messages.OVERRIDES, SIGNAL_OVERRIDES);
                 broker.simulate(overrides);

@@ -235,6 +235,11 @@ public final class BrokerClient implements BrokerOperations, AutoCloseable {
     }
 
     @Override
+    public String describePlatform() {
+        return call("describePlatform", WireJson.MAPPER.createObjectNode(), String.class);
+    }
+
+    @Override
     public void clearSimulation() {
         call("clearSimulation", WireJson.MAPPER.createObjectNode());
     }

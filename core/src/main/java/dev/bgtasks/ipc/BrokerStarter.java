@@ -172,6 +172,9 @@ public final class BrokerStarter {
         }
         for (HostPlatform platform : ServiceLoader.load(HostPlatform.class, loader)) {
             containerOf(platform.getClass()).ifPresent(entries::add);
+            for (String resource : platform.runtimeResources()) {
+                containerOf(loader.getResource(resource), resource).ifPresent(entries::add);
+            }
         }
         for (org.slf4j.spi.SLF4JServiceProvider provider
                 : ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class, loader)) {

@@ -28,6 +28,14 @@ public interface HostPlatform {
 
     ProcessSandbox sandbox();
 
+    /**
+     * Classes (as resource names, e.g. {@code org/example/Lib.class}) of the libraries this backend needs at run
+     * time besides core's own, so a broker started from an app's separate jars finds them on its classpath.
+     */
+    default java.util.List<String> runtimeResources() {
+        return java.util.List.of();
+    }
+
     /** The backend, the mechanism per limit and the source per signal, for {@code bgtask doctor}. */
     default String describe() {
         return name() + "\n  sandbox: " + sandbox().describe() + "\n  signals:\n" + signals().describe();

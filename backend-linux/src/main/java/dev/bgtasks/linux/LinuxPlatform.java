@@ -1,0 +1,111 @@
+package dev.bgtasks.linux;
+
+import dev.bgtasks.spi.HostPlatform;
+import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.ProcessSandbox;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Linux backend: tasks in cgroups (v2, or v1 memory+pids), host signals from the kernel (rtnetlink, power
+ * supply uevents) and from system services over D-Bus where they run. Found by {@link java.util.ServiceLoader}.
+ *
+ * <pre>{@code
+ * HostPlatform linux = new LinuxPlatform();
+ * if (linux.isSupported()) { ProcessSandbox sandbox = linux.sandbox(); }
+ * }</pre>
+ *
+ * <p>Constructing it does nothing: every JVM that lists the platforms (apps, {@code bgtask doctor}) builds one, and
+ * only the broker's may create cgroups, open sockets or join the bus. Where no cgroup can be made, limits fall back
+ * to rlimits, which {@code register()} accepts only with {@code bestEffortLimits()} (SPEC R9).
+ */
+public final class LinuxPlatform implements HostPlatform {
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxPlatform.class);
+    private final String osName = System.getProperty("os.name", "");
+    private final Map<String, String> environment;
+    private ProcessSandbox sandbox;
+    private String sandboxNote = "";
+    private LinuxSignals signals;
+
+    /** The backend for this process's environment (as {@link java.util.ServiceLoader} builds it). */
+    public LinuxPlatform() {
+        this(System.getenv());
+    }
+
+    /**
+     * The backend for another environment: which buses to use ({@code DBUS_SYSTEM_BUS_ADDRESS},
+     * {@code DBUS_SESSION_BUS_ADDRESS}) and whether a display is set. Not API: for tests on private buses.
+     */
+    public LinuxPlatform(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Override
+    public String name() {
+        return "linux";
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public boolean isSupported() {
+        return osName.toLowerCase(Locale.ROOT).startsWith("linux");
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+        return isSupported() ? Optional.empty()
+                : Optional.of(new UnsupportedOperationException("this is " + osName + ", not Linux"));
+    }
+
+    @Override
+    public synchronized ProcessSandbox sandbox() {
+        if (sandbox == null) {
+            try {
+                sandbox = CgroupSandbox.open();
+            } catch (CgroupUnavailableException e) {
+                sandboxNote = " (no usable cgroup: " + e.getMessage() + ")";
+                LOG.warn("no usable cgroup, so limits are rlimits only and need bestEffortLimits(): {}",
+                        e.getMessage());
+                sandbox = new RlimitSandbox();
+            }
+        }
+        return sandbox;
+    }
+
+    @Override
+    public synchronized HostSignals signals() {
+        if (signals == null) {
+            // Services first: the portal and logind know more than sysfs and the no-display fallback.
+            List<SignalSource> byPrecedence = new ArrayList<>();
+            byPrecedence.add(DBusSignals.open(environment));
+            byPrecedence.add(new PowerSupplySource());
+            byPrecedence.add(new StorageSource(Path.of(System.getProperty("user.home"))));
+            byPrecedence.add(new HeadlessSource(environment));
+            signals = new LinuxSignals(new RtnetlinkInternetSource(), byPrecedence);
+            signals.start();
+        }
+        return signals;
+    }
+
+    /** dbus-java and its native Unix-socket transport; JNA is core's already. */
+    @Override
+    public List<String> runtimeResources() {
+        return List.of("org/freedesktop/dbus/connections/impl/DBusConnectionBuilder.class",
+                "org/freedesktop/dbus/transport/jre/NativeTransportProvider.class");
+    }
+
+    @Override
+    public String describe() {
+        return name() + "\n  sandbox: " + sandbox().describe() + sandboxNote + "\n  signals:\n" + signals().describe();
+    }
+}
