@@ -83,6 +83,10 @@ final class NetlinkNamespace implements AutoCloseable {
         return new Run(process.exitValue(), output, start, System.nanoTime());
     }
 
+    String name() {
+        return name;
+    }
+
     /** {@code ip -n <ns> <args>}; fails the test when it does not exit 0. */
     Run ip(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("ip", "-n", name));
