@@ -153,8 +153,8 @@ class BrokerServerTest {
         for (int length : new int[] {Frames.MAX_FRAME_BYTES + 1, Integer.MAX_VALUE, -1}) {
             RawClient raw = closing(RawClient.open(socket));
             raw.sendFrame(helloApp());
+            // The prefix alone is refused: the server may close before any body could be written.
             raw.send(header(length));
-            raw.send(new byte[] {'{', '}'});
             assertThat(raw.next(WAIT).path("type").asText()).isEqualTo("hello-ok");
             ObjectNode error = raw.next(WAIT);
             assertThat(error.path("error").path("message").asText()).contains("out of range");
