@@ -252,17 +252,6 @@ final class PowerSupplySource implements SignalSource {
                 channel.close();
             }
         }
-        if (thread == null || thread == Thread.currentThread()) {
-            return;
-        }
-        try {
-            thread.join(CLOSE_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            LOG.warn("the uevent reader did not stop within {} ms; it will close its socket when it does",
-                    CLOSE_WAIT_MILLIS);
-        }
+        ReaderStop.await(thread, CLOSE_WAIT_MILLIS, "uevent", LOG);
     }
 }
