@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Constructing it does nothing: every JVM that lists the platforms (apps, {@code bgtask doctor}) builds one, and
- * only the broker's may create cgroups, open sockets or join the bus. Where no cgroup can be made, limits fall back
+ * only the broker's may create cgroups, open sockets or join the bus. Where no cgroup can be made, tasks run in
+ * transient systemd user scopes when the user manager has the controllers delegated (cgroup v2), else limits fall back
  * to rlimits, which {@code register()} accepts only with {@code bestEffortLimits()} (SPEC R9).
  */
 public final class LinuxPlatform implements HostPlatform {
@@ -73,10 +74,18 @@ public final class LinuxPlatform implements HostPlatform {
             try {
                 sandbox = CgroupSandbox.open();
             } catch (CgroupUnavailableException e) {
-                sandboxNote = " (no usable cgroup: " + e.getMessage() + ")";
-                LOG.warn("no usable cgroup, so limits are rlimits only and need bestEffortLimits(): {}",
-                        e.getMessage());
-                sandbox = new RlimitSandbox();
+                List<String> whyNot = new ArrayList<>();
+                Optional<SystemdScopeSandbox> scope = SystemdScopeSandbox.probe(environment, whyNot);
+                if (scope.isPresent()) {
+                    sandboxNote = " (own cgroup not usable: " + e.getMessage() + ")";
+                    LOG.info("own cgroup not usable, so tasks run in systemd user scopes: {}", e.getMessage());
+                    sandbox = scope.get();
+                } else {
+                    sandboxNote = " (no usable cgroup: " + e.getMessage() + "; " + String.join("; ", whyNot) + ")";
+                    LOG.warn("no usable cgroup nor systemd user scope, so limits are rlimits only and need"
+                            + " bestEffortLimits(): {}; {}", e.getMessage(), String.join("; ", whyNot));
+                    sandbox = new RlimitSandbox();
+                }
             }
         }
         return sandbox;
@@ -85,9 +94,10 @@ public final class LinuxPlatform implements HostPlatform {
     @Override
     public synchronized HostSignals signals() {
         if (signals == null) {
-            // Services first: the portal and logind know more than sysfs and the no-display fallback.
+            // Services first: the portal and logind know more than sysfs, X11 idle time and the no-display fallback.
             List<SignalSource> byPrecedence = new ArrayList<>();
             byPrecedence.add(DBusSignals.open(environment));
+            byPrecedence.add(new X11IdleSource(environment));
             byPrecedence.add(new PowerSupplySource());
             byPrecedence.add(new StorageSource(Path.of(System.getProperty("user.home"))));
             byPrecedence.add(new HeadlessSource(environment));
