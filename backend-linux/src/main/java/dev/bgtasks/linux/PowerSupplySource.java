@@ -102,7 +102,7 @@ final class PowerSupplySource implements SignalSource {
             } catch (IOException e) {
                 eventsUnavailable = e.getMessage();
                 LOG.warn("no kernel uevents ({}); polling {} every {} instead", e.getMessage(), root,
-                        human(pollInterval()));
+                        Durations.human(pollInterval()));
             }
             refresh();
             this.onChange = onChange;
@@ -219,7 +219,7 @@ final class PowerSupplySource implements SignalSource {
     public String describe() {
         String how = eventsUnavailable == null
                 ? "events from kernel uevents (power_supply)"
-                : "polled every " + human(pollInterval()) + " (no kernel uevents: " + eventsUnavailable + ")";
+                : "polled every " + Durations.human(pollInterval()) + " (no kernel uevents: " + eventsUnavailable + ")";
         List<PowerSupply> known = supplies;
         if (known.isEmpty()) {
             return "AC_POWER: unknown: no power supplies in " + root + "; " + how + "\n"
@@ -227,7 +227,7 @@ final class PowerSupplySource implements SignalSource {
         }
         String names = known.stream().map(s -> s.name() + " " + s.type()).collect(Collectors.joining(", "));
         String reread = eventsUnavailable == null && !batteryReread.isZero()
-                ? ", and re-read every " + human(batteryReread) + " while on battery (capacity changes often"
+                ? ", and re-read every " + Durations.human(batteryReread) + " while on battery (capacity changes often"
                         + " come without a uevent)"
                 : "";
         return "AC_POWER: " + root + " (" + names + "): Mains/USB online, battery status; " + how + "\n"
@@ -235,10 +235,6 @@ final class PowerSupplySource implements SignalSource {
                 + " % or capacity_level Low/Critical while on battery; " + how + reread;
     }
 
-    private static String human(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
 
     /** Stops the reader (within about half a second) and closes the socket; idempotent. */
     @Override

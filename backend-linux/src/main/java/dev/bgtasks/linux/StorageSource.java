@@ -145,8 +145,7 @@ final class StorageSource implements SignalSource {
     @Override
     public String describe() {
         String why = failure;
-        long millis = interval.toMillis();
-        String every = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+        String every = Durations.human(interval);
         String polled = "polled every " + every + " (the kernel has no event for free space)";
         if (why != null) {
             return "STORAGE_LOW: unknown: cannot read the store of " + directory + " (" + why + "); " + polled;

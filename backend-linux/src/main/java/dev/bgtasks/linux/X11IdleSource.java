@@ -191,15 +191,13 @@ final class X11IdleSource implements SignalSource {
         if (display == null) {
             return "USER_PRESENT: not from X11 idle time (no DISPLAY)";
         }
-        long millis = period.toMillis();
-        String every = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+        String every = Durations.human(period);
         String polled = "polled every " + every + " (X has no event for idleness)";
         String why = failure;
         if (why != null) {
             return "USER_PRESENT: unknown from X11 idle time on DISPLAY=" + display + " (" + why + "); " + polled;
         }
-        long limit = threshold.toMillis();
-        String below = limit % 1000 == 0 ? limit / 1000 + " s" : limit + " ms";
+        String below = Durations.human(threshold);
         return "USER_PRESENT: X11 idle time (XScreenSaver) on DISPLAY=" + display + " below " + below + "; "
                 + polled;
     }
