@@ -25,7 +25,11 @@ public final class ApplicationTrigger {
         this.name = name;
     }
 
-    /** The trigger's name; {@code ""} is the app's default trigger. */
+    /**
+     * The trigger's name; {@code ""} is the app's default trigger.
+     *
+     * @return the trigger's name, {@code ""} for the default trigger
+     */
     public String name() {
         return name;
     }
@@ -34,7 +38,11 @@ public final class ApplicationTrigger {
         return owner;
     }
 
-    /** Same as {@code requestAsync(Map.of())}. */
+    /**
+     * Same as {@code requestAsync(Map.of())}.
+     *
+     * @return the broker's answer (SPEC T1–T7)
+     */
     public CompletableFuture<ApplicationTriggerResult> requestAsync() {
         return requestAsync(Map.of());
     }
@@ -43,6 +51,9 @@ public final class ApplicationTrigger {
      * Asks for the registered task to run with these arguments (SPEC T1–T7). The arguments are validated and
      * deep-copied before this returns.
      *
+     * @param arguments strings, characters, numbers, booleans, UUIDs, instants, durations, byte arrays, and lists
+     *     and maps of them (SPEC T6)
+     * @return completes with the broker's answer; fails with {@link BrokerUnavailableException} when no broker answers
      * @throws IllegalArgumentException at once, for an argument of a type that is not allowed or arguments over
      *     64 KiB encoded (SPEC T6)
      */
@@ -50,7 +61,12 @@ public final class ApplicationTrigger {
         return request(arguments).thenApply(TriggerResponse::result);
     }
 
-    /** Like {@link #requestAsync(Map)}, with the instance id the broker answered with. */
+    /**
+     * Like {@link #requestAsync(Map)}, with the instance id the broker answered with.
+     *
+     * @param arguments the task's arguments, as for {@link #requestAsync(Map)}
+     * @return completes with the result and, when an instance was created, its id
+     */
     public CompletableFuture<TriggerResponse> request(Map<String, ?> arguments) {
         Objects.requireNonNull(arguments, "arguments");
         byte[] encoded = ArgumentCodec.encode(arguments);

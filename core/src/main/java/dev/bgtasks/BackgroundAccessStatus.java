@@ -20,7 +20,11 @@ public enum BackgroundAccessStatus {
     /** The user denied the app. */
     DENIED_BY_USER;
 
-    /** The denied set of the SPEC: {@code UNSPECIFIED}, {@code DENIED_BY_SYSTEM_POLICY}, {@code DENIED_BY_USER}. */
+    /**
+     * The denied set of the SPEC: {@code UNSPECIFIED}, {@code DENIED_BY_SYSTEM_POLICY}, {@code DENIED_BY_USER}.
+     *
+     * @return true for a status under which nothing can be registered or triggered
+     */
     public boolean isDenied() {
         return this == UNSPECIFIED || this == DENIED_BY_SYSTEM_POLICY || this == DENIED_BY_USER;
     }

@@ -20,12 +20,20 @@ public final class BackgroundExecutionManager {
         this.appId = appId;
     }
 
-    /** SPEC A2: computes and stores the app's status. */
+    /**
+     * SPEC A2: computes and stores the app's status.
+     *
+     * @return completes with the status the broker stored
+     */
     public CompletableFuture<BackgroundAccessStatus> requestAccess() {
         return Futures.call(() -> broker.requestAccess(appId));
     }
 
-    /** SPEC A1: {@code UNSPECIFIED} before any request. */
+    /**
+     * SPEC A1: {@code UNSPECIFIED} before any request.
+     *
+     * @return the app's stored status
+     */
     public BackgroundAccessStatus getAccessStatus() {
         return broker.accessStatus(appId);
     }

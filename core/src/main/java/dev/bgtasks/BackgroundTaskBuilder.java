@@ -46,64 +46,121 @@ public final class BackgroundTaskBuilder {
         this.owner = owner;
     }
 
+    /**
+     * The task's name, unique within the app (SPEC R6); required.
+     *
+     * @param taskName not blank, at most 256 characters, no control characters
+     * @return this builder
+     */
     public BackgroundTaskBuilder name(String taskName) {
         this.name = taskName;
         return this;
     }
 
-    /** A class implementing {@code dev.bgtasks.task.BackgroundTask}, run in its own JVM. */
+    /**
+     * A class implementing {@code dev.bgtasks.task.BackgroundTask}, run in its own JVM.
+     *
+     * @param className a fully qualified class name with a public no-argument constructor
+     * @return this builder
+     */
     public BackgroundTaskBuilder taskEntryPoint(String className) {
         this.entryPoint = className;
         return this;
     }
 
-    /** The entry point's classpath; by default the registering JVM's own. */
+    /**
+     * The entry point's classpath; by default the registering JVM's own.
+     *
+     * @param entries jar files and class directories, in order
+     * @return this builder
+     */
     public BackgroundTaskBuilder classpath(List<Path> entries) {
         this.classpath = entries.stream().map(Path::toString).toList();
         return this;
     }
 
-    /** A program and its arguments, run without a shell (SPEC S3). */
+    /**
+     * A program and its arguments, run without a shell (SPEC S3).
+     *
+     * @param argv the program (a path or a name found on {@code PATH}) and its arguments; not empty
+     * @return this builder
+     */
     public BackgroundTaskBuilder command(List<String> argv) {
         this.command = List.copyOf(argv);
         return this;
     }
 
+    /**
+     * The trigger that starts the task: the app's default one or a named one (SPEC R3); required.
+     *
+     * @param applicationTrigger a trigger of the same app
+     * @return this builder
+     */
     public BackgroundTaskBuilder setTrigger(ApplicationTrigger applicationTrigger) {
         this.trigger = applicationTrigger;
         return this;
     }
 
-    /** Adds an AND-ed condition (SPEC R7). */
+    /**
+     * Adds an AND-ed condition (SPEC R7).
+     *
+     * @param condition a condition that must hold for the task to start
+     * @return this builder
+     */
     public BackgroundTaskBuilder addCondition(SystemCondition condition) {
         conditions.add(Objects.requireNonNull(condition, "condition").conditionType());
         return this;
     }
 
-    /** Cancel a running instance with {@code CONDITION_LOSS} when a condition turns false (SPEC X8). */
+    /**
+     * Cancel a running instance with {@code CONDITION_LOSS} when a condition turns false (SPEC X8).
+     *
+     * @param cancel true to cancel on loss; by default the instance keeps running
+     * @return this builder
+     */
     public BackgroundTaskBuilder cancelOnConditionLoss(boolean cancel) {
         this.cancelOnConditionLoss = cancel;
         return this;
     }
 
+    /**
+     * Memory, process and wall-clock limits of the task's whole process tree (SPEC X7, X10, X12).
+     *
+     * @param resourceLimits the limits; see {@link ResourceLimits#builder()}
+     * @return this builder
+     */
     public BackgroundTaskBuilder limits(ResourceLimits resourceLimits) {
         this.limits = Objects.requireNonNull(resourceLimits, "limits");
         return this;
     }
 
-    /** Accepts limits this platform can only watch, not enforce (SPEC R9). */
+    /**
+     * Accepts limits this platform can only watch, not enforce (SPEC R9).
+     *
+     * @return this builder
+     */
     public BackgroundTaskBuilder bestEffortLimits() {
         this.bestEffortLimits = true;
         return this;
     }
 
-    /** How long a cancelled task has to finish before its tree is killed; 5 seconds by default (SPEC X6). */
+    /**
+     * How long a cancelled task has to finish before its tree is killed; 5 seconds by default (SPEC X6).
+     *
+     * @param grace how long the task has between its cancellation and the kill
+     * @return this builder
+     */
     public BackgroundTaskBuilder cancellationGrace(Duration grace) {
         this.cancellationGrace = Objects.requireNonNull(grace, "grace");
         return this;
     }
 
-    /** The task's working directory; by default the registering JVM's. */
+    /**
+     * The task's working directory; by default the registering JVM's.
+     *
+     * @param dir an existing directory
+     * @return this builder
+     */
     public BackgroundTaskBuilder workingDirectory(Path dir) {
         this.workingDirectory = Objects.requireNonNull(dir, "dir");
         return this;
@@ -116,6 +173,7 @@ public final class BackgroundTaskBuilder {
     /**
      * Registers the task.
      *
+     * @return the new registration, already in the broker's store
      * @throws InvalidRegistrationException naming the field and the rule; nothing is stored (SPEC R1, R7, R9)
      * @throws IllegalStateException when access is denied (R2) or the trigger is already registered (R3)
      */

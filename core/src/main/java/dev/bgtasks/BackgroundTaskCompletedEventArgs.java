@@ -28,36 +28,47 @@ public final class BackgroundTaskCompletedEventArgs {
         }
     }
 
+    /** {@return the instance that completed} */
     public UUID instanceId() {
         return instance.instanceId();
     }
 
+    /** {@return the registration the instance belonged to} */
     public UUID taskId() {
         return instance.taskId();
     }
 
+    /** {@return how the instance ended} */
     public TaskOutcome outcome() {
         return instance.outcome();
     }
 
+    /** {@return why the instance was cancelled, when it was} */
     public Optional<BackgroundTaskCancellationReason> cancellationReason() {
         return Optional.ofNullable(instance.cancelReason());
     }
 
+    /** {@return why the broker ended the instance (timeout, memory, crash, broker lost), when it did} */
     public Optional<TerminationReason> terminationReason() {
         return Optional.ofNullable(instance.terminationReason());
     }
 
-    /** The last progress the task reported. */
+    /**
+     * The last progress the task reported.
+     *
+     * @return a percentage from 0 to 100
+     */
     public int progress() {
         return instance.progress();
     }
 
+    /** {@return the peak memory of the instance's process tree in bytes, when the platform measured it} */
     public OptionalLong peakMemoryBytes() {
         Long peak = instance.peakMemoryBytes();
         return peak == null ? OptionalLong.empty() : OptionalLong.of(peak);
     }
 
+    /** {@return when the broker recorded the completion} */
     public Instant endedAt() {
         return instance.endedAt();
     }
@@ -65,6 +76,9 @@ public final class BackgroundTaskCompletedEventArgs {
     /**
      * Returns normally for a success, or for a cancellation the task finished within its grace period; throws
      * otherwise (SPEC X4).
+     *
+     * @throws BackgroundTaskFailedException for every other outcome, naming the outcome, the reason and the task's
+     *     exception
      */
     public void checkResult() throws BackgroundTaskFailedException {
         if (!instance.outcome().isSuccess()) {

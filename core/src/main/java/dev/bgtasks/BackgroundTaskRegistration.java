@@ -26,32 +26,45 @@ public final class BackgroundTaskRegistration {
         this.info = info;
     }
 
-    /** Unique per registration (SPEC R4). */
+    /**
+     * Unique per registration (SPEC R4).
+     *
+     * @return the registration's id
+     */
     public UUID taskId() {
         return info.taskId();
     }
 
+    /** {@return the task's name, unique within the app} */
     public String name() {
         return info.definition().name();
     }
 
+    /** {@return the trigger that starts the task} */
     public ApplicationTrigger trigger() {
         return owner.applicationTrigger(info.definition().triggerName());
     }
 
+    /** {@return the conditions that must all hold for an instance to start} */
     public Set<SystemConditionType> conditions() {
         return info.definition().conditions();
     }
 
+    /** {@return whether a running instance is cancelled when a condition turns false (SPEC X8)} */
     public boolean cancelOnConditionLoss() {
         return info.definition().cancelOnConditionLoss();
     }
 
+    /** {@return when the broker stored the registration} */
     public Instant registeredAt() {
         return info.registeredAt();
     }
 
-    /** What the broker stored for this registration. */
+    /**
+     * What the broker stored for this registration.
+     *
+     * @return the stored registration
+     */
     public RegistrationInfo info() {
         return info;
     }
@@ -59,6 +72,8 @@ public final class BackgroundTaskRegistration {
     /**
      * Removes the registration (SPEC R8). {@code true} discards a pending instance and cancels a running one with
      * {@code ABORT}; {@code false} lets a running one finish.
+     *
+     * @param cancelTask whether to cancel a running instance
      */
     public void unregister(boolean cancelTask) {
         owner.unregister(this, cancelTask);
@@ -67,6 +82,7 @@ public final class BackgroundTaskRegistration {
     /**
      * Receives progress of this task's instances, in order (SPEC X2).
      *
+     * @param listener runs for each progress report
      * @return closing it removes the listener
      */
     public AutoCloseable onProgress(Consumer<BackgroundTaskProgressEventArgs> listener) {
@@ -77,6 +93,7 @@ public final class BackgroundTaskRegistration {
      * Receives completions of this task's instances, each once; completions no listener saw yet, even from
      * before this app started, arrive at once (SPEC X3, X5).
      *
+     * @param listener runs once for each completion
      * @return closing it removes the listener
      */
     public AutoCloseable onCompleted(Consumer<BackgroundTaskCompletedEventArgs> listener) {

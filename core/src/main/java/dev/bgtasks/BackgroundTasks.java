@@ -80,6 +80,8 @@ public final class BackgroundTasks implements AutoCloseable {
      * The app's view of the per-user broker: connects to its socket, and starts the broker when nothing answers
      * (SPEC B1). Closing the returned object closes the connection; tasks and registrations stay.
      *
+     * @param appId the app's identity, e.g. {@code com.example.notes}
+     * @return the app's connection to the broker
      * @throws BrokerUnavailableException naming the socket and the broker log when it can be neither reached nor
      *     started
      */
@@ -87,7 +89,13 @@ public final class BackgroundTasks implements AutoCloseable {
         return open(appId, BrokerLocation.forCurrentUser());
     }
 
-    /** Like {@link #open(String)}, for the broker at {@code location} (e.g. {@code BrokerLocation.underHome}). */
+    /**
+     * Like {@link #open(String)}, for the broker at {@code location} (e.g. {@code BrokerLocation.underHome}).
+     *
+     * @param appId the app's identity
+     * @param location the broker's socket, state and log directories
+     * @return the app's connection to the broker
+     */
     public static BackgroundTasks open(String appId, BrokerLocation location) {
         BrokerClient client = BrokerStarter.connectOrStart(location);
         try {
@@ -100,7 +108,13 @@ public final class BackgroundTasks implements AutoCloseable {
         }
     }
 
-    /** The app's view of a broker running in this JVM (tests, small apps). */
+    /**
+     * The app's view of a broker running in this JVM (tests, small apps).
+     *
+     * @param broker a broker started in this JVM
+     * @param appId the app's identity
+     * @return the app's view of that broker
+     */
     public static BackgroundTasks inProcess(Broker broker, String appId) {
         return inProcess(broker, appId, null, System.getenv());
     }
@@ -109,12 +123,19 @@ public final class BackgroundTasks implements AutoCloseable {
      * Like {@link #inProcess(Broker, String)}, with the executor that runs listeners ({@code Runnable::run} runs
      * them on the broker's thread, for deterministic tests; they must not block then) and the environment that
      * tells whether this process is a task (SPEC T1).
+     *
+     * @param broker the broker's operations
+     * @param appId the app's identity
+     * @param eventExecutor runs listeners
+     * @param environment variables added to the tasks' environment
+     * @return the app's view of that broker
      */
     public static BackgroundTasks inProcess(BrokerOperations broker, String appId, Executor eventExecutor,
                                             Map<String, String> environment) {
         return new BackgroundTasks(broker, appId, eventExecutor, environment);
     }
 
+    /** {@return the app's identity, as given to {@code open}} */
     public String appId() {
         return appId;
     }
@@ -127,25 +148,40 @@ public final class BackgroundTasks implements AutoCloseable {
         return callerRunToken;
     }
 
+    /** {@return access requests and status (UWP {@code BackgroundExecutionManager})} */
     public BackgroundExecutionManager executionManager() {
         return new BackgroundExecutionManager(broker, appId);
     }
 
-    /** The app's default trigger (UWP's one-per-app trigger). */
+    /**
+     * The app's default trigger (UWP's one-per-app trigger).
+     *
+     * @return the trigger named {@code ""}
+     */
     public ApplicationTrigger applicationTrigger() {
         return applicationTrigger("");
     }
 
-    /** Another trigger slot of the app: one registration and one running instance per slot (SPEC R3, T4). */
+    /**
+     * Another trigger slot of the app: one registration and one running instance per slot (SPEC R3, T4).
+     *
+     * @param name the slot's name; {@code ""} is the default trigger
+     * @return a trigger for that slot
+     */
     public ApplicationTrigger applicationTrigger(String name) {
         return new ApplicationTrigger(this, Objects.requireNonNull(name, "name"));
     }
 
+    /** {@return a builder for a new task; finish it with {@link BackgroundTaskBuilder#register()}} */
     public BackgroundTaskBuilder newTask() {
         return new BackgroundTaskBuilder(this);
     }
 
-    /** The app's registrations keyed by task id, oldest first (SPEC R4). */
+    /**
+     * The app's registrations keyed by task id, oldest first (SPEC R4).
+     *
+     * @return a copy; later registrations do not appear in it
+     */
     public Map<UUID, BackgroundTaskRegistration> allTasks() {
         Map<UUID, BackgroundTaskRegistration> all = new LinkedHashMap<>();
         for (RegistrationInfo info : broker.registrations(appId)) {
@@ -157,6 +193,10 @@ public final class BackgroundTasks implements AutoCloseable {
     /**
      * Returns the registration named {@code name}, registering {@code builder} under that name only when there
      * is none (SPEC R6). Call it at every launch.
+     *
+     * @param name the task's name
+     * @param builder the definition to register when none is stored under {@code name}
+     * @return the stored registration, old or new
      */
     public synchronized BackgroundTaskRegistration ensureRegistered(String name, BackgroundTaskBuilder builder) {
         Optional<BackgroundTaskRegistration> existing = allTasks().values().stream()
@@ -164,7 +204,11 @@ public final class BackgroundTasks implements AutoCloseable {
         return existing.orElseGet(() -> builder.name(name).register());
     }
 
-    /** The app's instances, newest first, with what pending ones wait for. */
+    /**
+     * The app's instances, newest first, with what pending ones wait for.
+     *
+     * @return a list the broker computed at the time of the call
+     */
     public List<InstanceInfo> instances() {
         return broker.instances(appId);
     }

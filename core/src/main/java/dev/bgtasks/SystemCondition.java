@@ -12,6 +12,11 @@ import java.util.Objects;
  * @param conditionType what must hold
  */
 public record SystemCondition(SystemConditionType conditionType) {
+    /**
+     * Rejects a null condition type.
+     *
+     * @param conditionType what must hold
+     */
     public SystemCondition {
         Objects.requireNonNull(conditionType, "conditionType");
     }

@@ -13,14 +13,21 @@ import java.util.Locale;
 public enum SystemConditionType {
     /** Not a condition: {@code register()} rejects it (SPEC R1). */
     INVALID,
+    /** Someone used the machine recently (input within the idle threshold). */
     USER_PRESENT,
+    /** Nobody used the machine for the idle threshold. */
     USER_NOT_PRESENT,
+    /** The host has a route to the internet. */
     INTERNET_AVAILABLE,
+    /** The host has no route to the internet. */
     INTERNET_NOT_AVAILABLE,
+    /** The user's session is attached to a console or a remote connection. */
     SESSION_CONNECTED,
+    /** The user's session is detached (locked screen still counts as connected). */
     SESSION_DISCONNECTED,
     /** Internet over a connection that is not metered. */
     FREE_NETWORK_AVAILABLE,
+    /** Background work is cheap right now: {@code backgroundWorkCost()} is LOW or MEDIUM. */
     BACKGROUND_WORK_COST_NOT_HIGH,
     /** Beyond UWP: on external power. */
     ON_AC_POWER,
@@ -29,7 +36,11 @@ public enum SystemConditionType {
     /** Beyond UWP: the data directory's filesystem is not low on space. */
     STORAGE_NOT_LOW;
 
-    /** The spelling of the command line and the wire, e.g. {@code internet-available}. */
+    /**
+     * The spelling of the command line and the wire, e.g. {@code internet-available}.
+     *
+     * @return the kebab-case spelling
+     */
     public String kebabCase() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -37,6 +48,8 @@ public enum SystemConditionType {
     /**
      * Parses {@code internet-available} or {@code INTERNET_AVAILABLE}.
      *
+     * @param text a kebab-case or constant-style name
+     * @return the condition type
      * @throws IllegalArgumentException naming the valid values when {@code text} is none of them
      */
     public static SystemConditionType fromKebabCase(String text) {

@@ -17,7 +17,11 @@ public enum TaskOutcome {
     /** Stopped by force: see {@link TerminationReason}. */
     TERMINATED;
 
-    /** Whether {@code checkResult()} returns normally for this outcome (SPEC X4). */
+    /**
+     * Whether {@code checkResult()} returns normally for this outcome (SPEC X4).
+     *
+     * @return true for SUCCEEDED
+     */
     public boolean isSuccess() {
         return this == SUCCEEDED || this == CANCELED;
     }

@@ -80,6 +80,7 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
      * Finds this process's cgroups, sets up the {@code bgtasks} subtree (on cgroup2 this moves the calling process
      * into the leaf {@code <own>/broker}) and removes empty task cgroups a crashed broker left.
      *
+     * @return a sandbox over the first writable hierarchy
      * @throws CgroupUnavailableException when neither cgroup2 nor cgroup v1 offers a writable memory and pids
      *         cgroup; the message says what is missing or not writable for each
      */
@@ -160,7 +161,7 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
         return driver.capabilities();
     }
 
-    /** The short mechanism name: {@code cgroup2 memory.max+pids.max} or {@code cgroup1 memory+pids}. */
+    /** {@return the short mechanism name: {@code cgroup2 memory.max+pids.max} or {@code cgroup1 memory+pids}} */
     public String mechanism() {
         return driver.mechanism();
     }
@@ -321,17 +322,22 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
                 + " pidfd_open + poll, exit code unknown";
     }
 
-    /** The directories task cgroups are made in, one per hierarchy ({@code <own>/bgtasks/instances}). */
+    /** {@return the directories task cgroups are made in, one per hierarchy ({@code <own>/bgtasks/instances})} */
     public List<Path> taskRoots() {
         return driver.taskRoots();
     }
 
-    /** The broker's own cgroup directories, never limited (on cgroup2 the leaf {@code <own>/broker}). */
+    /** {@return the broker's own cgroup directories, never limited (on cgroup2 the leaf {@code <own>/broker})} */
     public List<Path> brokerCgroups() {
         return driver.brokerDirs();
     }
 
-    /** The task cgroup directories a process is in, one per hierarchy; empty when it is in none of ours. */
+    /**
+     * The task cgroup directories a process is in, one per hierarchy; empty when it is in none of ours.
+     *
+     * @param pid the process
+     * @return its task cgroup directories
+     */
     public List<Path> taskCgroupsOf(long pid) {
         return fs.procCgroup(pid).flatMap(driver::taskNameOf).flatMap(driver::find).map(CgroupTask::dirs)
                 .orElse(List.of());

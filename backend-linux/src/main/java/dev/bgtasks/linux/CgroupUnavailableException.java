@@ -16,10 +16,21 @@ package dev.bgtasks.linux;
 public final class CgroupUnavailableException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates it with a message that says what is missing or not writable.
+     *
+     * @param message what is missing or not writable, per hierarchy
+     */
     public CgroupUnavailableException(String message) {
         super(message);
     }
 
+    /**
+     * Creates it with a message that says what is missing or not writable, and the error behind it.
+     *
+     * @param message what is missing or not writable, per hierarchy
+     * @param cause the error behind it
+     */
     public CgroupUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -53,7 +53,10 @@ public final class DBusSignals implements SignalSource {
         return new DBusSignals(sources, buses);
     }
 
-    /** The buses of this process's environment: {@code DBUS_SYSTEM_BUS_ADDRESS} and {@code DBUS_SESSION_BUS_ADDRESS}. */
+    /**
+     * {@return the services on the buses of this process's environment: {@code DBUS_SYSTEM_BUS_ADDRESS} and
+     * {@code DBUS_SESSION_BUS_ADDRESS}}
+     */
     public static DBusSignals fromEnvironment() {
         return open(System.getenv());
     }
@@ -67,6 +70,7 @@ public final class DBusSignals implements SignalSource {
      *
      * @param systemBusAddress  a D-Bus address such as {@code unix:path=/run/dbus/system_bus_socket}
      * @param sessionBusAddress the session bus for the portal; empty: no portal
+     * @return the signals of the services on those buses
      */
     public static DBusSignals open(String systemBusAddress, Optional<String> sessionBusAddress) {
         Objects.requireNonNull(systemBusAddress, "systemBusAddress");

@@ -42,6 +42,8 @@ public final class LinuxPlatform implements HostPlatform {
     /**
      * The backend for another environment: which buses to use ({@code DBUS_SYSTEM_BUS_ADDRESS},
      * {@code DBUS_SESSION_BUS_ADDRESS}) and whether a display is set. Not API: for tests on private buses.
+     *
+     * @param environment the variables to read instead of this process's environment
      */
     public LinuxPlatform(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);

@@ -14,6 +14,13 @@ import java.util.Objects;
  * @param peakMemoryBytes the tree's peak memory, 0 when the platform cannot tell
  */
 public record ExitStatus(int exitCode, Reason reason, long peakMemoryBytes) {
+    /**
+     * Rejects a null reason.
+     *
+     * @param exitCode the main process's exit code
+     * @param reason why the tree ended
+     * @param peakMemoryBytes the tree's peak memory, 0 when unknown
+     */
     public ExitStatus {
         Objects.requireNonNull(reason, "reason");
     }

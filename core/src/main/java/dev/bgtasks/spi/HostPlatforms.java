@@ -20,7 +20,11 @@ public final class HostPlatforms {
     private HostPlatforms() {
     }
 
-    /** Every platform on the classpath, highest priority first. A provider that fails to load is skipped. */
+    /**
+     * Every platform on the classpath, highest priority first. A provider that fails to load is skipped.
+     *
+     * @return the platforms, supported or not
+     */
     public static List<HostPlatform> all() {
         List<HostPlatform> found = new ArrayList<>();
         ServiceLoader<HostPlatform> loader = ServiceLoader.load(HostPlatform.class, HostPlatforms.class.getClassLoader());
@@ -43,6 +47,7 @@ public final class HostPlatforms {
     /**
      * The supported platform of highest priority.
      *
+     * @return the platform to use
      * @throws IllegalStateException when none is supported (core's generic platform is missing from the classpath)
      */
     public static HostPlatform select() {

@@ -3,6 +3,10 @@ package dev.bgtasks.spi;
 /**
  * A fact about the host that conditions are made of. Backends report these; the broker maps each
  * {@code SystemConditionType} onto them. A signal a backend cannot read is unknown, never guessed.
+ *
+ * <pre>{@code
+ * boolean online = signals.current().is(HostSignal.INTERNET, true);   // false when unknown
+ * }</pre>
  */
 public enum HostSignal {
     /** A non-loopback global address and a default route, validated where a source can tell. */

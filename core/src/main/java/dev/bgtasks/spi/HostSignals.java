@@ -15,16 +15,22 @@ import java.util.function.Consumer;
  * not block.
  */
 public interface HostSignals extends AutoCloseable {
+    /** {@return the signals now; unknown signals are absent} */
     SignalSnapshot current();
 
     /**
      * Calls {@code listener} with the new snapshot each time a signal changes.
      *
+     * @param listener receives each new snapshot; must not block
      * @return closing it removes the listener
      */
     AutoCloseable subscribe(Consumer<SignalSnapshot> listener);
 
-    /** One line per signal: its source and whether it is event-driven or polled (and how often). */
+    /**
+     * One line per signal: its source and whether it is event-driven or polled (and how often).
+     *
+     * @return a multi-line description
+     */
     String describe();
 
     /** Stops event sources; the default has none. */

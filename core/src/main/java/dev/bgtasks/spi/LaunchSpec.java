@@ -21,6 +21,15 @@ import java.util.Objects;
  */
 public record LaunchSpec(List<String> command, Map<String, String> environment, Path workingDirectory,
                          Path logFile, String runToken) {
+    /**
+     * Copies the collections and rejects an empty command or a missing path.
+     *
+     * @param command program and arguments
+     * @param environment variables added to the broker's environment
+     * @param workingDirectory the process's working directory
+     * @param logFile where stdout and stderr go
+     * @param runToken the instance's one-time token
+     */
     public LaunchSpec {
         command = List.copyOf(command);
         if (command.isEmpty()) {

@@ -16,5 +16,6 @@ import java.time.Duration;
  * @param processCount processes (and, where the mechanism counts them, threads) alive now
  */
 public record ResourceUsage(long memoryBytes, long peakMemoryBytes, Duration cpuTime, int processCount) {
+    /** Nothing measured. */
     public static final ResourceUsage NONE = new ResourceUsage(0, 0, Duration.ZERO, 0);
 }

@@ -17,6 +17,14 @@ import java.util.Objects;
  */
 public record SandboxCapabilities(Enforcement memory, String memoryMechanism,
                                   Enforcement processes, String processMechanism) {
+    /**
+     * Rejects null parts.
+     *
+     * @param memory how a memory limit is held
+     * @param memoryMechanism what holds it, or what is missing
+     * @param processes how a process-count limit is held
+     * @param processMechanism what holds it, or what is missing
+     */
     public SandboxCapabilities {
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(memoryMechanism, "memoryMechanism");

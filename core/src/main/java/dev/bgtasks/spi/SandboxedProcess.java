@@ -12,9 +12,14 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public interface SandboxedProcess {
+    /** {@return the task's main process id} */
     long pid();
 
-    /** Memory now and at peak, CPU time and process count, for the whole tree. */
+    /**
+     * Memory now and at peak, CPU time and process count, for the whole tree.
+     *
+     * @return the usage now
+     */
     ResourceUsage usage();
 
     /** Asks the task to stop (SIGTERM, CTRL_BREAK); the broker kills it after the grace period if it does not. */
@@ -27,12 +32,17 @@ public interface SandboxedProcess {
      * Lowers (or raises, up to what the registration allows) the tree's memory limit while it runs, for
      * {@code MemoryManager.trySetAppMemoryUsageLimit} (SPEC X11).
      *
+     * @param bytes the new limit in bytes
      * @return false when this sandbox cannot change a running task's limit
      */
     default boolean setMemoryLimit(long bytes) {
         return false;
     }
 
-    /** Completes once every process of the tree is gone, with why the tree ended. */
+    /**
+     * Completes once every process of the tree is gone, with why the tree ended.
+     *
+     * @return a future that completes once
+     */
     CompletableFuture<ExitStatus> onExit();
 }

@@ -19,27 +19,51 @@ import java.util.Optional;
 public record SignalSnapshot(Map<HostSignal, Boolean> known) {
     private static final SignalSnapshot EMPTY = new SignalSnapshot(Map.of());
 
+    /**
+     * Copies {@code known} into an unmodifiable map.
+     *
+     * @param known the signals whose value is known
+     */
     public SignalSnapshot {
         EnumMap<HostSignal, Boolean> copy = new EnumMap<>(HostSignal.class);
         copy.putAll(known);
         known = Collections.unmodifiableMap(copy);
     }
 
+    /** {@return a snapshot in which nothing is known} */
     public static SignalSnapshot empty() {
         return EMPTY;
     }
 
+    /**
+     * The signal's value, empty when unknown.
+     *
+     * @param signal the signal
+     * @return its value, or empty
+     */
     public Optional<Boolean> get(HostSignal signal) {
         return Optional.ofNullable(known.get(signal));
     }
 
-    /** True only when the signal is known and has that value: an unknown signal satisfies nothing. */
+    /**
+     * True only when the signal is known and has that value: an unknown signal satisfies nothing.
+     *
+     * @param signal the signal
+     * @param value the value to compare with
+     * @return whether the signal is known to have {@code value}
+     */
     public boolean is(HostSignal signal, boolean value) {
         Boolean v = known.get(signal);
         return v != null && v == value;
     }
 
-    /** A copy with one signal set; {@code null} makes it unknown. */
+    /**
+     * A copy with one signal set; {@code null} makes it unknown.
+     *
+     * @param signal the signal to set
+     * @param value its value, or null for unknown
+     * @return a new snapshot
+     */
     public SignalSnapshot with(HostSignal signal, Boolean value) {
         EnumMap<HostSignal, Boolean> copy = new EnumMap<>(HostSignal.class);
         copy.putAll(known);
@@ -51,7 +75,12 @@ public record SignalSnapshot(Map<HostSignal, Boolean> known) {
         return new SignalSnapshot(copy);
     }
 
-    /** This snapshot with every signal {@code overrides} knows replaced by its value there. */
+    /**
+     * This snapshot with every signal {@code overrides} knows replaced by its value there.
+     *
+     * @param overrides the values that win
+     * @return a new snapshot
+     */
     public SignalSnapshot overriddenBy(SignalSnapshot overrides) {
         EnumMap<HostSignal, Boolean> copy = new EnumMap<>(HostSignal.class);
         copy.putAll(known);
@@ -63,6 +92,8 @@ public record SignalSnapshot(Map<HostSignal, Boolean> known) {
      * LOW on external power, MEDIUM on battery with the user present, HIGH on battery with the user away or with
      * energy saver on (SPEC enums). Energy saver wins over external power. A machine that cannot say whether it is
      * on external power has no battery to report and counts as on external power.
+     *
+     * @return the cost of background work now
      */
     public BackgroundWorkCost backgroundWorkCost() {
         if (is(HostSignal.ENERGY_SAVER, true)) {

@@ -25,6 +25,11 @@ public final class SimulatedSignals implements HostSignals {
     private SignalSnapshot overrides = SignalSnapshot.empty();
     private SignalSnapshot lastPublished;
 
+    /**
+     * Wraps {@code host}: its readings pass through until overridden.
+     *
+     * @param host the real signals
+     */
     public SimulatedSignals(HostSignals host) {
         this.host = Objects.requireNonNull(host, "host");
         synchronized (lock) {
@@ -40,7 +45,11 @@ public final class SimulatedSignals implements HostSignals {
         }
     }
 
-    /** Sets overrides; a {@code null} value in the map removes that signal's override. */
+    /**
+     * Sets overrides; a {@code null} value in the map removes that signal's override.
+     *
+     * @param values the overrides to set or, with null values, remove
+     */
     public void override(Map<HostSignal, Boolean> values) {
         synchronized (lock) {
             EnumMap<HostSignal, Boolean> merged = new EnumMap<>(HostSignal.class);
@@ -65,7 +74,11 @@ public final class SimulatedSignals implements HostSignals {
         publishIfChanged();
     }
 
-    /** The overrides in force. */
+    /**
+     * The overrides in force.
+     *
+     * @return the overrides, as a snapshot
+     */
     public SignalSnapshot overrides() {
         synchronized (lock) {
             return overrides;

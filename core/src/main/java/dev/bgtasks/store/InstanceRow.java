@@ -11,6 +11,10 @@ import java.util.UUID;
 /**
  * A stored task instance, one row of its life from PENDING to COMPLETED. Fields that do not apply yet are null.
  *
+ * <pre>{@code
+ * store.read(tx -> tx.instance(instanceId)).ifPresent(row -> log.info("{} {}", row.state(), row.outcome()));
+ * }</pre>
+ *
  * @param instanceId the instance's id
  * @param taskId the registration it belongs to (the registration may be gone since)
  * @param appId the app

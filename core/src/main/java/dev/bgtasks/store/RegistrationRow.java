@@ -8,6 +8,10 @@ import java.util.UUID;
  * A stored registration. The definition (target, conditions, limits) is the broker's JSON, opaque to the store;
  * the columns the store indexes are kept apart.
  *
+ * <pre>{@code
+ * Optional<RegistrationRow> slot = store.read(tx -> tx.registrationForTrigger("com.example.notes", ""));
+ * }</pre>
+ *
  * @param taskId the registration's id
  * @param appId the app that registered it
  * @param name the task's name (not unique)

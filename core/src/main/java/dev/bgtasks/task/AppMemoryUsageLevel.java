@@ -8,12 +8,22 @@ package dev.bgtasks.task;
  * }</pre>
  */
 public enum AppMemoryUsageLevel {
+    /** Below half of the limit, or no limit. */
     LOW,
+    /** From half to 80 % of the limit. */
     MEDIUM,
+    /** From 80 % of the limit up to the limit. */
     HIGH,
+    /** Above the limit. */
     OVER_LIMIT;
 
-    /** The level of {@code usage} against {@code limit}; a limit of zero or less means "no limit" and gives LOW. */
+    /**
+     * The level of {@code usage} against {@code limit}; a limit of zero or less means "no limit" and gives LOW.
+     *
+     * @param usage the bytes in use
+     * @param limit the limit in bytes; zero or less for none
+     * @return the level
+     */
     public static AppMemoryUsageLevel of(long usage, long limit) {
         if (limit <= 0) {
             return LOW;

@@ -13,6 +13,11 @@ import java.util.Objects;
  * @param arguments the arguments; empty for the no-argument call, never null (SPEC T6)
  */
 public record ApplicationTriggerDetails(Map<String, Object> arguments) {
+    /**
+     * Rejects null arguments.
+     *
+     * @param arguments the arguments
+     */
     public ApplicationTriggerDetails {
         Objects.requireNonNull(arguments, "arguments");
     }

@@ -21,5 +21,11 @@ package dev.bgtasks.task;
  */
 @FunctionalInterface
 public interface BackgroundTask {
+    /**
+     * Does the work; returning ends the instance (unless a deferral is held), throwing makes it FAILED.
+     *
+     * @param task this run: its arguments, progress, deferral and cancellation
+     * @throws Exception any failure; the instance completes FAILED with the exception's class and message
+     */
     void run(BackgroundTaskInstance task) throws Exception;
 }

@@ -30,17 +30,34 @@ public final class MemoryManager {
 
     /** Where the numbers come from: the task host installs one that asks the broker. */
     public interface Source {
-        /** Memory of the whole task tree now, in bytes. */
+        /**
+         * Memory of the whole task tree now, in bytes.
+         *
+         * @return bytes in use
+         */
         long usage();
 
-        /** The limit in force, in bytes; 0 for none. */
+        /**
+         * The limit in force, in bytes; 0 for none.
+         *
+         * @return bytes, 0 for none
+         */
         long limit();
 
-        /** Asks for a new limit; false when refused. */
+        /**
+         * Asks for a new limit; false when refused.
+         *
+         * @param bytes the new limit
+         * @return true when the limit was set
+         */
         boolean trySetLimit(long bytes);
     }
 
-    /** Called by the task host before the task runs; not for tasks to call. */
+    /**
+     * Called by the task host before the task runs; not for tasks to call.
+     *
+     * @param newSource where readings come from in this process
+     */
     public static void install(Source newSource) {
         source = Objects.requireNonNull(newSource, "source");
         synchronized (MemoryManager.class) {
@@ -48,15 +65,21 @@ public final class MemoryManager {
         }
     }
 
+    /** {@return memory of the whole task tree now, in bytes (UWP {@code AppMemoryUsage})} */
     public static long appMemoryUsage() {
         return source.usage();
     }
 
-    /** The limit in force; 0 when the task has none. */
+    /**
+     * The limit in force; 0 when the task has none.
+     *
+     * @return bytes, 0 for none
+     */
     public static long appMemoryUsageLimit() {
         return source.limit();
     }
 
+    /** {@return the usage against the limit (UWP {@code AppMemoryUsageLevel})} */
     public static AppMemoryUsageLevel appMemoryUsageLevel() {
         return AppMemoryUsageLevel.of(source.usage(), source.limit());
     }
@@ -64,17 +87,30 @@ public final class MemoryManager {
     /**
      * Sets a new limit for the task tree. Fails, leaving the limit as it was, for a value below the current usage,
      * above the registration's limit, or where the platform cannot change a running task's limit.
+     *
+     * @param bytes the new limit in bytes
+     * @return true when the new limit is in force
      */
     public static boolean trySetAppMemoryUsageLimit(long bytes) {
         return bytes > 0 && source.trySetLimit(bytes);
     }
 
-    /** Called when the usage level goes up (LOW → MEDIUM → HIGH → OVER_LIMIT). */
+    /**
+     * Called when the usage level goes up (LOW → MEDIUM → HIGH → OVER_LIMIT).
+     *
+     * @param listener runs on a watcher thread; must not block
+     * @return closing it removes the listener
+     */
     public static AutoCloseable onAppMemoryUsageIncreased(Runnable listener) {
         return subscribe(INCREASED, listener);
     }
 
-    /** Called when the usage level goes down. */
+    /**
+     * Called when the usage level goes down.
+     *
+     * @param listener runs on a watcher thread; must not block
+     * @return closing it removes the listener
+     */
     public static AutoCloseable onAppMemoryUsageDecreased(Runnable listener) {
         return subscribe(DECREASED, listener);
     }
