@@ -40,4 +40,33 @@ class HelpTest {
         }
         assertThat(run("access", "--help")).contains("request", "status", "remove", "allow", "always", "deny");
     }
+
+    @Test
+    void everyCommandAtEveryDepthDescribesItselfItsOptionsAndItsParameters() {
+        List<String> gaps = new java.util.ArrayList<>();
+        collectGaps(Bgtask.newCommandLine(), "bgtask", gaps);
+        assertThat(gaps).isEmpty();
+    }
+
+    private static void collectGaps(CommandLine command, String path, List<String> gaps) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.usageMessage().description().length == 0) {
+            gaps.add(path + ": no description");
+        }
+        spec.options().forEach(option -> {
+            if (option.description().length == 0) {
+                gaps.add(path + " " + option.longestName() + ": no description");
+            }
+        });
+        spec.positionalParameters().forEach(parameter -> {
+            if (parameter.description().length == 0) {
+                gaps.add(path + " " + parameter.paramLabel() + ": no description");
+            }
+        });
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                collectGaps(sub, path + " " + name, gaps);
+            }
+        });
+    }
 }
