@@ -1,0 +1,204 @@
+package dev.bgtasks.windows;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.Wtsapi32;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import dev.bgtasks.spi.HostSignal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link HostSignal#SESSION_CONNECTED} from {@code WTSQuerySessionInformation(WTSConnectState)} of the broker's own
+ * session, and {@code USER_PRESENT=false} while that session is disconnected or locked (lock state from
+ * {@code WTSSessionInfoEx}). Re-read on every {@code WM_WTSSESSION_CHANGE} the {@link MessageWindow} receives
+ * (console or remote connect and disconnect, lock, unlock, logon, logoff). Without the window it polls, every
+ * 30 s, and says so.
+ *
+ * <pre>{@code
+ * SessionSource session = new SessionSource(Wtsapi32.INSTANCE, window);
+ * session.start(signals::recompute);
+ * session.current();   // {SESSION_CONNECTED=true} at an unlocked console
+ * }</pre>
+ */
+final class SessionSource implements WinSignalSource, MessageWindow.Listener {
+    static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
+    /** {@code WTS_CURRENT_SERVER_HANDLE}; not taken from {@link Wtsapi32}, whose constants load the DLL. */
+    static final WinNT.HANDLE CURRENT_SERVER = new WinNT.HANDLE(Pointer.NULL);
+    /** {@code WTSINFOEXW}: DWORD Level, then the level-1 union at offset 8 (it holds LARGE_INTEGERs). */
+    static final int INFOEX_LEVEL_OFFSET = 0;
+    /** {@code WTSINFOEX_LEVEL1_W.SessionFlags}: after SessionId and SessionState, 8 + 8. */
+    static final int INFOEX_SESSION_FLAGS_OFFSET = 16;
+    /** {@code WTS_SESSIONSTATE_LOCK} and {@code WTS_SESSIONSTATE_UNLOCK}; -1 is unknown. */
+    static final int SESSIONSTATE_LOCK = 0;
+    static final int SESSIONSTATE_UNLOCK = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionSource.class);
+
+    private final Wtsapi32 wtsapi32;
+    private final MessageWindow window;
+    private final Object lock = new Object();
+    private volatile Map<HostSignal, Boolean> state = Map.of();
+    private volatile String failure;
+    private volatile String notificationsUnavailable;
+    private volatile Runnable onChange = () -> { };
+    private boolean started;
+    private boolean closed;
+    private ScheduledExecutorService poller;
+
+    SessionSource(Wtsapi32 wtsapi32, MessageWindow window) {
+        this.wtsapi32 = Objects.requireNonNull(wtsapi32, "wtsapi32");
+        this.window = Objects.requireNonNull(window, "window");
+    }
+
+    @Override
+    public Map<HostSignal, Boolean> current() {
+        return state;
+    }
+
+    @Override
+    public void start(Runnable onChange) {
+        Objects.requireNonNull(onChange, "onChange");
+        synchronized (lock) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "closed" : "already started");
+            }
+            started = true;
+        }
+        refresh();
+        this.onChange = onChange;
+        window.addListener(this);
+    }
+
+    /** Reads connect and lock state and tells the listener when the signals changed. */
+    void refresh() {
+        Integer connectState = null;
+        Boolean locked = null;
+        String error = null;
+        try {
+            Pointer buffer = query(Wtsapi32.WTS_INFO_CLASS.WTSConnectState, 4);
+            if (buffer == null) {
+                error = "WTSQuerySessionInformation(WTSConnectState) failed";
+            } else {
+                try {
+                    connectState = buffer.getInt(0);
+                } finally {
+                    wtsapi32.WTSFreeMemory(buffer);
+                }
+            }
+            Pointer infoEx = query(Wtsapi32.WTS_INFO_CLASS.WTSSessionInfoEx, INFOEX_SESSION_FLAGS_OFFSET + 4);
+            if (infoEx != null) {
+                try {
+                    locked = lockedFrom(infoEx.getInt(INFOEX_LEVEL_OFFSET), infoEx.getInt(INFOEX_SESSION_FLAGS_OFFSET));
+                } finally {
+                    wtsapi32.WTSFreeMemory(infoEx);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            error = "WTSQuerySessionInformation failed: " + e;
+        }
+        if (error != null && !error.equals(failure)) {
+            LOG.warn("{}", error);
+        }
+        failure = error;
+        Map<HostSignal, Boolean> now = WinSignalRules.session(connectState, locked);
+        // The window thread and the fallback poller both refresh: comparing and setting under the lock makes each
+        // change heard exactly once.
+        synchronized (lock) {
+            if (closed || now.equals(state)) {
+                return;
+            }
+            state = now;
+        }
+        LOG.info("session: {}", now.isEmpty() ? "unknown" : now);
+        try {
+            onChange.run();
+        } catch (RuntimeException e) {
+            LOG.error("a session change listener failed", e);
+        }
+    }
+
+    /** The lock state in {@code WTSINFOEX_LEVEL1.SessionFlags}; null for another level or an unknown state. */
+    static Boolean lockedFrom(int level, int sessionFlags) {
+        if (level != 1) {
+            return null;
+        }
+        if (sessionFlags == SESSIONSTATE_LOCK) {
+            return true;
+        }
+        return sessionFlags == SESSIONSTATE_UNLOCK ? Boolean.FALSE : null;
+    }
+
+    /** The buffer WTS allocated (free it), or null when the call failed or returned fewer bytes than needed. */
+    private Pointer query(int infoClass, int minimumBytes) {
+        PointerByReference buffer = new PointerByReference();
+        IntByReference bytes = new IntByReference();
+        if (!wtsapi32.WTSQuerySessionInformation(CURRENT_SERVER, Wtsapi32.WTS_CURRENT_SESSION, infoClass, buffer,
+                bytes)) {
+            return null;
+        }
+        Pointer value = buffer.getValue();
+        if (value != null && bytes.getValue() < minimumBytes) {
+            wtsapi32.WTSFreeMemory(value);
+            return null;
+        }
+        return value;
+    }
+
+    @Override
+    public void sessionChanged(int event) {
+        refresh();
+    }
+
+    @Override
+    public void sessionNotificationsUnavailable(String reason) {
+        synchronized (lock) {
+            if (closed || poller != null) {
+                return;
+            }
+            notificationsUnavailable = reason;
+            LOG.warn("no session notifications ({}); polling the session state every {}", reason,
+                    WinSignalRules.human(FALLBACK_POLL));
+            poller = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "bgtasks-session-poll");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long every = FALLBACK_POLL.toMillis();
+            poller.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public String describe() {
+        String how = notificationsUnavailable != null
+                ? "polled every " + WinSignalRules.human(FALLBACK_POLL) + " (no session notifications: "
+                        + notificationsUnavailable + ")"
+                : "event-driven (WTSRegisterSessionNotification, WM_WTSSESSION_CHANGE on a message-only window)";
+        String why = failure == null ? "" : " [unknown now: " + failure + "]";
+        return "SESSION_CONNECTED: WTSQuerySessionInformation WTSConnectState of this process's session, "
+                + "WTSActive; " + how + why + "\n"
+                + "USER_PRESENT: false while this session is disconnected or locked (WTSSessionInfoEx); " + how;
+    }
+
+    @Override
+    public void close() {
+        ScheduledExecutorService stopPolling;
+        synchronized (lock) {
+            closed = true;
+            stopPolling = poller;
+            poller = null;
+        }
+        onChange = () -> { };
+        if (stopPolling != null) {
+            stopPolling.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.bgtasks.windows;
+
+import dev.bgtasks.spi.HostPlatform;
+import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.ProcessSandbox;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Windows backend: tasks in job objects ({@link WindowsJobSandbox}), host signals from Win32 notifications
+ * ({@link WindowsSignals}). Found by {@link java.util.ServiceLoader}.
+ *
+ * <pre>{@code
+ * HostPlatform windows = new WindowsPlatform();
+ * if (windows.isSupported()) { ProcessSandbox sandbox = windows.sandbox(); }
+ * }</pre>
+ *
+ * <p>Constructing it does nothing: every JVM that lists the platforms (apps, {@code bgtask doctor}) builds one, and
+ * only the broker's may create a completion port or start signal threads; both start on first use.
+ */
+public final class WindowsPlatform implements HostPlatform {
+    private final String osName;
+    private WindowsJobSandbox sandbox;
+    private HostSignals signals;
+
+    /** The backend for this host (as {@link java.util.ServiceLoader} builds it). */
+    public WindowsPlatform() {
+        this(System.getProperty("os.name", ""));
+    }
+
+    WindowsPlatform(String osName) {
+        this.osName = osName;
+    }
+
+    @Override
+    public String name() {
+        return "windows";
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public boolean isSupported() {
+        return osName.startsWith("Windows");
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+        return isSupported() ? Optional.empty()
+                : Optional.of(new UnsupportedOperationException("this is " + osName + ", not Windows"));
+    }
+
+    @Override
+    public synchronized ProcessSandbox sandbox() {
+        requireSupported();
+        if (sandbox == null) {
+            sandbox = WindowsJobSandbox.open();
+        }
+        return sandbox;
+    }
+
+    @Override
+    public synchronized HostSignals signals() {
+        requireSupported();
+        if (signals == null) {
+            signals = WindowsSignals.start();
+        }
+        return signals;
+    }
+
+    private void requireSupported() {
+        if (!isSupported()) {
+            throw new UnsupportedOperationException("the Windows backend runs on Windows only; this is " + osName);
+        }
+    }
+
+    /** jna-platform's kernel32 mappings; JNA itself is core's already. */
+    @Override
+    public List<String> runtimeResources() {
+        return List.of("com/sun/jna/platform/win32/Kernel32.class");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.bgtasks.windows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bgtasks.spi.HostPlatform;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** Issue 5: the Windows backend is found by ServiceLoader, wins on Windows only, and does nothing elsewhere. */
+class WindowsPlatformTest {
+    @Test
+    void isRegisteredForServiceLoader() {
+        assertThat(ServiceLoader.load(HostPlatform.class).stream().map(ServiceLoader.Provider::type))
+                .contains(WindowsPlatform.class);
+    }
+
+    @Test
+    void supportedOnWindowsOnlyWithTheLinuxPriority() {
+        WindowsPlatform windows = new WindowsPlatform("Windows 11");
+        assertThat(windows.name()).isEqualTo("windows");
+        assertThat(windows.priority()).isEqualTo(10);
+        assertThat(windows.isSupported()).isTrue();
+        assertThat(windows.unavailabilityCause()).isEmpty();
+        assertThat(new WindowsPlatform("Windows Server 2022").isSupported()).isTrue();
+    }
+
+    @Test
+    void elsewhereItSaysWhyAndStartsNothing() {
+        WindowsPlatform linux = new WindowsPlatform("Linux");
+        assertThat(linux.isSupported()).isFalse();
+        assertThat(linux.unavailabilityCause()).get().extracting(Throwable::getMessage).asString()
+                .contains("Linux").contains("not Windows");
+        assertThatThrownBy(linux::sandbox).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(linux::signals).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void namesItsRuntimeLibrary() {
+        assertThat(new WindowsPlatform("Windows 11").runtimeResources())
+                .allSatisfy(r -> assertThat(getClass().getClassLoader().getResource(r)).isNotNull());
+    }
+}
