@@ -1,0 +1,49 @@
+package dev.bgtasks.macos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bgtasks.spi.HostPlatform;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** The platform's identity and its ServiceLoader entry; nothing here loads libSystem. */
+class MacPlatformTest {
+    @Test
+    void supportedOnlyWhereTheOsNameStartsWithMac() {
+        assertThat(new MacPlatform("Mac OS X").isSupported()).isTrue();
+        assertThat(new MacPlatform("Linux").isSupported()).isFalse();
+        assertThat(new MacPlatform("Windows 11").unavailabilityCause()).get()
+                .extracting(Throwable::getMessage).isEqualTo("this is Windows 11, not macOS");
+        assertThat(new MacPlatform("Mac OS X").unavailabilityCause()).isEmpty();
+    }
+
+    @Test
+    void itIsTheMacosPlatformOfPriority10() {
+        MacPlatform platform = new MacPlatform("Mac OS X");
+        assertThat(platform.name()).isEqualTo("macos");
+        assertThat(platform.priority()).isEqualTo(10);
+    }
+
+    @Test
+    void elsewhereTheSandboxAndSignalsRefuseClearly() {
+        MacPlatform linux = new MacPlatform("Linux");
+        assertThatThrownBy(linux::sandbox).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("the macOS backend cannot run on Linux");
+        assertThatThrownBy(linux::signals).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void theBrokerClasspathGetsCommonsExec() {
+        assertThat(new MacPlatform("Mac OS X").runtimeResources())
+                .containsExactly("org/apache/commons/exec/CommandLine.class");
+        assertThat(MacPlatformTest.class.getClassLoader().getResource("org/apache/commons/exec/CommandLine.class"))
+                .isNotNull();
+    }
+
+    @Test
+    void serviceLoaderFindsIt() {
+        assertThat(ServiceLoader.load(HostPlatform.class).stream().map(ServiceLoader.Provider::type))
+                .contains(MacPlatform.class);
+    }
+}
