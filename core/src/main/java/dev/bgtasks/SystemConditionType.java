@@ -1,6 +1,11 @@
 package dev.bgtasks;
 
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.task.BackgroundWorkCost;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A condition a task waits for before it starts (UWP {@code SystemConditionType}). Conditions are AND-ed.
@@ -35,6 +40,59 @@ public enum SystemConditionType {
     BATTERY_NOT_LOW,
     /** Beyond UWP: the data directory's filesystem is not low on space. */
     STORAGE_NOT_LOW;
+
+    /**
+     * The one table of what each condition needs of the host signals: the broker decides with it, and so do test
+     * rigs ({@code bgtasks-junit}). Contradictions (SPEC R7) are found from it too.
+     */
+    private static final Map<SystemConditionType, Map<HostSignal, Boolean>> REQUIRED_SIGNALS =
+            new EnumMap<>(SystemConditionType.class);
+
+    static {
+        REQUIRED_SIGNALS.put(USER_PRESENT, Map.of(HostSignal.USER_PRESENT, true));
+        REQUIRED_SIGNALS.put(USER_NOT_PRESENT, Map.of(HostSignal.USER_PRESENT, false));
+        REQUIRED_SIGNALS.put(INTERNET_AVAILABLE, Map.of(HostSignal.INTERNET, true));
+        REQUIRED_SIGNALS.put(INTERNET_NOT_AVAILABLE, Map.of(HostSignal.INTERNET, false));
+        REQUIRED_SIGNALS.put(SESSION_CONNECTED, Map.of(HostSignal.SESSION_CONNECTED, true));
+        REQUIRED_SIGNALS.put(SESSION_DISCONNECTED, Map.of(HostSignal.SESSION_CONNECTED, false));
+        REQUIRED_SIGNALS.put(FREE_NETWORK_AVAILABLE,
+                Map.of(HostSignal.INTERNET, true, HostSignal.UNMETERED_NETWORK, true));
+        REQUIRED_SIGNALS.put(ON_AC_POWER, Map.of(HostSignal.AC_POWER, true));
+        REQUIRED_SIGNALS.put(BATTERY_NOT_LOW, Map.of(HostSignal.BATTERY_LOW, false));
+        REQUIRED_SIGNALS.put(STORAGE_NOT_LOW, Map.of(HostSignal.STORAGE_LOW, false));
+        // BACKGROUND_WORK_COST_NOT_HIGH is derived from several signals: see holdsUnder.
+    }
+
+    /**
+     * {@return the signal values this condition needs; empty for {@code INVALID} and for
+     * {@code BACKGROUND_WORK_COST_NOT_HIGH}, which is derived from several signals (see {@link #holdsUnder})}
+     */
+    public Map<HostSignal, Boolean> requiredSignals() {
+        return REQUIRED_SIGNALS.getOrDefault(this, Map.of());
+    }
+
+    /**
+     * Whether this condition holds under {@code signals}, as the broker decides: every required signal is known
+     * and has its value (an unknown signal satisfies nothing); {@code BACKGROUND_WORK_COST_NOT_HIGH} holds when
+     * {@link SignalSnapshot#backgroundWorkCost()} is not HIGH; {@code INVALID} never holds.
+     *
+     * @param signals the host signals
+     * @return true when the condition holds
+     */
+    public boolean holdsUnder(SignalSnapshot signals) {
+        if (this == BACKGROUND_WORK_COST_NOT_HIGH) {
+            return signals.backgroundWorkCost() != BackgroundWorkCost.HIGH;
+        }
+        if (this == INVALID) {
+            return false;
+        }
+        for (Map.Entry<HostSignal, Boolean> entry : requiredSignals().entrySet()) {
+            if (!signals.is(entry.getKey(), entry.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * The spelling of the command line and the wire, e.g. {@code internet-available}.
