@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {DaemonCommand.class, AccessCommand.class, RegisterCommand.class, TasksCommand.class,
                 TriggerCommand.class, RunsCommand.class, CancelCommand.class, UnregisterCommand.class,
                 ProgressCommand.class, SignalsCommand.class, SimulateCommand.class, DoctorCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class})
 public final class Bgtask implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
