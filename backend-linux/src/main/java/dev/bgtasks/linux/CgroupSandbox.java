@@ -138,7 +138,10 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
                 try {
                     created = task.get().created();
                 } catch (IOException e) {
-                    created = Instant.EPOCH;
+                    // An age we cannot read is no proof of a leftover: it may be another broker's task that is
+                    // joining its cgroups right now.
+                    LOG.debug("not removing task cgroup {}: its age is unknown", name, e);
+                    continue;
                 }
                 if (created.plus(LEFTOVER_MIN_AGE).isAfter(now)) {
                     continue;

@@ -105,9 +105,29 @@ abstract class CgroupTask {
         return pids().isEmpty();
     }
 
-    /** When the task cgroup was made, from its first directory. */
+    /**
+     * When the task cgroup was made: the newest of its directories that exist. On cgroup v1 a hierarchy mounted at
+     * the root (pids, freezer) is shared by every broker of the host, so a task of another broker may exist there
+     * and nowhere else of ours; its age must still be read.
+     *
+     * @throws NoSuchFileException when none of its directories exists
+     */
     Instant created() throws IOException {
-        return fs.modified(dirs().get(0));
+        Instant newest = null;
+        for (Path dir : dirs()) {
+            try {
+                Instant modified = fs.modified(dir);
+                if (newest == null || modified.isAfter(newest)) {
+                    newest = modified;
+                }
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+        }
+        if (newest == null) {
+            throw new NoSuchFileException(dirs().get(0).toString());
+        }
+        return newest;
     }
 
     /**

@@ -376,6 +376,28 @@ class CgroupSandboxTreeTest {
         }
 
         @Test
+        void anotherBrokersFreshTaskInTheSharedHierarchiesIsKeptAnOldEmptyOneRemoved() throws Exception {
+            // pids, freezer and cpuacct are mounted at the root here, so every broker of the host makes its task
+            // cgroups in the same bgtasks/instances there; our memory hierarchy is our own. Another broker's task,
+            // between mkdir and joining, exists only in the shared ones, and must survive our start.
+            FakeKernel kernel = recordHost();
+            open(kernel);
+            List<String> shared = List.of("pids", "freezer", "cpuacct");
+            for (String controller : shared) {
+                kernel.mkdir(own(controller).resolve("bgtasks/instances/tothersfresh"));
+                kernel.mkdir(own(controller).resolve("bgtasks/instances/tothersold"));
+                Files.setLastModifiedTime(own(controller).resolve("bgtasks/instances/tothersold"),
+                        FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+            }
+
+            open(kernel);
+            for (String controller : shared) {
+                assertThat(own(controller).resolve("bgtasks/instances/tothersfresh")).as(controller).exists();
+                assertThat(own(controller).resolve("bgtasks/instances/tothersold")).as(controller).doesNotExist();
+            }
+        }
+
+        @Test
         void launchLimitsEveryHierarchyAndKillFreezesKillsThaws() throws Exception { // SPEC X1, X13
             FakeKernel kernel = recordHost();
             CgroupSandbox sandbox = open(kernel);
