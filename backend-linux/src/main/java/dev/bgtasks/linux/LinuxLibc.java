@@ -61,6 +61,14 @@ interface LinuxLibc extends Library {
 
     int poll(PollFd[] fds, long nfds, int timeout) throws LastErrorException;
 
+    int EFD_CLOEXEC = 0x80000;
+    int EFD_NONBLOCK = 0x800;
+
+    /** An event counter whose descriptor poll(2) sees readable while it is non-zero. */
+    int eventfd(int initval, int flags) throws LastErrorException;
+
+    long write(int fd, byte[] buf, long count) throws LastErrorException;
+
     int close(int fd) throws LastErrorException;
 
     int kill(int pid, int sig) throws LastErrorException;

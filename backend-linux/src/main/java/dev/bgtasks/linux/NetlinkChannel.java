@@ -13,15 +13,25 @@ import java.util.Optional;
  * }</pre>
  */
 interface NetlinkChannel extends AutoCloseable {
+    /** A {@link #receive} timeout that waits until a datagram or {@link #wakeUp()} comes. */
+    int FOREVER = -1;
+
     /** Sends one message to the kernel. */
     void send(byte[] message) throws IOException;
 
     /**
-     * The next datagram, or empty when none came within {@code timeoutMillis}.
+     * The next datagram, or empty when none came within {@code timeoutMillis} ({@link #FOREVER}: no limit) or the
+     * channel was woken up.
      *
      * @throws NetlinkSocket.OverflowException when messages were lost and the state must be read again
      */
     Optional<byte[]> receive(int timeoutMillis) throws IOException;
+
+    /**
+     * Makes a {@link #receive} waiting now, and every later one, return empty at once: how another thread tells
+     * the owner to stop without a timer waking it in the meantime. Safe from any thread, even after close.
+     */
+    void wakeUp();
 
     /** Releases the socket; idempotent. */
     @Override

@@ -2,11 +2,15 @@ package dev.bgtasks.linux;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bound {@code AF_NETLINK} datagram socket: rtnetlink or kobject uevents. Turns errno into {@link IOException}s
@@ -20,10 +24,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>One thread owns a socket: it receives and, when done, closes. {@link #close()} is idempotent, but closing
- * from another thread while the owner polls would let the fd number be reused under it, so owners stop their
- * reader first (a short poll timeout lets it notice).
+ * from another thread while the owner polls would let the fd number be reused under it, so another thread calls
+ * {@link #wakeUp()} instead: an eventfd polled beside the socket ends the owner's wait, with no timer.
  */
 final class NetlinkSocket implements NetlinkChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(NetlinkSocket.class);
     /**
      * Room for bursts of events between two receives. The kernel caps {@code SO_RCVBUF} at
      * {@code net.core.rmem_max}; root may exceed that with {@code SO_RCVBUFFORCE}, which we try first.
@@ -46,16 +51,19 @@ final class NetlinkSocket implements NetlinkChannel {
 
     private final String name;
     private final int fd;
+    private final int wakeFd;
+    private final Object wakeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final byte[] buffer = new byte[DATAGRAM_BUFFER_BYTES];
     private final LinuxLibc.PollFd[] pollFds;
     private final LinuxLibc.SockaddrNl sender = new LinuxLibc.SockaddrNl();
     private final int[] senderLength = {sender.size()};
 
-    private NetlinkSocket(String name, int fd) {
+    private NetlinkSocket(String name, int fd, int wakeFd) {
         this.name = name;
         this.fd = fd;
-        this.pollFds = (LinuxLibc.PollFd[]) new LinuxLibc.PollFd().toArray(1);
+        this.wakeFd = wakeFd;
+        this.pollFds = (LinuxLibc.PollFd[]) new LinuxLibc.PollFd().toArray(2);
     }
 
     /**
@@ -87,7 +95,14 @@ final class NetlinkSocket implements NetlinkChannel {
             closeQuietly(libc, fd);
             throw e;
         }
-        return new NetlinkSocket(name, fd);
+        int wakeFd;
+        try {
+            wakeFd = libc.eventfd(0, LinuxLibc.EFD_CLOEXEC | LinuxLibc.EFD_NONBLOCK);
+        } catch (LastErrorException e) {
+            closeQuietly(libc, fd);
+            throw failure(name, "eventfd", e);
+        }
+        return new NetlinkSocket(name, fd, wakeFd);
     }
 
     private static void enlargeReceiveBuffer(LinuxLibc libc, int fd) {
@@ -116,8 +131,8 @@ final class NetlinkSocket implements NetlinkChannel {
     }
 
     /**
-     * The next datagram, waiting at most {@code timeoutMillis}; empty when none came in time (or a signal
-     * interrupted the wait).
+     * The next datagram, waiting at most {@code timeoutMillis} ({@link #FOREVER}: no limit); empty when none came
+     * in time, a signal interrupted the wait, or {@link #wakeUp()} was called.
      *
      * @throws OverflowException when the kernel dropped messages because the receive queue was full: the
      *         owner's picture is stale and must be read afresh
@@ -129,8 +144,15 @@ final class NetlinkSocket implements NetlinkChannel {
         pollFds[0].fd = fd;
         pollFds[0].events = LinuxLibc.POLLIN;
         pollFds[0].revents = 0;
+        pollFds[1].fd = wakeFd;
+        pollFds[1].events = LinuxLibc.POLLIN;
+        pollFds[1].revents = 0;
         try {
-            if (libc.poll(pollFds, 1, timeoutMillis) == 0) {
+            if (libc.poll(pollFds, 2, timeoutMillis) == 0) {
+                return Optional.empty();
+            }
+            // The eventfd is never read back: once woken, every later receive returns at once too.
+            if ((pollFds[1].revents & LinuxLibc.POLLIN) != 0 || (pollFds[0].revents & LinuxLibc.POLLIN) == 0) {
                 return Optional.empty();
             }
         } catch (LastErrorException e) {
@@ -174,11 +196,31 @@ final class NetlinkSocket implements NetlinkChannel {
         }
     }
 
-    /** Closes the descriptor once; later calls do nothing. */
+    @Override
+    public void wakeUp() {
+        // Under the lock so that close() cannot release the eventfd's number for reuse between check and write.
+        synchronized (wakeLock) {
+            if (closed.get()) {
+                return;
+            }
+            byte[] one = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.nativeOrder()).putLong(1).array();
+            try {
+                LinuxLibc.INSTANCE.write(wakeFd, one, one.length);
+            } catch (LastErrorException e) {
+                // EAGAIN: the counter is already far from zero, so the owner is woken anyway.
+                LOG.debug("{}: waking the reader failed: errno {}", name, e.getErrorCode());
+            }
+        }
+    }
+
+    /** Closes the descriptors once; later calls do nothing. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            closeQuietly(LinuxLibc.INSTANCE, fd);
+        synchronized (wakeLock) {
+            if (closed.compareAndSet(false, true)) {
+                closeQuietly(LinuxLibc.INSTANCE, fd);
+                closeQuietly(LinuxLibc.INSTANCE, wakeFd);
+            }
         }
     }
 

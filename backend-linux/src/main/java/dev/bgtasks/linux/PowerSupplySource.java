@@ -42,8 +42,8 @@ final class PowerSupplySource implements SignalSource {
     private static final Logger LOG = LoggerFactory.getLogger(PowerSupplySource.class);
     private static final String SUBSYSTEM = "power_supply";
     // Only bounds how long close() waits for the reader; uevents wake poll(2) at once.
-    private static final int POLL_MILLIS = 500;
-    private static final long CLOSE_WAIT_MILLIS = 3 * POLL_MILLIS;
+    // Only bounds how long close() waits: the reader is woken through its channel, not by a timer.
+    private static final long CLOSE_WAIT_MILLIS = 1500;
 
     private final Path root;
     private final Duration batteryReread;
@@ -112,6 +112,15 @@ final class PowerSupplySource implements SignalSource {
         }
     }
 
+    /** On battery, the time left until the next re-read; on AC power, no timer at all: only events wake us. */
+    private int untilBatteryReread(long nextRereadNanos) {
+        if (batteryReread.isZero() || !Boolean.FALSE.equals(state.get(HostSignal.AC_POWER))) {
+            return NetlinkChannel.FOREVER;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(nextRereadNanos - System.nanoTime());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left));
+    }
+
     private void readLoop() {
         long nextReread = System.nanoTime() + batteryReread.toNanos();
         try {
@@ -123,7 +132,7 @@ final class PowerSupplySource implements SignalSource {
                     continue;
                 }
                 try {
-                    Optional<byte[]> datagram = channel.receive(POLL_MILLIS);
+                    Optional<byte[]> datagram = channel.receive(untilBatteryReread(nextReread));
                     if (datagram.isPresent() && isPowerSupplyEvent(datagram.get())) {
                         refresh();
                     }
@@ -246,6 +255,8 @@ final class PowerSupplySource implements SignalSource {
             thread = reader;
             if (thread == null && channel != null) {
                 channel.close();
+            } else if (channel != null) {
+                channel.wakeUp();
             }
         }
         ReaderStop.await(thread, CLOSE_WAIT_MILLIS, "uevent", LOG);

@@ -3,8 +3,8 @@ package dev.bgtasks.linux;
 import org.slf4j.Logger;
 
 /**
- * Waits for a source's reader thread to notice it was closed. The readers poll with a short timeout so they stop
- * by themselves; this only bounds how long {@code close()} waits for that.
+ * Waits for a source's reader thread to notice it was closed. The readers are woken through their channel
+ * ({@link NetlinkChannel#wakeUp()}) and stop by themselves; this only bounds how long {@code close()} waits.
  */
 final class ReaderStop {
     private ReaderStop() {

@@ -28,7 +28,7 @@ final class RtnetlinkInternetSource implements SignalSource {
             | Rtnetlink.RTMGRP_IPV4_ROUTE | Rtnetlink.RTMGRP_IPV6_ROUTE;
 
     private static final Logger LOG = LoggerFactory.getLogger(RtnetlinkInternetSource.class);
-    // Only bounds how long close() waits for the reader; events wake poll(2) at once.
+    // The longest single wait of a dump; between dumps the reader waits for events without a timer.
     private static final int POLL_MILLIS = 500;
     private static final long DUMP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int DUMP_ATTEMPTS = 5;
@@ -101,7 +101,7 @@ final class RtnetlinkInternetSource implements SignalSource {
             while (!closed) {
                 Optional<byte[]> datagram;
                 try {
-                    datagram = channel.receive(POLL_MILLIS);
+                    datagram = channel.receive(NetlinkChannel.FOREVER);
                 } catch (NetlinkSocket.OverflowException e) {
                     LOG.info("{}; reading links, addresses and routes again", e.getMessage());
                     dumpAll();
@@ -251,6 +251,8 @@ final class RtnetlinkInternetSource implements SignalSource {
             thread = reader;
             if (thread == null && channel != null) {
                 channel.close();
+            } else if (channel != null) {
+                channel.wakeUp();
             }
         }
         ReaderStop.await(thread, CLOSE_WAIT_MILLIS, "rtnetlink", LOG);

@@ -20,8 +20,14 @@ final class NetlinkScriptedChannel implements NetlinkChannel {
     private final Function<byte[], List<Object>> responder;
     private final List<byte[]> sent = new ArrayList<>();
     private final Object lock = new Object();
-    private long idleReceives;
+    private long pushed;
+    private long taken;
+    // The value of taken when the reader last came for more and found nothing queued; -1 before that.
+    private long idleAfterTaking = -1;
     private volatile boolean closed;
+    private volatile boolean wokenUp;
+    /** Queued by {@link #wakeUp()} to end a waiting receive, like the real socket's eventfd. */
+    private static final Object WAKE = new Object();
 
     NetlinkScriptedChannel(Function<byte[], List<Object>> responder) {
         this.responder = responder;
@@ -37,7 +43,10 @@ final class NetlinkScriptedChannel implements NetlinkChannel {
             if (!(item instanceof byte[] || item instanceof IOException)) {
                 throw new IllegalArgumentException("push byte[] or IOException, not " + item);
             }
-            inbox.add(item);
+            synchronized (lock) {
+                pushed++;
+                inbox.add(item);
+            }
         }
     }
 
@@ -59,18 +68,27 @@ final class NetlinkScriptedChannel implements NetlinkChannel {
         if (closed) {
             throw new ClosedChannelException();
         }
-        if (inbox.isEmpty()) {
-            synchronized (lock) {
-                idleReceives++;
+        synchronized (lock) {
+            if (inbox.isEmpty() || inbox.peek() == WAKE) {
+                idleAfterTaking = taken;
                 lock.notifyAll();
             }
         }
+        if (wokenUp && inbox.isEmpty()) {
+            return Optional.empty();
+        }
         Object item;
         try {
-            item = inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            item = timeoutMillis < 0 ? inbox.take() : inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+        if (item == WAKE || item == null) {
+            return Optional.empty();
+        }
+        synchronized (lock) {
+            taken++;
         }
         if (item instanceof IOException failure) {
             throw failure;
@@ -81,20 +99,12 @@ final class NetlinkScriptedChannel implements NetlinkChannel {
     /** Waits until the reader has taken everything queued and come back for more with nothing left. */
     void awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!inbox.isEmpty()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the reader did not take " + inbox.size() + " queued items in " + timeout);
-            }
-            synchronized (lock) {
-                lock.wait(10);
-            }
-        }
         synchronized (lock) {
-            long before = idleReceives;
-            while (idleReceives == before) {
+            while (taken < pushed || idleAfterTaking != taken) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    throw new AssertionError("the reader did not come back for more within " + timeout);
+                    throw new AssertionError("the reader did not take " + (pushed - taken)
+                            + " queued items and come back for more within " + timeout);
                 }
                 lock.wait(left);
             }
@@ -110,6 +120,12 @@ final class NetlinkScriptedChannel implements NetlinkChannel {
 
     boolean isClosed() {
         return closed;
+    }
+
+    @Override
+    public void wakeUp() {
+        wokenUp = true;
+        inbox.add(WAKE);
     }
 
     @Override

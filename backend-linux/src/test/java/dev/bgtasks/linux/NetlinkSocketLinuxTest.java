@@ -52,6 +52,24 @@ class NetlinkSocketLinuxTest {
     }
 
     @Test
+    void wakeUpEndsAWaitWithoutTimeoutAndEveryLaterOne() throws Exception {
+        try (NetlinkSocket socket = NetlinkSocket.open("test", LinuxLibc.NETLINK_ROUTE, 0)) {
+            java.util.concurrent.CompletableFuture<java.util.Optional<byte[]>> waiting =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return socket.receive(NetlinkChannel.FOREVER);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            // Not a timing assertion: without the wake-up this wait would never end.
+            socket.wakeUp();
+            assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+            assertThat(socket.receive(NetlinkChannel.FOREVER)).isEmpty();
+        }
+    }
+
+    @Test
     void errorsNameTheirErrno() {
         // Netlink protocols stop at 31.
         assertThatThrownBy(() -> NetlinkSocket.open("test", 32, 0)).isInstanceOf(IOException.class)
