@@ -1,5 +1,6 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.ipc.BrokerStarter;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -71,7 +72,9 @@ record ServiceLaunch(Path java, List<String> arguments) {
      */
     static ServiceLaunch of(Path java, Path codeSource, String classPath) {
         if (isRunnableJar(codeSource)) {
-            return new ServiceLaunch(java, List.of("-jar", codeSource.toAbsolutePath().toString(), DAEMON));
+            List<String> arguments = new ArrayList<>(BrokerStarter.BROKER_JVM_OPTIONS);
+            arguments.addAll(List.of("-jar", codeSource.toAbsolutePath().toString(), DAEMON));
+            return new ServiceLaunch(java, arguments);
         }
         List<String> entries = new ArrayList<>();
         for (String entry : classPath.split(File.pathSeparator)) {
@@ -82,8 +85,9 @@ record ServiceLaunch(Path java, List<String> arguments) {
         if (entries.isEmpty()) {
             entries.add(codeSource.toAbsolutePath().toString());
         }
-        return new ServiceLaunch(java,
-                List.of("-cp", String.join(File.pathSeparator, entries), Bgtask.class.getName(), DAEMON));
+        List<String> arguments = new ArrayList<>(BrokerStarter.BROKER_JVM_OPTIONS);
+        arguments.addAll(List.of("-cp", String.join(File.pathSeparator, entries), Bgtask.class.getName(), DAEMON));
+        return new ServiceLaunch(java, arguments);
     }
 
     private static Path codeSource() {
