@@ -1,0 +1,417 @@
+package dev.bgtasks.bench;
+
+import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.TerminationReason;
+import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.broker.TaskDefinition;
+import dev.bgtasks.broker.TaskTarget;
+import dev.bgtasks.broker.TriggerRequest;
+import dev.bgtasks.broker.TriggerResponse;
+import dev.bgtasks.ipc.ArgumentCodec;
+import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.spi.ResourceLimits;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The end-to-end figures measured on one warm, real broker: each against its baseline in the same run, bgtasks
+ * and baseline samples interleaved so that noise from other processes falls on both alike.
+ *
+ * <pre>{@code
+ * try (BenchBroker broker = BenchBroker.start()) {
+ *     EndToEnd e2e = new EndToEnd(broker, 3);
+ *     FigureResult spawn = e2e.commandTask(200);
+ * }
+ * }</pre>
+ */
+final class EndToEnd {
+    static final String APP = "dev.bgtasks.bench";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** The size of a requestTrigger frame body, so the echo baseline moves as many bytes. */
+    private static final int ECHO_BODY_BYTES = 160;
+
+    private final BenchBroker broker;
+    private final BrokerClient client;
+    private final Completions completions = new Completions();
+    private final int warmup;
+    private final Set<String> registered = new java.util.HashSet<>();
+
+    public EndToEnd(BenchBroker broker, int warmup) {
+        this.broker = broker;
+        this.client = broker.client();
+        this.warmup = warmup;
+        broker.allow(APP);
+        client.subscribe(APP, completions);
+    }
+
+    // ---- figure 1: trigger -> first line of a Java task's run ----
+
+    /** Trigger → first line of {@link ProbeTask#run} against {@code java -cp ... FirstLineMain} to its first line. */
+    public FigureResult javaStart(int samples) throws Exception {
+        String figure = "trigger → first line of a Java task's run (warm broker)";
+        register("java", new TaskTarget.JavaEntryPoint(ProbeTask.class.getName(), BenchBroker.classpath()),
+                ResourceLimits.defaults());
+        Samples bgtasks = new Samples(samples);
+        Samples baseline = new Samples(samples);
+        Samples answered = new Samples(samples);
+        Failures failures = new Failures();
+        for (int i = -warmup; i < samples; i++) {
+            Path out = broker.home().resolve("first-line-" + (i + warmup));
+            long start = System.nanoTime();
+            TriggerResponse response = trigger("java", Map.of("out", out.toString()));
+            long answer = System.nanoTime();
+            requireAllowed(response);
+            InstanceInfo done = completions.await(response.instanceId(), DEADLINE).instance();
+            if (!failures.check(done)) {
+                continue;
+            }
+            long firstLine = Long.parseLong(Files.readString(out).strip());
+
+            Path baseOut = broker.home().resolve("baseline-" + (i + warmup));
+            long baseStart = System.nanoTime();
+            Process jvm = new ProcessBuilder(BenchBroker.javaExecutable(), "-cp",
+                    System.getProperty("java.class.path"), FirstLineMain.class.getName(), baseOut.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            waitFor(jvm);
+            long baseFirstLine = Long.parseLong(Files.readString(baseOut).strip());
+            if (i >= 0) {
+                bgtasks.add(firstLine - start);
+                baseline.add(baseFirstLine - baseStart);
+                answered.add(answer - start);
+            }
+        }
+        Summary b = bgtasks.summary();
+        Summary base = baseline.summary();
+        double ratio = b.medianMillis() / base.medianMillis();
+        Map<String, Object> details = details(b, base);
+        details.put("triggerAnswered", answered.summary());
+        failures.describeIn(details);
+        return FigureResult.measured("java-start", figure, Samples.medianP95(b) + failures.note(),
+                "`java -cp <same classpath> FirstLineMain`: " + Samples.medianP95(base), ratio,
+                "ratio " + Numbers.format(ratio) + " (+" + Numbers.format(b.medianMillis() - base.medianMillis())
+                        + " ms)", Target.atMost(1.10, "median ratio"), details);
+    }
+
+    // ---- figure 2: trigger -> exit of /bin/true ----
+
+    /** Trigger → completion event of a {@code /bin/true} task against ProcessBuilder spawn + wait of it. */
+    public FigureResult commandTask(int samples) throws Exception {
+        String figure = "trigger → exit of a /bin/true command task (completion event received)";
+        registerTrue();
+        Samples bgtasks = new Samples(samples);
+        Samples baseline = new Samples(samples);
+        Samples answered = new Samples(samples);
+        Samples launchToEnd = new Samples(samples);
+        Failures failures = new Failures();
+        for (int i = -warmup; i < samples; i++) {
+            long start = System.nanoTime();
+            TriggerResponse response = trigger("true", Map.of());
+            long answer = System.nanoTime();
+            requireAllowed(response);
+            Completions.Seen seen = completions.await(response.instanceId(), DEADLINE);
+            if (!failures.check(seen.instance())) {
+                continue;
+            }
+            long baseline1 = spawnTrue();
+            if (i >= 0) {
+                bgtasks.add(seen.receivedNanos() - start);
+                answered.add(answer - start);
+                baseline.add(baseline1);
+                InstanceInfo info = seen.instance();
+                launchToEnd.add(Duration.between(info.startedAt(), info.endedAt()).toNanos());
+            }
+        }
+        Summary b = bgtasks.summary();
+        Summary base = baseline.summary();
+        double overhead = b.medianMillis() - base.medianMillis();
+        Map<String, Object> details = details(b, base);
+        details.put("triggerAnswered (decision + store + spawn)", answered.summary());
+        details.put("startedAt → endedAt (broker clock)", launchToEnd.summary());
+        failures.describeIn(details);
+        return FigureResult.measured("command", figure, Samples.medianP95(b) + failures.note(),
+                "ProcessBuilder spawn + wait: " + Samples.medianP95(base), overhead,
+                "overhead " + Numbers.format(overhead) + " ms (trigger answered after "
+                        + Numbers.format(answered.summary().medianMillis()) + " ms)",
+                Target.atMost(3, "median overhead ms"), details);
+    }
+
+    // ---- figure 4: requestAsync answered CURRENTLY_RUNNING ----
+
+    /** Round trips of a trigger answered CURRENTLY_RUNNING against a bare UDS echo of a frame as large. */
+    public FigureResult currentlyRunning(int samples) throws Exception {
+        String figure = "requestAsync answered CURRENTLY_RUNNING over the socket";
+        register("busy", new TaskTarget.Command(List.of("/bin/sleep", "600")), ResourceLimits.defaults());
+        TriggerResponse first = trigger("busy", Map.of());
+        requireAllowed(first);
+        Path socket = broker.home().resolve("echo.sock");
+        Process echo = new ProcessBuilder(BenchBroker.javaExecutable(), "-cp", codeSource().toString(),
+                EchoServer.class.getName(), socket.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader ready = new BufferedReader(new InputStreamReader(echo.getInputStream(),
+                    StandardCharsets.UTF_8));
+            if (!"ready".equals(ready.readLine())) {
+                throw new IOException("the echo server did not start");
+            }
+            Samples bgtasks = new Samples(samples);
+            Samples baseline = new Samples(samples);
+            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                ByteBuffer frame = ByteBuffer.allocate(Integer.BYTES + ECHO_BODY_BYTES);
+                ByteBuffer back = ByteBuffer.allocate(frame.capacity());
+                frame.putInt(ECHO_BODY_BYTES);
+                int rounds = Math.max(warmup * 100, 200);
+                for (int i = -rounds; i < samples; i++) {
+                    long start = System.nanoTime();
+                    TriggerResponse again = trigger("busy", Map.of());
+                    long end = System.nanoTime();
+                    if (again.result() != ApplicationTriggerResult.CURRENTLY_RUNNING) {
+                        throw new IllegalStateException("expected CURRENTLY_RUNNING, got " + again.result());
+                    }
+                    frame.clear();
+                    back.clear();
+                    long echoStart = System.nanoTime();
+                    while (frame.hasRemaining()) {
+                        channel.write(frame);
+                    }
+                    if (!EchoServer.readFully(channel, back)) {
+                        throw new IOException("the echo server closed the connection");
+                    }
+                    long echoEnd = System.nanoTime();
+                    if (i >= 0) {
+                        bgtasks.add(end - start);
+                        baseline.add(echoEnd - echoStart);
+                    }
+                }
+            }
+            client.cancel(APP, first.instanceId());
+            completions.await(first.instanceId(), DEADLINE);
+            Summary b = bgtasks.summary();
+            Summary base = baseline.summary();
+            return FigureResult.measured("rtt", figure, Samples.p50P99(b),
+                    "bare UDS echo of a " + (Integer.BYTES + ECHO_BODY_BYTES) + "-byte frame: " + Samples.p50P99(base),
+                    b.medianMillis(), "p50 " + Numbers.format(b.medianMillis()) + " ms (" + Numbers.format(
+                            b.medianMillis() / base.medianMillis()) + " × echo)", Target.atMost(0.3, "p50 ms"),
+                    details(b, base));
+        } finally {
+            echo.destroyForcibly();
+            echo.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- figure 5: sequential cycles per second ----
+
+    /** Sequential trigger → completion cycles of /bin/true per second against raw spawn + wait per second. */
+    public FigureResult cycleRate(int cycles) throws Exception {
+        String figure = "sequential trigger → completion cycles/s (/bin/true)";
+        registerTrue();
+        Failures failures = new Failures();
+        for (int i = 0; i < warmup; i++) {
+            cycle(failures);
+            spawnTrue();
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < cycles; i++) {
+            cycle(failures);
+        }
+        double bgtasksRate = cycles / ((System.nanoTime() - start) / 1e9);
+        start = System.nanoTime();
+        for (int i = 0; i < cycles; i++) {
+            spawnTrue();
+        }
+        double baselineRate = cycles / ((System.nanoTime() - start) / 1e9);
+        double ratio = bgtasksRate / baselineRate;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("cycles", cycles);
+        details.put("bgtasksPerSecond", bgtasksRate);
+        details.put("baselinePerSecond", baselineRate);
+        failures.describeIn(details);
+        return FigureResult.measured("rate", figure, Numbers.format(bgtasksRate) + "/s" + failures.note(),
+                "raw spawn + wait: " + Numbers.format(baselineRate) + "/s", ratio,
+                Numbers.format(ratio) + " ×", Target.atLeast(0.5, "rate ratio"), details);
+    }
+
+    // ---- figure 7: memory-hog detection ----
+
+    /** Memory limit crossed (the hog's last allocation) → completion event received, recorded OUT_OF_MEMORY. */
+    public FigureResult memoryHog(int samples) throws Exception {
+        String figure = "memory-hog detection: limit crossed → completion recorded";
+        Path stamp = broker.home().resolve("hog.time");
+        long limit = 128L << 20;
+        register("hog", new TaskTarget.Command(List.of(BenchBroker.javaExecutable(), "-XX:+UseSerialGC",
+                "-Xmx32m", "-XX:MaxDirectMemorySize=4g", "-XX:TieredStopAtLevel=1", "-cp", codeSource().toString(),
+                MemoryHog.class.getName(), stamp.toString())), ResourceLimits.builder().memoryBytes(limit).build());
+        Samples detection = new Samples(samples);
+        List<String> reasons = new ArrayList<>();
+        for (int i = -Math.min(warmup, 1); i < samples; i++) {
+            Files.deleteIfExists(stamp);
+            TriggerResponse response = trigger("hog", Map.of());
+            requireAllowed(response);
+            Completions.Seen seen = completions.await(response.instanceId(), DEADLINE);
+            InstanceInfo done = seen.instance();
+            if (done.terminationReason() != TerminationReason.OUT_OF_MEMORY) {
+                throw new IllegalStateException("the hog was not recorded OUT_OF_MEMORY: " + done);
+            }
+            long lastAllocation = readStamp(stamp);
+            if (i >= 0) {
+                detection.add(seen.receivedNanos() - lastAllocation);
+                reasons.add(String.valueOf(done.terminationReason()));
+            }
+        }
+        Summary s = detection.summary();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("detection", s);
+        details.put("limitBytes", limit);
+        details.put("recorded", reasons);
+        return FigureResult.measured("oom", figure, Samples.medianP95(s) + " (" + samples + " × OUT_OF_MEMORY)",
+                "—", s.medianMillis(), "median " + Numbers.format(s.medianMillis()) + " ms",
+                Target.atMost(100, "median ms"), details);
+    }
+
+    // ---- helpers ----
+
+    private void registerTrue() {
+        register("true", new TaskTarget.Command(List.of("/bin/true")), ResourceLimits.defaults());
+    }
+
+    private void register(String trigger, TaskTarget target, ResourceLimits limits) {
+        if (registered.add(trigger)) {
+            client.register(APP, new TaskDefinition("bench-" + trigger, trigger, target, Set.of(), false, limits,
+                    false, Duration.ofSeconds(1), null));
+        }
+    }
+
+    private TriggerResponse trigger(String trigger, Map<String, ?> arguments) {
+        return client.requestTrigger(new TriggerRequest(APP, trigger, ArgumentCodec.encode(arguments), null));
+    }
+
+    private void cycle(Failures failures) {
+        TriggerResponse response = trigger("true", Map.of());
+        requireAllowed(response);
+        failures.check(completions.await(response.instanceId(), DEADLINE).instance());
+    }
+
+    private static long spawnTrue() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder("/bin/true").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int exit = process.waitFor();
+        long took = System.nanoTime() - start;
+        if (exit != 0) {
+            throw new IllegalStateException("/bin/true exited " + exit);
+        }
+        return took;
+    }
+
+    private static void waitFor(Process process) throws InterruptedException {
+        if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("a baseline process did not end within " + DEADLINE);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("a baseline process exited " + process.exitValue());
+        }
+    }
+
+    private static void requireAllowed(TriggerResponse response) {
+        if (response.result() != ApplicationTriggerResult.ALLOWED) {
+            throw new IllegalStateException("expected ALLOWED, got " + response.result());
+        }
+    }
+
+    /**
+     * Runs that did not succeed. One is left out of the samples and named in the row, so a rare failure on a busy
+     * host neither hides nor voids the figure; more than a tenth of the runs failing voids it.
+     */
+    private final class Failures {
+        private int runs;
+        private final List<String> failed = new ArrayList<>();
+
+        /** Counts the run; true when it succeeded. */
+        boolean check(InstanceInfo info) {
+            runs++;
+            boolean ok = info.errorClass() == null && info.terminationReason() == null
+                    && (info.exitCode() == null || info.exitCode() == 0);
+            if (!ok) {
+                failed.add(info.outcome() + ": " + info.errorMessage() + " (exit " + info.exitCode() + ", reason "
+                        + info.terminationReason() + ")" + runLog(info));
+                if (failed.size() * 10 > Math.max(runs, 10)) {
+                    throw new IllegalStateException(failed.size() + " of " + runs + " runs failed: " + failed);
+                }
+            }
+            return ok;
+        }
+
+        /** What the run printed (the sandbox's wrapper reports a failed cgroup join there), if anything. */
+        private String runLog(InstanceInfo info) {
+            Path log = broker.home().resolve("data").resolve("runs").resolve(info.instanceId() + ".log");
+            try {
+                String text = Files.exists(log) ? Files.readString(log).strip() : "";
+                return text.isEmpty() ? "" : "; its log: " + text.substring(0, Math.min(text.length(), 300));
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        String note() {
+            return failed.isEmpty() ? "" : "; " + failed.size() + " of " + runs + " runs failed: " + failed.get(0);
+        }
+
+        void describeIn(Map<String, Object> details) {
+            details.put("runs", runs);
+            details.put("failedRuns", failed);
+        }
+    }
+
+    private static long readStamp(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
+            while (value.hasRemaining() && in.read(value) >= 0) {
+                // read the 8 bytes the hog wrote last
+            }
+            if (value.hasRemaining()) {
+                throw new IOException("the hog wrote no time stamp to " + file);
+            }
+            return value.flip().getLong();
+        }
+    }
+
+    static Map<String, Object> details(Summary bgtasks, Summary baseline) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("bgtasks", bgtasks);
+        details.put("baseline", baseline);
+        return details;
+    }
+
+    /** The directory or jar holding this module's classes: all the helper mains need. */
+    static Path codeSource() {
+        try {
+            return Path.of(EndToEnd.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The client, for the idle figure. */
+    BrokerClient client() {
+        return client;
+    }
+}
