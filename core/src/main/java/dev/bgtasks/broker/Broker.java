@@ -341,9 +341,20 @@ public final class Broker implements BrokerOperations, AutoCloseable {
             }
             boolean energySaver = signals.current().is(HostSignal.ENERGY_SAVER, true);
             Instant now = clock.now();
-            Decision decision = store.write(tx -> decide(tx, request, energySaver, now));
-            LOG.info("trigger {} of {}: {}{}", triggerLabel(request.triggerName()), request.appId(),
-                    decision.response().result(), decision.why().isEmpty() ? "" : " (" + decision.why() + ")");
+            // Most repeated triggers are refused; deciding that needs no write lock and no commit. Under this
+            // broker's lock nothing can change between the read and the write.
+            Decision decision = store.read(tx -> decide(tx, request, energySaver, now, false));
+            if (decision == null) {
+                decision = store.write(tx -> decide(tx, request, energySaver, now, true));
+            }
+            if (decision.response().result() == ApplicationTriggerResult.CURRENTLY_RUNNING) {
+                // An app may ask in a loop; the slot's instance is what the log already tells.
+                LOG.debug("trigger {} of {}: CURRENTLY_RUNNING ({})", triggerLabel(request.triggerName()),
+                        request.appId(), decision.why());
+            } else {
+                LOG.info("trigger {} of {}: {}{}", triggerLabel(request.triggerName()), request.appId(),
+                        decision.response().result(), decision.why().isEmpty() ? "" : " (" + decision.why() + ")");
+            }
             if (decision.created() != null) {
                 tryStart(decision.created());
             }
@@ -357,8 +368,13 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         }
     }
 
-    /** The decision order of DESIGN.md: registration, access and energy saver, the slot, then a new instance. */
-    private Decision decide(StoreTransaction tx, TriggerRequest request, boolean energySaver, Instant now) {
+    /**
+     * The decision order of DESIGN.md: registration, access and energy saver, the slot, then a new instance.
+     *
+     * @return null when a new instance is due but {@code mayCreate} is false
+     */
+    private Decision decide(StoreTransaction tx, TriggerRequest request, boolean energySaver, Instant now,
+                            boolean mayCreate) {
         Optional<RegistrationRow> registration = tx.registrationForTrigger(request.appId(), request.triggerName());
         if (registration.isEmpty()) {
             return Decision.of(ApplicationTriggerResult.UNKNOWN_ERROR, null, "no registration holds this trigger");
@@ -375,6 +391,9 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         if (active.isPresent()) {
             return Decision.of(ApplicationTriggerResult.CURRENTLY_RUNNING, active.get().instanceId(),
                     "instance " + active.get().instanceId() + " is " + active.get().state());
+        }
+        if (!mayCreate) {
+            return null;
         }
         InstanceRow created = InstanceRow.pending(UUID.randomUUID(), registration.get().taskId(), request.appId(),
                 request.triggerName(), request.arguments().clone(), newRunToken(), now);

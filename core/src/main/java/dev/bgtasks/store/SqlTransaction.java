@@ -7,7 +7,6 @@ import dev.bgtasks.TerminationReason;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,15 +35,15 @@ final class SqlTransaction implements StoreTransaction {
             + " WHERE instance_id = ?";
     private static final String ACTIVE = "state IN ('PENDING', 'RUNNING')";
 
-    private final Connection connection;
+    private final StatementCache statements;
     private final Path file;
     private final boolean writable;
     private final Thread owner = Thread.currentThread();
     private final Columns columns;
     private boolean open = true;
 
-    SqlTransaction(Connection connection, Path file, boolean writable) {
-        this.connection = connection;
+    SqlTransaction(StatementCache statements, Path file, boolean writable) {
+        this.statements = statements;
         this.file = file;
         this.writable = writable;
         this.columns = new Columns(file);
@@ -266,16 +265,20 @@ final class SqlTransaction implements StoreTransaction {
 
     private <T> List<T> query(String action, String sql, RowReader<T> reader, Object... params) {
         requireOpen(action);
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        try {
+            PreparedStatement statement = statements.get(sql);
             bind(statement, params);
+            List<T> result = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
-                List<T> result = new ArrayList<>();
                 while (rows.next()) {
                     result.add(reader.read(rows));
                 }
-                return result;
             }
+            // A cached statement must not keep this call's parameters (blobs of arguments) alive.
+            statement.clearParameters();
+            return result;
         } catch (SQLException e) {
+            statements.discard(sql);
             throw SqlErrors.failure(file, action, e);
         }
     }
@@ -289,10 +292,15 @@ final class SqlTransaction implements StoreTransaction {
         if (!writable) {
             throw new StoreException(file + ": cannot " + action + " inside Store.read; changes need Store.write");
         }
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        try {
+            PreparedStatement statement = statements.get(sql);
             bind(statement, params);
-            return statement.executeUpdate();
+            int changed = statement.executeUpdate();
+            statement.clearParameters();
+            return changed;
         } catch (SQLException e) {
+            // After a failure SQLite may refuse to reset the statement; a fresh one is prepared next time.
+            statements.discard(sql);
             if (conflict != null && SqlErrors.isConstraint(e)) {
                 throw new StoreException(file + ": " + conflict.get(), e);
             }

@@ -36,12 +36,14 @@ public final class Store implements AutoCloseable {
     private final Path file;
     private final DbLock lock;
     private Connection connection;
+    private final StatementCache statements;
     private boolean inTransaction;
 
     private Store(Path file, DbLock lock, Connection connection) {
         this.file = file;
         this.lock = lock;
         this.connection = connection;
+        this.statements = new StatementCache(connection);
     }
 
     /** Opens (creating or migrating forward) the database, taking the lock. */
@@ -136,7 +138,7 @@ public final class Store implements AutoCloseable {
             throw new StoreException(file + ": Store.read/write called inside another transaction of this store");
         }
         execute(open, begin, "begin a transaction");
-        SqlTransaction tx = new SqlTransaction(open, file, writable);
+        SqlTransaction tx = new SqlTransaction(statements, file, writable);
         inTransaction = true;
         try {
             T result = work.apply(tx);
@@ -190,8 +192,8 @@ public final class Store implements AutoCloseable {
         if (inTransaction) {
             throw new StoreException(file + ": cannot close the store inside one of its transactions");
         }
-        try {
-            connection.close();
+        try (Connection closing = connection) {
+            statements.close();
         } catch (SQLException e) {
             throw SqlErrors.failure(file, "close the database", e);
         } finally {

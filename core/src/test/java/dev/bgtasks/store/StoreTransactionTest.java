@@ -455,6 +455,20 @@ class StoreTransactionTest {
     }
 
     @Test
+    void aStatementThatFailedIsPreparedAfreshAndTheSameChangeWorksOnceThereIsRoom() {
+        // Statements are cached per connection; one SQLite refused to finish must not poison later calls.
+        String pages = store.pragma("page_count");
+        store.pragma("max_page_count = " + pages);
+        InstanceRow big = InstanceRow.pending(UUID.randomUUID(), UUID.randomUUID(), APP, "big",
+                new byte[1024 * 1024], "token-big", Rows.T0);
+        assertThatThrownBy(() -> write(tx -> tx.insertInstance(big))).isInstanceOf(StoreException.class);
+
+        store.pragma("max_page_count = 1073741823");
+        write(tx -> tx.insertInstance(big));
+        assertThat(store.read((StoreTransaction tx) -> tx.instance(big.instanceId()))).isPresent();
+    }
+
+    @Test
     void negativeLimitIsRejected() {
         assertThatThrownBy(() -> store.read(tx -> tx.instances(APP, -1)))
                 .isInstanceOf(IllegalArgumentException.class);
