@@ -122,7 +122,7 @@ class SystemdUnitVerifyTest {
         plan.get("command").forEach(word -> command.add(word.asText()));
         assertThat(command.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         assertThat(command).endsWith("dev.bgtasks.cli.Bgtask", "daemon");
-        assertThat(command.get(2)).endsWith(odd.toString());
+        assertThat(command.get(command.indexOf("-cp") + 1)).endsWith(odd.toString());
 
         Verify result = verify(unit);
         assertThat(result.clean()).as("systemd-analyze verify said: exit %d, %s", result.exitCode(), result.output())

@@ -1,0 +1,113 @@
+package dev.bgtasks.bench.chaos;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The suite's flags. Defaults are the numbers of issue 8; every count and time bound can be scaled down (or up).
+ *
+ * @param seed the seed of every random choice; printed at start so a run can be replayed with {@code --seed}
+ * @param scenarios which scenarios run, in the suite's order
+ * @param killCycles SIGKILL cycles of scenario 1
+ * @param killTime time bound of scenario 1
+ * @param hammerProcesses app processes of scenario 2
+ * @param hammerThreads threads per app process
+ * @param hammerCalls {@code requestAsync} calls per thread
+ * @param hammerTime time bound of scenario 2
+ * @param fuzzFrames fuzzed frames of scenario 3
+ * @param fuzzCheckEvery a well-formed call after this many fuzzed frames
+ * @param fuzzTime time bound of scenario 3
+ * @param output the JSON file
+ */
+record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration killTime, int hammerProcesses,
+                    int hammerThreads, int hammerCalls, Duration hammerTime, int fuzzFrames, int fuzzCheckEvery,
+                    Duration fuzzTime, Path output) {
+    static final List<String> ALL_SCENARIOS = List.of("kill", "hammer", "fuzz", "disk");
+
+    static final String USAGE = """
+            usage: bench/chaos [--seed N] [--only kill,hammer,fuzz,disk]
+                   [--kill-cycles 100] [--kill-seconds 360]
+                   [--hammer-processes 2] [--hammer-threads 32] [--hammer-calls 1000] [--hammer-seconds 75]
+                   [--fuzz-frames 100000] [--fuzz-check-every 500] [--fuzz-seconds 75]
+                   [--out bench/target/chaos-results.json]
+            The time bounds keep the whole suite under 10 minutes on a slow machine: a scenario that reaches its
+            bound stops, and the table says how far it got. The disk-full scenario is bounded by its own
+            30-second waits.""";
+
+    static ChaosOptions parse(List<String> args, long defaultSeed) {
+        long seed = defaultSeed;
+        Set<String> scenarios = new LinkedHashSet<>(ALL_SCENARIOS);
+        int killCycles = 100;
+        long killSeconds = 360;
+        int hammerProcesses = 2;
+        int hammerThreads = 32;
+        int hammerCalls = 1000;
+        long hammerSeconds = 75;
+        int fuzzFrames = 100_000;
+        int fuzzCheckEvery = 500;
+        long fuzzSeconds = 75;
+        Path output = Path.of("bench", "target", "chaos-results.json");
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+            }
+            String value = args.get(++i);
+            switch (flag) {
+                case "--seed" -> seed = number(flag, value, Long.MIN_VALUE);
+                case "--only" -> scenarios = scenarios(value);
+                case "--kill-cycles" -> killCycles = (int) number(flag, value, 0);
+                case "--kill-seconds" -> killSeconds = number(flag, value, 1);
+                case "--hammer-processes" -> hammerProcesses = (int) number(flag, value, 1);
+                case "--hammer-threads" -> hammerThreads = (int) number(flag, value, 1);
+                case "--hammer-calls" -> hammerCalls = (int) number(flag, value, 1);
+                case "--hammer-seconds" -> hammerSeconds = number(flag, value, 1);
+                case "--fuzz-frames" -> fuzzFrames = (int) number(flag, value, 1);
+                case "--fuzz-check-every" -> fuzzCheckEvery = (int) number(flag, value, 1);
+                case "--fuzz-seconds" -> fuzzSeconds = number(flag, value, 1);
+                case "--out" -> output = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
+            }
+        }
+        return new ChaosOptions(seed, scenarios, killCycles, Duration.ofSeconds(killSeconds), hammerProcesses,
+                hammerThreads, hammerCalls, Duration.ofSeconds(hammerSeconds), fuzzFrames, fuzzCheckEvery,
+                Duration.ofSeconds(fuzzSeconds), output);
+    }
+
+    private static long number(String flag, String value, long minimum) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " takes a whole number, got \"" + value + "\"", e);
+        }
+        if (parsed < minimum) {
+            throw new IllegalArgumentException(flag + " must be at least " + minimum + ", got " + parsed);
+        }
+        if (minimum >= 0 && parsed > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(flag + " is too large: " + parsed);
+        }
+        return parsed;
+    }
+
+    private static Set<String> scenarios(String value) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String name : value.split(",")) {
+            String trimmed = name.trim();
+            if (!ALL_SCENARIOS.contains(trimmed)) {
+                throw new IllegalArgumentException("unknown scenario \"" + trimmed + "\": choose from "
+                        + ALL_SCENARIOS);
+            }
+            chosen.add(trimmed);
+        }
+        Set<String> ordered = new LinkedHashSet<>();
+        ALL_SCENARIOS.stream().filter(chosen::contains).forEach(ordered::add);
+        return ordered;
+    }
+}
