@@ -3,6 +3,7 @@ package dev.bgtasks.ipc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.InvalidRegistrationException;
+import dev.bgtasks.store.StoreException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -20,7 +21,7 @@ record WireError(Kind kind, String message, String field) {
 
     /** The error kinds of the protocol; anything the broker throws that is not named here is {@code internal}. */
     enum Kind {
-        INVALID_REGISTRATION, ILLEGAL_STATE, ILLEGAL_ARGUMENT, PROTOCOL, INTERNAL;
+        INVALID_REGISTRATION, ILLEGAL_STATE, ILLEGAL_ARGUMENT, PROTOCOL, STORAGE, INTERNAL;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -47,6 +48,10 @@ record WireError(Kind kind, String message, String field) {
         }
         if (thrown instanceof IllegalStateException) {
             return new WireError(Kind.ILLEGAL_STATE, thrown.getMessage(), null);
+        }
+        if (thrown instanceof StoreException) {
+            // The broker's own storage failed (disk full, file damaged): the user's problem to fix, not a bug.
+            return new WireError(Kind.STORAGE, thrown.getMessage(), null);
         }
         if (thrown instanceof IllegalArgumentException) {
             return new WireError(Kind.ILLEGAL_ARGUMENT, thrown.getMessage(), null);
@@ -91,6 +96,8 @@ record WireError(Kind kind, String message, String field) {
                 return new IllegalStateException(message);
             case ILLEGAL_ARGUMENT:
                 return new IllegalArgumentException(message);
+            case STORAGE:
+                return new IllegalStateException("the broker could not save this, so nothing changed: " + message);
             case PROTOCOL:
                 return new BrokerProtocolException("the broker at " + socket + " refused the request: " + message
                         + (field == null ? "" : " (field " + field + ")"));

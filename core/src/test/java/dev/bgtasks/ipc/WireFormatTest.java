@@ -86,6 +86,10 @@ class WireFormatTest {
                 .hasMessage("bad id");
         assertThat(across(new UnsupportedOperationException("boom"))).isExactlyInstanceOf(
                 BrokerProtocolException.class).hasMessageContaining(SOCKET.toString()).hasMessageContaining("boom");
+        assertThat(across(new dev.bgtasks.store.StoreException("/d/bgtasks.db: the disk is full; could not commit")))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("the broker could not save this, so nothing changed: /d/bgtasks.db: the disk is full;"
+                        + " could not commit");
         assertThat(across(new BadRequestException("appId", "missing field appId")))
                 .isExactlyInstanceOf(BrokerProtocolException.class).hasMessageContaining("missing field appId");
         assertThat(WireError.fromJson(IpcFixtures.json("{\"kind\":\"from-the-future\",\"message\":\"?\"}"))
