@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -77,7 +79,7 @@ public final class HostConnection implements AutoCloseable {
     /**
      * Connects and attaches with the run token.
      *
-     * @throws IOException when no broker answers on {@code socketPath}
+     * @throws IOException when no broker answers on {@code socketPath} within the reconnect window (60 s)
      * @throws IllegalArgumentException when the broker refuses the token: it belongs to no running instance
      */
     public static HostConnection attach(Path socketPath, String runToken,
@@ -92,7 +94,7 @@ public final class HostConnection implements AutoCloseable {
         Objects.requireNonNull(onCancel, "onCancel");
         HostConnection connection = new HostConnection(socketPath.toAbsolutePath(), runToken, onCancel, deadline,
                 reconnectWindow);
-        ClientChannel first = connection.open();
+        ClientChannel first = connection.openFirst();
         connection.lock.lock();
         try {
             connection.channel = first;
@@ -103,6 +105,29 @@ public final class HostConnection implements AutoCloseable {
             connection.dropped(first);
         }
         return connection;
+    }
+
+    /**
+     * The first connection, retried like a reconnection: the broker that started this host may have died before
+     * the host got here, and the next broker re-adopts the task only if the host attaches within its window.
+     */
+    private ClientChannel openFirst() throws IOException {
+        long giveUp = System.nanoTime() + reconnectWindow.toNanos();
+        long backoff = FIRST_BACKOFF.toNanos();
+        while (true) {
+            try {
+                return open();
+            } catch (IOException e) {
+                long left = giveUp - System.nanoTime();
+                if (left <= 0) {
+                    throw e;
+                }
+                LOG.warn("no broker answers at {} ({}); trying again for up to {} s", socket, e.getMessage(),
+                        TimeUnit.NANOSECONDS.toSeconds(left));
+                LockSupport.parkNanos(Math.min(backoff, left));
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+            }
+        }
     }
 
     /** What the broker said at the latest attach; {@code readopted()} once a new broker took the task back. */

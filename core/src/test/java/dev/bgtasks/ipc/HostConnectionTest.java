@@ -134,6 +134,27 @@ class HostConnectionTest {
     }
 
     @Test
+    void aHostThatArrivesWhileNoBrokerListensAttachesOnceOneDoes() throws Exception { // SPEC B3
+        // The broker that launched the task died before the host connected: the host must wait for the next one,
+        // or the task is recorded BROKER_LOST although it runs.
+        FakeProcess process = trigger(Map.of());
+        server.close();
+        CompletableFuture<HostConnection> attaching = CompletableFuture.supplyAsync(() -> {
+            try {
+                return attach(process);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertThat(attaching).isNotDone();
+        server = BrokerServer.start(h.broker(), socket);
+        try (HostConnection host = attaching.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            assertThat(host.attachment()).isNotNull();
+            host.progress(30);
+        }
+    }
+
+    @Test
     void aForgedTokenIsRefused() throws Exception { // SPEC S2
         trigger(Map.of());
         assertThatThrownBy(() -> HostConnection.attach(socket, "forged-token", r -> { }))
