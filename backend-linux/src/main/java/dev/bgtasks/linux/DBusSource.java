@@ -1,6 +1,7 @@
 package dev.bgtasks.linux;
 
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;

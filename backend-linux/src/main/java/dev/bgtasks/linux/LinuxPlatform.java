@@ -3,6 +3,8 @@ package dev.bgtasks.linux;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.ProcessSandbox;
+import dev.bgtasks.spi.SignalSource;
+import dev.bgtasks.spi.StorageSignalSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +103,7 @@ public final class LinuxPlatform implements HostPlatform {
             byPrecedence.add(DBusSignals.open(environment));
             byPrecedence.add(new X11IdleSource(environment));
             byPrecedence.add(new PowerSupplySource());
-            byPrecedence.add(new StorageSource(Path.of(System.getProperty("user.home"))));
+            byPrecedence.add(new StorageSignalSource(Path.of(System.getProperty("user.home"))));
             byPrecedence.add(new HeadlessSource(environment));
             signals = new LinuxSignals(new RtnetlinkInternetSource(), byPrecedence);
             signals.start();

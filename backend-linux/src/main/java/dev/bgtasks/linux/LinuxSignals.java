@@ -3,6 +3,7 @@ package dev.bgtasks.linux;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.SignalSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

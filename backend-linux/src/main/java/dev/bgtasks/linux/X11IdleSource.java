@@ -8,6 +8,7 @@ import com.sun.jna.Structure;
 import com.sun.jna.platform.unix.X11;
 import com.sun.jna.ptr.IntByReference;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static dev.bgtasks.linux.DBusMockBus.signals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.SignalSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -4,6 +4,8 @@ import com.sun.jna.NativeLibrary;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.SignalSource;
+import dev.bgtasks.spi.StorageSignalSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.bgtasks.macos;
 
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.bgtasks.macos;
 
 import com.sun.jna.Pointer;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;

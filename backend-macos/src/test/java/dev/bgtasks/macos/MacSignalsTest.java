@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.SignalSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ class MacSignalsTest {
             assertThat(signals.current().known().keySet()).containsOnly(HostSignal.STORAGE_LOW);
             assertThat(signals.describe()).contains("INTERNET, UNMETERED_NETWORK: unknown (",
                     "AC_POWER, BATTERY_LOW, ENERGY_SAVER: unknown (", "USER_PRESENT, SESSION_CONNECTED: unknown (",
-                    "STORAGE_LOW: file store of");
+                    "STORAGE_LOW: usable space of");
         } finally {
             signals.close();
         }

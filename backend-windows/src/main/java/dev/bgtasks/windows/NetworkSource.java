@@ -1,6 +1,7 @@
 package dev.bgtasks.windows;
 
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * network.current();   // {INTERNET=true, UNMETERED_NETWORK=true} on a home Wi-Fi
  * }</pre>
  */
-final class NetworkSource implements WinSignalSource {
+final class NetworkSource implements SignalSource {
     static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(NetworkSource.class);

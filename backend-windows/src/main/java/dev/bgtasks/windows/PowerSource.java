@@ -3,6 +3,7 @@ package dev.bgtasks.windows;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Guid;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * power.current();   // {AC_POWER=false, BATTERY_LOW=false, ENERGY_SAVER=false} on a laptop on battery
  * }</pre>
  */
-final class PowerSource implements WinSignalSource, MessageWindow.Listener {
+final class PowerSource implements SignalSource, MessageWindow.Listener {
     static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(PowerSource.class);

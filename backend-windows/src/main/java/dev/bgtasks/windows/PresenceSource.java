@@ -5,6 +5,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.User32;
 import com.sun.jna.platform.win32.WinUser;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * presence.current();   // {USER_PRESENT=true} while someone types
  * }</pre>
  */
-final class PresenceSource implements WinSignalSource {
+final class PresenceSource implements SignalSource {
     static final Duration DEFAULT_THRESHOLD = Duration.ofMinutes(5);
     static final Duration DEFAULT_PERIOD = Duration.ofSeconds(5);
 

@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.Wtsapi32;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * session.current();   // {SESSION_CONNECTED=true} at an unlocked console
  * }</pre>
  */
-final class SessionSource implements WinSignalSource, MessageWindow.Listener {
+final class SessionSource implements SignalSource, MessageWindow.Listener {
     static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
     /** {@code WTS_CURRENT_SERVER_HANDLE}; not taken from {@link Wtsapi32}, whose constants load the DLL. */
     static final WinNT.HANDLE CURRENT_SERVER = new WinNT.HANDLE(Pointer.NULL);

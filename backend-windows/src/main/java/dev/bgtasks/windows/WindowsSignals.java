@@ -8,6 +8,8 @@ import com.sun.jna.platform.win32.Wtsapi32;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.SignalSource;
+import dev.bgtasks.spi.StorageSignalSource;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class WindowsSignals implements HostSignals {
     private static final Logger LOG = LoggerFactory.getLogger(WindowsSignals.class);
 
-    private final List<WinSignalSource> precedence;
+    private final List<SignalSource> precedence;
     private final MessageWindow window;
     private final List<Consumer<SignalSnapshot>> listeners = new CopyOnWriteArrayList<>();
     /**
@@ -62,7 +64,7 @@ public final class WindowsSignals implements HostSignals {
      * @param window the message window the power and session sources listen to; started after them
      * @param publisher the thread that merges and publishes: {@code Runnable::run} makes tests synchronous
      */
-    WindowsSignals(List<WinSignalSource> precedence, MessageWindow window, Executor publisher) {
+    WindowsSignals(List<SignalSource> precedence, MessageWindow window, Executor publisher) {
         this.precedence = List.copyOf(precedence);
         this.window = Objects.requireNonNull(window, "window");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -81,14 +83,13 @@ public final class WindowsSignals implements HostSignals {
         }
         MessageWindow window = new MessageWindow(User32.INSTANCE, Kernel32.INSTANCE, Wtsapi32.INSTANCE);
         NlmReader nlm = new NlmReader(Ole32.INSTANCE, new ComVtableInvoker());
-        List<WinSignalSource> sources = List.of(
+        List<SignalSource> sources = List.of(
                 new NetworkSource(nlm, ComThread.dedicated("bgtasks-nlm-com"),
                         new NetworkIpHelper(NetworkIpHelper.Iphlpapi.load())),
                 new PowerSource(PowerKernel32.load(), window),
                 new SessionSource(Wtsapi32.INSTANCE, window),
                 new PresenceSource(User32.INSTANCE, Kernel32.INSTANCE),
-                new WinStorageSource(WinStorageSource.dataDirectory(System.getenv(), Path.of(
-                        System.getProperty("user.home")))));
+                new StorageSignalSource(dataDirectory(System.getenv(), Path.of(System.getProperty("user.home")))));
         WindowsSignals signals = new WindowsSignals(sources, window, Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "bgtasks-windows-signals");
             thread.setDaemon(true);
@@ -108,7 +109,7 @@ public final class WindowsSignals implements HostSignals {
         }
         // The state before the sources start is the baseline; only what changes from it is news to listeners.
         current();
-        for (WinSignalSource source : precedence) {
+        for (SignalSource source : precedence) {
             try {
                 source.start(this::requestRecompute);
             } catch (RuntimeException | LinkageError e) {
@@ -144,7 +145,7 @@ public final class WindowsSignals implements HostSignals {
         return precedence.stream().map(WindowsSignals::readings).toList();
     }
 
-    private static Map<HostSignal, Boolean> readings(WinSignalSource source) {
+    private static Map<HostSignal, Boolean> readings(SignalSource source) {
         try {
             return source.current();
         } catch (RuntimeException e) {
@@ -193,7 +194,7 @@ public final class WindowsSignals implements HostSignals {
     @Override
     public String describe() {
         StringBuilder text = new StringBuilder();
-        for (WinSignalSource source : precedence) {
+        for (SignalSource source : precedence) {
             for (String line : source.describe().split("\n")) {
                 if (!line.isBlank()) {
                     text.append("    ").append(line.strip()).append('\n');
@@ -218,7 +219,7 @@ public final class WindowsSignals implements HostSignals {
         } catch (RuntimeException e) {
             LOG.warn("closing the message window failed", e);
         }
-        for (WinSignalSource source : precedence) {
+        for (SignalSource source : precedence) {
             try {
                 source.close();
             } catch (RuntimeException e) {
@@ -233,5 +234,15 @@ public final class WindowsSignals implements HostSignals {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Where the broker keeps its data: {@code BGTASKS_HOME}, else {@code %LOCALAPPDATA%\bgtasks}, else {@code home}. */
+    static Path dataDirectory(Map<String, String> environment, Path home) {
+        String override = environment.get("BGTASKS_HOME");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        String local = environment.get("LOCALAPPDATA");
+        return local != null && !local.isBlank() ? Path.of(local, "bgtasks") : home;
     }
 }

@@ -17,6 +17,7 @@ import com.sun.jna.platform.win32.WinUser;
 import com.sun.jna.platform.win32.Wtsapi32;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.SignalSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -136,7 +137,7 @@ class WindowsSignalsTest {
                 .hasMessageContaining("needs Windows");
     }
 
-    private static final class StubSource implements WinSignalSource {
+    private static final class StubSource implements SignalSource {
         private final String name;
         private final Map<HostSignal, Boolean> values = new EnumMap<>(HostSignal.class);
         private Runnable onChange = () -> { };

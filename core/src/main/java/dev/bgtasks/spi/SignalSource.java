@@ -1,6 +1,5 @@
-package dev.bgtasks.linux;
+package dev.bgtasks.spi;
 
-import dev.bgtasks.spi.HostSignal;
 import java.util.Map;
 
 /**
@@ -12,7 +11,7 @@ import java.util.Map;
  * Boolean online = source.current().get(HostSignal.INTERNET);   // null: this source does not know
  * }</pre>
  */
-interface SignalSource extends AutoCloseable {
+public interface SignalSource extends AutoCloseable {
     /** The signals this source knows now; a signal it cannot tell is absent, never guessed. */
     Map<HostSignal, Boolean> current();
 

@@ -1,9 +1,8 @@
-package dev.bgtasks.linux;
+package dev.bgtasks.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bgtasks.spi.HostSignal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** STORAGE_LOW: the thresholds, transitions on polls driven by the test, failures, and the real file store. */
-class StorageSourceTest {
+class StorageSignalSourceTest {
     private static final long GIB = 1L << 30;
     private static final long MIB = 1L << 20;
 
@@ -23,7 +22,7 @@ class StorageSourceTest {
     Path dir;
     private final AtomicReference<Object> reading = new AtomicReference<>();
     private final AtomicInteger changes = new AtomicInteger();
-    private StorageSource source;
+    private StorageSignalSource source;
 
     @AfterEach
     void closeSource() {
@@ -32,32 +31,32 @@ class StorageSourceTest {
         }
     }
 
-    private StorageSource.Space read(Path directory) throws IOException {
+    private StorageSignalSource.Space read(Path directory) throws IOException {
         Object value = reading.get();
         if (value instanceof IOException e) {
             throw e;
         }
-        return (StorageSource.Space) value;
+        return (StorageSignalSource.Space) value;
     }
 
-    private static StorageSource.Space space(long usable, long total) {
-        return new StorageSource.Space(usable, total, "/dev/test (ext4)");
+    private static StorageSignalSource.Space space(long usable, long total) {
+        return new StorageSignalSource.Space(usable, total, "/dev/test (ext4)");
     }
 
     @Test
     void lowBelowFivePercentOrHalfAGibibyte() {
-        assertThat(StorageSource.storageLow(100 * GIB, 1000 * GIB)).isFalse();
-        assertThat(StorageSource.storageLow(49 * GIB, 1000 * GIB)).isTrue();
-        assertThat(StorageSource.storageLow(511 * MIB, 2 * GIB)).isTrue();
-        assertThat(StorageSource.storageLow(512 * MIB, 2 * GIB)).isFalse();
-        assertThat(StorageSource.storageLow(GIB, 0)).isFalse();
+        assertThat(StorageSignalSource.storageLow(100 * GIB, 1000 * GIB)).isFalse();
+        assertThat(StorageSignalSource.storageLow(49 * GIB, 1000 * GIB)).isTrue();
+        assertThat(StorageSignalSource.storageLow(511 * MIB, 2 * GIB)).isTrue();
+        assertThat(StorageSignalSource.storageLow(512 * MIB, 2 * GIB)).isFalse();
+        assertThat(StorageSignalSource.storageLow(GIB, 0)).isFalse();
     }
 
     @Test
     void pollsCallBackOnlyWhenTheValueChanges() {
         reading.set(space(100 * GIB, 1000 * GIB));
         // An hour between polls: the test drives them.
-        source = new StorageSource(dir, Duration.ofHours(1), this::read);
+        source = new StorageSignalSource(dir, Duration.ofHours(1), this::read);
         assertThat(source.current()).isEmpty();
         source.start(changes::incrementAndGet);
         assertThat(source.current()).isEqualTo(Map.of(HostSignal.STORAGE_LOW, false));
@@ -75,31 +74,31 @@ class StorageSourceTest {
     @Test
     void anUnreadableStoreIsUnknownAndSaysWhy() {
         reading.set(space(100 * GIB, 1000 * GIB));
-        source = new StorageSource(dir, Duration.ofHours(1), this::read);
+        source = new StorageSignalSource(dir, Duration.ofHours(1), this::read);
         source.start(changes::incrementAndGet);
         reading.set(new IOException("stale NFS handle"));
         source.poll();
         assertThat(source.current()).isEmpty();
         assertThat(changes).hasValue(1);
         assertThat(source.describe()).startsWith("STORAGE_LOW: unknown: cannot read the store of " + dir)
-                .contains("stale NFS handle").endsWith("polled every 3600 s (the kernel has no event for free space)");
+                .contains("stale NFS handle").endsWith("polled every 3600 s (no OS has an event for free space)");
     }
 
     @Test
     void describeSaysItPolls() {
         reading.set(space(100 * GIB, 1000 * GIB));
-        source = new StorageSource(dir, StorageSource.DEFAULT_INTERVAL, this::read);
+        source = new StorageSignalSource(dir, StorageSignalSource.DEFAULT_INTERVAL, this::read);
         source.start(() -> { });
         assertThat(source.describe()).isEqualTo("STORAGE_LOW: usable space of " + dir + " on /dev/test (ext4)"
-                + " below 5 % or 512 MiB; polled every 30 s (the kernel has no event for free space)");
+                + " below 5 % or 512 MiB; polled every 30 s (no OS has an event for free space)");
     }
 
     @Test
     void theRealFileStoreOfADirectoryNotYetCreated() throws IOException {
-        StorageSource.Space space = StorageSource.fileStoreSpace(dir.resolve("bgtasks/not/yet"));
+        StorageSignalSource.Space space = StorageSignalSource.fileStoreSpace(dir.resolve("bgtasks/not/yet"));
         assertThat(space.totalBytes()).isPositive();
         assertThat(space.usableBytes()).isBetween(0L, space.totalBytes());
-        source = new StorageSource(dir.resolve("bgtasks"));
+        source = new StorageSignalSource(dir.resolve("bgtasks"));
         source.start(() -> { });
         assertThat(source.current()).containsKey(HostSignal.STORAGE_LOW);
         source.close();
@@ -108,7 +107,7 @@ class StorageSourceTest {
 
     @Test
     void theIntervalMustBePositive() {
-        assertThatThrownBy(() -> new StorageSource(dir, Duration.ZERO, this::read))
+        assertThatThrownBy(() -> new StorageSignalSource(dir, Duration.ZERO, this::read))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,6 +1,5 @@
-package dev.bgtasks.windows;
+package dev.bgtasks.spi;
 
-import dev.bgtasks.spi.HostSignal;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -15,32 +14,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link HostSignal#STORAGE_LOW} for the volume holding the data directory ({@code %LOCALAPPDATA%\bgtasks}, or
- * {@code BGTASKS_HOME}): low below 5 % or 512 MiB usable, the same thresholds as on Linux. Windows sends no event
- * when free space crosses a threshold, so this polls, every 30 s by default, and says so.
+ * {@link HostSignal#STORAGE_LOW} for the file store holding a directory (the data directory): low below 5 % or
+ * 512 MiB usable. No OS sends an event when free space crosses a threshold (Linux's fanotify and inotify report
+ * file changes, not space), so this one polls, every 30 s by default, and says so. Every backend uses it: the rule
+ * and the reading are the same everywhere, through {@link FileStore}.
  *
  * <pre>{@code
- * WinStorageSource storage = new WinStorageSource(WinStorageSource.dataDirectory(System.getenv(), home));
+ * StorageSignalSource storage = new StorageSignalSource(dataDir);
  * storage.start(signals::recompute);
  * }</pre>
  */
-final class WinStorageSource implements WinSignalSource {
-    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
-    /** Below this share of the volume usable, storage is low. */
-    static final double LOW_FRACTION = 0.05;
-    /** Below this many usable bytes, storage is low whatever the volume's size. */
-    static final long LOW_BYTES = 512L << 20;
+public final class StorageSignalSource implements SignalSource {
+    /** How often the space is read unless told otherwise. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+    /** Below this share of the store usable, storage is low. */
+    public static final double LOW_FRACTION = 0.05;
+    /** Below this many usable bytes, storage is low whatever the store's size. */
+    public static final long LOW_BYTES = 512L << 20;
 
-    private static final Logger LOG = LoggerFactory.getLogger(WinStorageSource.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StorageSignalSource.class);
 
-    /** How much space a directory's volume has; the real one asks its {@link FileStore}. */
+    /** How much space a directory's store has; the real one asks its {@link FileStore}. */
     @FunctionalInterface
-    interface SpaceReader {
+    public interface SpaceReader {
+        /**
+         * Reads the space of {@code directory}'s store.
+         *
+         * @param directory the directory
+         * @return its store's space
+         * @throws IOException when the store cannot be read
+         */
         Space read(Path directory) throws IOException;
     }
 
-    /** Usable (by this user) and total bytes of a volume, and its name for describe(). */
-    record Space(long usableBytes, long totalBytes, String store) {
+    /**
+     * Usable (by this user, unlike free) and total bytes of a store, and its name for describe().
+     *
+     * @param usableBytes bytes this user may still write
+     * @param totalBytes the store's size
+     * @param store the store's name and type, e.g. {@code /dev/vda (ext4)}
+     */
+    public record Space(long usableBytes, long totalBytes, String store) {
     }
 
     private final Path directory;
@@ -50,16 +64,28 @@ final class WinStorageSource implements WinSignalSource {
     private volatile Map<HostSignal, Boolean> state = Map.of();
     private volatile String store = "";
     private volatile String failure;
-    private volatile Runnable onChange = () -> { };
     private boolean started;
     private boolean closed;
+    private Runnable onChange = () -> { };
     private ScheduledExecutorService poller;
 
-    WinStorageSource(Path directory) {
-        this(directory, DEFAULT_INTERVAL, WinStorageSource::fileStoreSpace);
+    /**
+     * Watches the store of {@code directory}, every {@link #DEFAULT_INTERVAL}.
+     *
+     * @param directory the directory, which need not exist yet
+     */
+    public StorageSignalSource(Path directory) {
+        this(directory, DEFAULT_INTERVAL, StorageSignalSource::fileStoreSpace);
     }
 
-    WinStorageSource(Path directory, Duration interval, SpaceReader reader) {
+    /**
+     * Watches the store of {@code directory} every {@code interval}, reading it with {@code reader}.
+     *
+     * @param directory the directory, which need not exist yet
+     * @param interval how often to read; positive
+     * @param reader how to read the space (tests give a scripted one)
+     */
+    public StorageSignalSource(Path directory, Duration interval, SpaceReader reader) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -68,25 +94,29 @@ final class WinStorageSource implements WinSignalSource {
         }
     }
 
-    /** {@code BGTASKS_HOME}, else {@code %LOCALAPPDATA%\bgtasks}, else {@code home}. */
-    static Path dataDirectory(Map<String, String> environment, Path home) {
-        String override = environment.get("BGTASKS_HOME");
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
-        }
-        String local = environment.get("LOCALAPPDATA");
-        return local != null && !local.isBlank() ? Path.of(local, "bgtasks") : home;
-    }
-
-    static boolean storageLow(long usableBytes, long totalBytes) {
+    /**
+     * The rule: low below {@link #LOW_BYTES} usable, or below {@link #LOW_FRACTION} of the store.
+     *
+     * @param usableBytes bytes this user may still write
+     * @param totalBytes the store's size, 0 when unknown
+     * @return true when storage is low
+     */
+    public static boolean storageLow(long usableBytes, long totalBytes) {
         if (usableBytes < LOW_BYTES) {
             return true;
         }
         return totalBytes > 0 && (double) usableBytes < LOW_FRACTION * (double) totalBytes;
     }
 
-    // The data directory may not exist yet: its nearest existing ancestor lives on the volume it will use.
-    static Space fileStoreSpace(Path directory) throws IOException {
+    /**
+     * Reads the space of the store that holds, or will hold, {@code directory}.
+     *
+     * @param directory the directory; the data directory may not exist yet, and its nearest existing ancestor
+     *     lives on the store it will use
+     * @return the store's space
+     * @throws IOException when no part of the path exists or the store cannot be read
+     */
+    public static Space fileStoreSpace(Path directory) throws IOException {
         Path existing = directory.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -99,6 +129,7 @@ final class WinStorageSource implements WinSignalSource {
                 fileStore.name() + " (" + fileStore.type() + ")");
     }
 
+    /** STORAGE_LOW once {@link #start} has read it; empty before, or while the store cannot be read. */
     @Override
     public Map<HostSignal, Boolean> current() {
         return state;
@@ -120,13 +151,13 @@ final class WinStorageSource implements WinSignalSource {
                 thread.setDaemon(true);
                 return thread;
             });
-            long every = interval.toMillis();
-            poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+            poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
-    /** One reading; tells the listener when STORAGE_LOW changed (or became known or unknown). */
-    void poll() {
+    /** One reading; calls the listener when STORAGE_LOW changed (or became known or unknown). */
+    public void poll() {
         Map<HostSignal, Boolean> now;
         try {
             Space space = reader.read(directory);
@@ -153,13 +184,19 @@ final class WinStorageSource implements WinSignalSource {
 
     @Override
     public String describe() {
-        String polled = "polled every " + WinSignalRules.human(interval) + " (Windows has no event for free space)";
-        if (failure != null) {
-            return "STORAGE_LOW: unknown: cannot read the volume of " + directory + " (" + failure + "); " + polled;
+        String why = failure;
+        String polled = "polled every " + human(interval) + " (no OS has an event for free space)";
+        if (why != null) {
+            return "STORAGE_LOW: unknown: cannot read the store of " + directory + " (" + why + "); " + polled;
         }
         String on = store.isEmpty() ? "" : " on " + store;
         return "STORAGE_LOW: usable space of " + directory + on + " below " + Math.round(LOW_FRACTION * 100)
                 + " % or " + (LOW_BYTES >> 20) + " MiB; " + polled;
+    }
+
+    private static String human(Duration interval) {
+        long millis = interval.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     @Override
@@ -169,7 +206,6 @@ final class WinStorageSource implements WinSignalSource {
             closed = true;
             executor = poller;
         }
-        onChange = () -> { };
         if (executor != null) {
             executor.shutdownNow();
         }
