@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The memory-hog task: allocates native memory 1 MiB at a time (direct buffers, which the JVM zeroes, so every
  * page is touched at once and no garbage collector copies anything) and after each MiB overwrites its file with
- * the monotonic clock. When the sandbox's limit kills it, the file holds the time of the last MiB it got, within
- * about one MiB (a fraction of a millisecond) of the limit being crossed.
+ * the monotonic clock (and its pid after that). When the sandbox's limit kills it, the file holds the time of the
+ * last MiB it got; the kernel may then stall the next allocation in reclaim for a while before it kills.
  *
  * <pre>{@code
  * java -XX:MaxDirectMemorySize=4g -cp <bench classes> dev.bgtasks.bench.MemoryHog /tmp/bgtb123/hog.time
@@ -40,6 +40,8 @@ public final class MemoryHog {
         ByteBuffer stamp = ByteBuffer.allocate(Long.BYTES);
         try (FileChannel out = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
+            // The pid after the time, so the harness can find the kernel's kill of this process in its log.
+            out.write(ByteBuffer.allocate(Long.BYTES).putLong(ProcessHandle.current().pid()).flip(), Long.BYTES);
             for (int i = 0; i < MAX_CHUNKS; i++) {
                 held.add(ByteBuffer.allocateDirect(CHUNK));
                 stamp.clear();
