@@ -23,6 +23,11 @@ public final class Bgtask implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Runs one {@code bgtask} command and exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("daemon")) {
             // A client command speaks through its output; the library's info lines belong in the broker log.
