@@ -3,8 +3,10 @@ package dev.bgtasks.spi;
 import java.util.Map;
 
 /**
- * One source of host signals on Linux: rtnetlink, sysfs power supplies with uevents, a D-Bus service. The Linux
- * signals combine them; each source reports only what it knows, and says how it learns of changes.
+ * One source of host signals inside a backend: rtnetlink or a D-Bus service on Linux, the Network List Manager or
+ * the power-setting notifications on Windows, the dynamic store or IOKit on macOS, the free space of a file store
+ * everywhere ({@link StorageSignalSource}). A backend's {@link HostSignals} combines its sources; each reports only
+ * what it knows, and says how it learns of changes.
  *
  * <pre>{@code
  * source.start(() -> signals.recompute());
@@ -12,19 +14,24 @@ import java.util.Map;
  * }</pre>
  */
 public interface SignalSource extends AutoCloseable {
-    /** The signals this source knows now; a signal it cannot tell is absent, never guessed. */
+    /** {@return the signals this source knows now; a signal it cannot tell is absent, never guessed} */
     Map<HostSignal, Boolean> current();
 
     /**
-     * Starts listening. {@code onChange} is called, on a thread of the source's, after any of its signals may
-     * have changed; it must not block.
+     * Reads the first values and starts listening.
+     *
+     * @param onChange called, on a thread of the source's, after any of its signals may have changed; must not
+     *     block
      */
     void start(Runnable onChange);
 
-    /** One line per signal it reports: where it comes from, and whether by events or by polling (how often). */
+    /**
+     * {@return one line per signal it reports: where it comes from, and whether by events or by polling (how
+     * often)}
+     */
     String describe();
 
-    /** Stops listening and releases sockets and connections. */
+    /** Stops listening and releases what the source holds; harmless when never started. */
     @Override
     void close();
 }
