@@ -61,7 +61,7 @@ final class ServiceCommand implements Runnable {
 
         ServiceManager manager() {
             ServiceOs target = os();
-            ServiceHost where = host != null ? host : ServiceHost.current();
+            ServiceHost where = host != null ? host : ServiceHost.current(target);
             ServiceLaunch how = launch != null ? launch : ServiceLaunch.ofThisProcess(target);
             return ServiceManager.of(target, where, how);
         }

@@ -21,7 +21,8 @@ record ServiceHost(Path userHome, Map<String, String> environment, BrokerLocatio
         environment = Map.copyOf(environment);
     }
 
-    static ServiceHost current() {
+    /** This user, with the broker's locations as they are on {@code os} (the service file names its log). */
+    static ServiceHost current(ServiceOs os) {
         Path home = Path.of(System.getProperty("user.home"));
         Map<String, String> environment = new HashMap<>(System.getenv());
         String homeProperty = System.getProperty(BrokerLocation.HOME_PROPERTY);
@@ -29,7 +30,7 @@ record ServiceHost(Path userHome, Map<String, String> environment, BrokerLocatio
             // The property stands in for the variable in JVMs that cannot set their environment; the service needs it.
             environment.putIfAbsent(BrokerLocation.HOME_VARIABLE, homeProperty);
         }
-        return new ServiceHost(home, environment, BrokerLocation.forCurrentUser(), uidOf(home));
+        return new ServiceHost(home, environment, BrokerLocation.forCurrentUserOn(os.osName()), uidOf(home));
     }
 
     /** The owner of the home directory is the user: the JDK's "unix" view reads it without a native call. */

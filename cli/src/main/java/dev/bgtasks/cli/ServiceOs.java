@@ -4,16 +4,23 @@ import java.util.Locale;
 
 /** The service manager a {@code bgtask service} command writes for: one per desktop OS. */
 enum ServiceOs {
-    LINUX("systemd user unit", "systemctl"),
-    MACOS("launchd agent", "launchctl"),
-    WINDOWS("Task Scheduler logon task", "schtasks");
+    LINUX("systemd user unit", "systemctl", "Linux"),
+    MACOS("launchd agent", "launchctl", "Mac OS X"),
+    WINDOWS("Task Scheduler logon task", "schtasks", "Windows");
 
     private final String kind;
     private final String tool;
+    private final String osName;
 
-    ServiceOs(String kind, String tool) {
+    ServiceOs(String kind, String tool, String osName) {
         this.kind = kind;
         this.tool = tool;
+        this.osName = osName;
+    }
+
+    /** An {@code os.name} value of this OS, to resolve the broker's locations there. */
+    String osName() {
+        return osName;
     }
 
     /** What gets registered, for messages. */

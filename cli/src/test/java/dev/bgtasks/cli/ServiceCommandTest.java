@@ -55,6 +55,18 @@ class ServiceCommandTest {
     }
 
     @Test
+    void aDryRunForAnotherOsNamesThatOsesBrokerLog() {
+        // This user's real host and environment, but the file is written for macOS: its log is macOS's.
+        ServiceCommand.host = null;
+        org.junit.jupiter.api.Assumptions.assumeFalse(System.getenv().containsKey("BGTASKS_HOME")
+                || System.getProperty("bgtasks.home") != null, "BGTASKS_HOME moves every location");
+        Result result = run("service", "install", "--dry-run", "--os", "macos");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).contains(Path.of(System.getProperty("user.home"), "Library", "Logs", "bgtasks",
+                "broker.log").toString());
+    }
+
+    @Test
     void dryRunPrintsPathContentAndCommandsAndWritesNothing() {
         for (String os : List.of("linux", "macos", "windows")) {
             Result result = run("service", "install", "--dry-run", "--os", os);

@@ -79,13 +79,24 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
 
     /** The locations of this user: {@code BGTASKS_HOME}, else the {@code bgtasks.home} property, else the OS's. */
     public static BrokerLocation forCurrentUser() {
+        return forCurrentUserOn(System.getProperty("os.name", ""));
+    }
+
+    /**
+     * The locations this user would have on another OS, for service files written for it ({@code bgtask service
+     * install --dry-run --os macos}).
+     *
+     * @param osName an {@code os.name} value, e.g. {@code Mac OS X}, {@code Windows 11}, {@code Linux}
+     * @return the locations on that OS
+     */
+    public static BrokerLocation forCurrentUserOn(String osName) {
         Map<String, String> env = System.getenv();
         String property = System.getProperty(HOME_PROPERTY);
         if (property != null && !env.containsKey(HOME_VARIABLE)) {
             env = new java.util.HashMap<>(env);
             env.put(HOME_VARIABLE, property);
         }
-        return resolve(env, System.getProperty("os.name", ""), Path.of(System.getProperty("user.home")),
+        return resolve(env, osName, Path.of(System.getProperty("user.home")),
                 System.getProperty("user.name", "user"), Path.of(System.getProperty("java.io.tmpdir")));
     }
 
