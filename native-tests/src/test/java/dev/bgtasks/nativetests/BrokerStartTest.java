@@ -20,7 +20,7 @@ class BrokerStartTest {
 
     @Test
     void concurrentFirstCallsStartExactlyOneBroker() throws Exception { // SPEC B1
-        Path home = Files.createTempDirectory(Path.of("/tmp"), "bgt");
+        Path home = TempHome.create();
         List<Process> apps = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
@@ -43,6 +43,8 @@ class BrokerStartTest {
                 p.destroy();
                 p.onExit().join();
             });
+            apps.forEach(app -> app.onExit().join());
+            TempHome.delete(home);
         }
     }
 }

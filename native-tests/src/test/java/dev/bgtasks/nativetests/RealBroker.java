@@ -28,7 +28,7 @@ final class RealBroker implements AutoCloseable {
 
     RealBroker() throws IOException {
         // Short: a Unix socket path must stay under ~100 bytes.
-        this.home = Files.createTempDirectory(Path.of("/tmp"), "bgt");
+        this.home = TempHome.create();
         this.location = BrokerLocation.underHome(home);
         this.client = BrokerStarter.connectOrStart(location);
     }
@@ -104,5 +104,6 @@ final class RealBroker implements AutoCloseable {
                 p.destroyForcibly();
             });
         }
+        TempHome.delete(home);
     }
 }

@@ -14,6 +14,7 @@ import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.nativetests.TempHome;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
@@ -49,7 +50,7 @@ class LinuxBrokerNamespaceTest {
     void aPendingTaskStartsWhenTheRouteAppearsAndIsCancelledWhenItGoes() throws Exception { // SPEC T7, X8
         try (NetlinkNamespace ns = NetlinkNamespace.create()) {
             ns.vethWithAddress();
-            Path home = Files.createTempDirectory(Path.of("/tmp"), "bgt");
+            Path home = TempHome.create();
             BrokerLocation where = BrokerLocation.underHome(home);
             Process daemon = startDaemonIn(ns, where, home);
             BrokerClient client = null;
@@ -91,6 +92,7 @@ class LinuxBrokerNamespaceTest {
                 if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
                     daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                TempHome.delete(home);
             }
         }
     }
