@@ -35,6 +35,11 @@ class CliEndToEndTest {
             });
         }
         System.clearProperty(BrokerLocation.HOME_PROPERTY);
+        try (java.util.stream.Stream<Path> walk = Files.walk(home)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private record Result(int code, String out, String err) {
