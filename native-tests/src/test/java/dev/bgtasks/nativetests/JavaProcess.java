@@ -1,6 +1,7 @@
 package dev.bgtasks.nativetests;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,8 +9,37 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A JVM running a main class of these tests, with this test JVM's classpath, as a separate app process. */
-final class JavaProcess {
+public final class JavaProcess {
     private JavaProcess() {
+    }
+
+    /**
+     * The command of a task JVM that runs {@code main}, one of these tests' classes, on the test classes alone:
+     * what a sandbox launches as a task.
+     *
+     * @param main the main class
+     * @param jvmOptions options before {@code -cp}
+     * @param args the main's arguments
+     * @return the argument vector
+     */
+    public static List<String> command(Class<?> main, List<String> jvmOptions, String... args) {
+        boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classesOf(main).toString());
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static Path classesOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Process start(Path brokerHome, Class<?> main, String... args) throws IOException {

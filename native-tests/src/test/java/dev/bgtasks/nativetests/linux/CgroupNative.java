@@ -9,7 +9,6 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxedProcess;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,25 +91,6 @@ final class CgroupNative {
         sandbox.close();
     }
 
-    /** A JVM running one of these tests' mains, with the given JVM options. */
-    static List<String> java(Class<?> main, List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classesOf(main).toString());
-        command.add(main.getName());
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static Path classesOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Remembers a pid to kill afterwards in case the test fails before the sandbox did. */
     void stray(long pid) {

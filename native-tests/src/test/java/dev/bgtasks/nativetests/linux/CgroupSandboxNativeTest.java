@@ -12,6 +12,7 @@ import static dev.bgtasks.nativetests.linux.CgroupNative.withFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.linux.CgroupSandbox;
+import dev.bgtasks.nativetests.JavaProcess;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
@@ -127,7 +128,7 @@ class CgroupSandboxNativeTest {
         long limit = mib(64);
         // A heap far above the limit, so the kernel, not the JVM, stops it.
         CgroupNative.Launched task = rig.launch(sandbox, ResourceLimits.builder().memoryBytes(limit).build(),
-                CgroupNative.java(CgroupAllocate.class, List.of("-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto")));
+                JavaProcess.command(CgroupAllocate.class, List.of("-Xmx512m", "-XX:+UseSerialGC", "-Xshare:auto")));
         ExitStatus status = exitOf(task.process());
         LOG.info("X10 out-of-memory: {} (peak {} bytes = {} % of the {} byte limit)", status, status.peakMemoryBytes(),
                 String.format("%.2f", 100.0 * status.peakMemoryBytes() / limit), limit);
@@ -140,7 +141,7 @@ class CgroupSandboxNativeTest {
     @Test
     void aJavaTaskWithItsHeapBelowTheLimitCatchesOutOfMemoryErrorFirst() throws Exception { // SPEC X10
         CgroupNative.Launched task = rig.launch(sandbox, ResourceLimits.builder().memoryBytes(mib(64)).build(),
-                CgroupNative.java(CgroupAllocate.class, List.of("-Xmx32m", "-XX:+UseSerialGC"), "catch"));
+                JavaProcess.command(CgroupAllocate.class, List.of("-Xmx32m", "-XX:+UseSerialGC"), "catch"));
         ExitStatus status = exitOf(task.process());
         LOG.info("X10 heap below the limit: {}; peak {} bytes; {}", status, status.peakMemoryBytes(),
                 task.logText().trim());

@@ -2,13 +2,13 @@ package dev.bgtasks.nativetests.windows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bgtasks.nativetests.JavaProcess;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.windows.WindowsJobSandbox;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ class WindowsJobSandboxNativeTest {
     void taskPastItsMemoryLimitEndsOutOfMemory() throws Exception {
         long limit = 192L << 20;
         Task task = launch(ResourceLimits.builder().memoryBytes(limit).build(),
-                java(Allocate.class, List.of("-Xms16m", "-Xmx1g", "-XX:+UseSerialGC"), "1024"));
+                JavaProcess.command(Allocate.class, List.of("-Xms16m", "-Xmx1g", "-XX:+UseSerialGC"), "1024"));
 
         ExitStatus status = exitOf(task.process());
 
@@ -79,7 +79,7 @@ class WindowsJobSandboxNativeTest {
     @Test
     void processLimitCapsTheTree() throws Exception {
         Task task = launch(ResourceLimits.builder().maxProcesses(3).build(),
-                java(Spawn.class, List.of(), "6", "hold"));
+                JavaProcess.command(Spawn.class, List.of(), "6", "hold"));
 
         ExitStatus status = exitOf(task.process());
 
@@ -92,7 +92,7 @@ class WindowsJobSandboxNativeTest {
     /** SPEC X13: a kill ends the children of the task too, though they are not the process the broker started. */
     @Test
     void killTakesTheWholeTree() throws Exception {
-        Task task = launch(ResourceLimits.defaults(), java(Spawn.class, List.of(), "2", "wait"));
+        Task task = launch(ResourceLimits.defaults(), JavaProcess.command(Spawn.class, List.of(), "2", "wait"));
         assertThat(waitUntil(() -> childPids(task).size() == 2, DEADLINE)).as("log:%n%s", task.log()).isTrue();
         List<Long> children = childPids(task);
         assertThat(children).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
@@ -114,7 +114,7 @@ class WindowsJobSandboxNativeTest {
      */
     @Test
     void terminateSendsCtrlBreakToAConsoleProgram() throws Exception {
-        Task task = launch(ResourceLimits.defaults(), java(Wait.class, List.of("-Xrs")));
+        Task task = launch(ResourceLimits.defaults(), JavaProcess.command(Wait.class, List.of("-Xrs")));
         assertThat(waitUntil(() -> logContains(task, "waiting"), DEADLINE)).isTrue();
 
         task.process().terminate();
@@ -131,7 +131,7 @@ class WindowsJobSandboxNativeTest {
                 "C:\\Program Files\\", "a\\\"b", "\\\\server\\share", "%PATH% & echo x | y ^ z", "\"", "\\",
                 "trailing \\\\", "<redirect>", "semi;colon");
         Path out = dir.resolve("args.txt");
-        List<String> command = java(Echo.class, List.of(), out.toString());
+        List<String> command = JavaProcess.command(Echo.class, List.of(), out.toString());
         command.addAll(arguments);
         Task task = launch(ResourceLimits.defaults(), command);
 
@@ -193,24 +193,6 @@ class WindowsJobSandboxNativeTest {
         return pids;
     }
 
-    static List<String> java(Class<?> main, List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java.exe").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classesOf(main).toString());
-        command.add(main.getName());
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static Path classesOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Polls {@code done} with pauses of 1 to 20 ms (never a sleep for semantics) until it holds or time is up. */
     private static boolean waitUntil(BooleanSupplier done, Duration deadline) {
@@ -259,7 +241,7 @@ class WindowsJobSandboxNativeTest {
             int refused = 0;
             for (int i = 0; i < count; i++) {
                 try {
-                    Process child = new ProcessBuilder(java(Wait.class, List.of())).redirectErrorStream(true)
+                    Process child = new ProcessBuilder(JavaProcess.command(Wait.class, List.of())).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     children.add(child);
                     System.out.println("child=" + child.pid());
