@@ -154,9 +154,11 @@ class CgroupSandboxNativeTest {
     @Test
     void aForkBombIsContainedTheHostStaysResponsiveAndKillCleansItUp() throws Exception { // SPEC X12
         int max = 64;
-        // Each f forks two more and returns; the main process ends as a sleep (exec: no fork needed).
+        // Each f forks two more and returns. The main process forks only the bomb's root, while it is alone in the
+        // cgroup, and then becomes a sleep: a shell exits when a fork fails, so a main process that forked again
+        // could die of the bomb, and the task (and its cgroup) would end before the test looked at it.
         CgroupNative.Launched task = rig.launch(sandbox, limits(mib(256), max),
-                List.of("/bin/sh", "-c", "f() { f & f & }; f; exec sleep 30"));
+                List.of("/bin/sh", "-c", "f() { f & f & }; f & exec sleep 30"));
         List<Path> cgroups = sandbox.taskCgroupsOf(task.process().pid());
         Path pids = withFile(cgroups, "pids.current");
         long highest = 0;
