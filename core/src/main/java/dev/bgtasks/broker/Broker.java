@@ -68,6 +68,7 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     private final ProcessSandbox sandbox;
     private final SimulatedSignals signals;
     private final RegistrationValidator validator;
+    private final JavaStartArchives archives;
     private final AutoCloseable signalSubscription;
     private final Map<String, List<Consumer<AppEvent>>> subscribers = new ConcurrentHashMap<>();
 
@@ -89,6 +90,8 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         this.signals = new SimulatedSignals(platform.signals());
         this.validator = new RegistrationValidator(config.environment());
         this.policy = loadPolicy(config);
+        this.archives = config.javaStartArchives() == null ? JavaStartArchives.off()
+                : JavaStartArchives.in(config.javaStartArchives(), config.javaExecutable());
         this.signalSubscription = signals.subscribe(ignored -> onSignalsChanged());
     }
 
@@ -272,6 +275,9 @@ public final class Broker implements BrokerOperations, AutoCloseable {
             });
             LOG.info("registered task {} '{}' of {} on trigger {}", row.taskId(), row.name(), appId,
                     triggerLabel(row.triggerName()));
+            if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
+                archives.prepare(java.classpath(), java.className());
+            }
             return info(row);
         }
     }
@@ -462,8 +468,10 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     // ---- Running (SPEC X) ----
 
     private void launch(InstanceRow pending, TaskDefinition definition) {
+        List<String> jvmOptions = definition.target() instanceof TaskTarget.JavaEntryPoint java
+                ? archives.optionsFor(java.classpath(), java.className()) : List.of();
         LaunchSpec spec = TaskLaunch.spec(config, definition, pending.taskId(), pending.instanceId(),
-                pending.runToken());
+                pending.runToken(), jvmOptions);
         SandboxedProcess process;
         try {
             Files.createDirectories(spec.logFile().getParent());
@@ -933,6 +941,7 @@ public final class Broker implements BrokerOperations, AutoCloseable {
             LOG.warn("closing the signal subscription failed", e);
         }
         signals.close();
+        archives.close();
         clock.shutdown();
         store.close();
         LOG.info("broker stopped");

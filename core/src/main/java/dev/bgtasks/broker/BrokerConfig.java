@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param socketPath the broker's socket, passed to tasks as {@code BGTASKS_SOCKET}; null when tasks cannot
  *     reach the broker (in-process use without a server)
  * @param environment the broker's environment, whose {@code PATH} resolves command programs
+ * @param javaStartArchives where the class-data archives that speed up Java task starts are kept; null for none
  */
 public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
                            Duration readoptWindow, Path javaExecutable, Path socketPath,
-                           Map<String, String> environment) {
+                           Map<String, String> environment, Path javaStartArchives) {
     public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
 
     public BrokerConfig {
@@ -61,6 +62,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
         private Path socketPath;
         private Map<String, String> environment = System.getenv();
+        private Path javaStartArchives;
 
         private Builder() {
         }
@@ -105,10 +107,16 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /** Keeps class-data archives for Java tasks in {@code dir}; without this call there are none. */
+        public Builder javaStartArchives(Path dir) {
+            this.javaStartArchives = dir;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
                     policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
-                    socketPath, environment);
+                    socketPath, environment, javaStartArchives);
         }
     }
 }

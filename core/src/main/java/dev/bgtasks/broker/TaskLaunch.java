@@ -13,6 +13,8 @@ import java.util.UUID;
 final class TaskLaunch {
     /** The task host's main class; it lives in this jar, run on the task's classpath. */
     static final String TASK_HOST_CLASS = "dev.bgtasks.host.TaskHost";
+    /** The task host's argument for a training run of {@link JavaStartArchives}; it must match TaskHost's. */
+    static final String WARM_UP_FLAG = "--warm-up";
     static final String ENV_RUN_TOKEN = "BGTASKS_RUN_TOKEN";
     static final String ENV_SOCKET = "BGTASKS_SOCKET";
     static final String ENV_INSTANCE_ID = "BGTASKS_INSTANCE_ID";
@@ -25,7 +27,7 @@ final class TaskLaunch {
     }
 
     static LaunchSpec spec(BrokerConfig config, TaskDefinition definition, UUID taskId, UUID instanceId,
-                           String runToken) {
+                           String runToken, List<String> jvmOptions) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(ENV_RUN_TOKEN, runToken);
         env.put(ENV_INSTANCE_ID, instanceId.toString());
@@ -34,10 +36,11 @@ final class TaskLaunch {
             env.put(ENV_SOCKET, config.socketPath().toString());
         }
         Path workDir = definition.workingDirectory() == null ? config.home() : Path.of(definition.workingDirectory());
-        return new LaunchSpec(command(config, definition), env, workDir, config.instanceLog(instanceId), runToken);
+        return new LaunchSpec(command(config, definition, jvmOptions), env, workDir, config.instanceLog(instanceId), runToken);
     }
 
-    static List<String> command(BrokerConfig config, TaskDefinition definition) {
+    /** The task's argument vector; {@code jvmOptions} go to a Java task's JVM and are ignored for a command. */
+    static List<String> command(BrokerConfig config, TaskDefinition definition, List<String> jvmOptions) {
         if (definition.target() instanceof TaskTarget.Command command) {
             return command.argv();
         }
@@ -45,6 +48,7 @@ final class TaskLaunch {
         List<String> argv = new ArrayList<>();
         argv.add(config.javaExecutable().toString());
         definition.limits().memoryLimit().ifPresent(limit -> argv.add("-Xmx" + heapFor(limit) / MIB + "m"));
+        argv.addAll(jvmOptions);
         argv.add("-cp");
         argv.add(String.join(File.pathSeparator, java.classpath()));
         argv.add(TASK_HOST_CLASS);

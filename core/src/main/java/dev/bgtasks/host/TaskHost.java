@@ -3,14 +3,18 @@ package dev.bgtasks.host;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.HostConnection;
+import dev.bgtasks.ipc.SuppressForbidden;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import dev.bgtasks.task.BackgroundWorkCost;
 import dev.bgtasks.task.MemoryManager;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The main class of a Java task process: {@code java -cp <app classpath> dev.bgtasks.host.TaskHost <entry point>}.
@@ -23,8 +27,9 @@ import java.util.Map;
  *     java -cp app.jar dev.bgtasks.host.TaskHost tasks.ExportTask
  * }</pre>
  *
- * <p>It logs through {@link System.Logger}: the task's classpath is the app's, where an SLF4J provider may be
- * missing, and what the host says must reach the instance log whatever the app ships.
+ * <p>Its own few lines go straight to stderr, the instance log: the task's classpath is the app's, where an SLF4J
+ * provider may be missing, and a logging framework's start-up (java.util.logging's is about 100 ms) would delay
+ * every task's first line.
  *
  * <p>Exit codes: 0 when the run succeeded, 1 when it failed, 2 when the host could not start it at all.
  */
@@ -32,7 +37,8 @@ public final class TaskHost {
     static final int EXIT_SUCCESS = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_CANNOT_RUN = 2;
-    private static final Logger LOG = System.getLogger(TaskHost.class.getName());
+    /** The broker's training run for a class-data archive; see {@link #warmUp}. */
+    static final String WARM_UP_FLAG = "--warm-up";
 
     private TaskHost() {
     }
@@ -44,21 +50,24 @@ public final class TaskHost {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        if (args.length == 2 && args[0].equals(WARM_UP_FLAG)) {
+            return warmUp(args[1]);
+        }
         if (args.length != 1) {
-            LOG.log(Level.ERROR, "usage: TaskHost <entry point class>");
+            say("ERROR", "usage: TaskHost <entry point class>");
             return EXIT_CANNOT_RUN;
         }
         String socket = env.get("BGTASKS_SOCKET");
         String token = env.get("BGTASKS_RUN_TOKEN");
         if (socket == null || token == null) {
-            LOG.log(Level.ERROR, "BGTASKS_SOCKET and BGTASKS_RUN_TOKEN must be set: the broker starts task hosts");
+            say("ERROR", "BGTASKS_SOCKET and BGTASKS_RUN_TOKEN must be set: the broker starts task hosts");
             return EXIT_CANNOT_RUN;
         }
         PendingCancel cancel = new PendingCancel();
         try (HostConnection connection = HostConnection.attach(Path.of(socket), token, cancel::deliver)) {
             HostAttachment attachment = connection.attachment();
             if (!args[0].equals(attachment.entryPoint())) {
-                LOG.log(Level.ERROR, "started for " + args[0] + " but the broker registered "
+                say("ERROR", "started for " + args[0] + " but the broker registered "
                         + attachment.entryPoint());
                 return EXIT_CANNOT_RUN;
             }
@@ -72,20 +81,73 @@ public final class TaskHost {
             try {
                 task = instantiate(args[0]);
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                LOG.log(Level.ERROR, "cannot create " + args[0], e);
+                say("ERROR", "cannot create " + args[0], e);
                 connection.result(e.getClass().getName(), "cannot create " + args[0] + ": " + e.getMessage());
                 return EXIT_FAILED;
             }
-            LOG.log(Level.INFO, "running " + args[0] + " as instance " + attachment.instanceId());
+            say("INFO", "running " + args[0] + " as instance " + attachment.instanceId());
             TaskResult result = runner.run(task);
             return result.succeeded() ? EXIT_SUCCESS : EXIT_FAILED;
-        } catch (java.io.IOException e) {
-            LOG.log(Level.ERROR, "cannot reach the broker at " + socket + ": " + e.getMessage());
+        } catch (IOException e) {
+            say("ERROR", "cannot reach the broker at " + socket + ": " + e.getMessage());
             return EXIT_CANNOT_RUN;
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.ERROR, "the broker refused this task host: " + e.getMessage());
+            say("ERROR", "the broker refused this task host: " + e.getMessage());
             return EXIT_CANNOT_RUN;
         }
+    }
+
+    /**
+     * The training run of the broker's class-data archive for this classpath: walks the host's own start path
+     * (logging, the wire codec, the socket classes, a run through {@link TaskRunner}) without a broker, and loads the
+     * entry point class without initializing it, so nothing of the app runs. The JVM dumps what it loaded at exit.
+     */
+    static int warmUp(String entryPoint) {
+        say("INFO", "warming up the task host for " + entryPoint);
+        try {
+            HostConnection.warmUp();
+        } catch (IOException e) {
+            say("ERROR", "cannot open a Unix domain socket: " + e.getMessage());
+            return EXIT_CANNOT_RUN;
+        }
+        UUID none = new UUID(0, 0);
+        TaskReporter discard = new TaskReporter() {
+            @Override
+            public void progress(int value) {
+            }
+
+            @Override
+            public void completed(TaskResult result) {
+            }
+        };
+        TaskRunner runner = new TaskRunner(discard, none, none,
+                new ApplicationTriggerDetails(ArgumentCodec.decode(ArgumentCodec.encode(Map.of("warm", "up")))),
+                () -> BackgroundWorkCost.LOW);
+        if (!runner.run(instance -> instance.setProgress(100)).succeeded()) {
+            say("ERROR", "the warm-up run failed");
+            return EXIT_FAILED;
+        }
+        try {
+            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            say("ERROR", "cannot load " + entryPoint + ": " + e);
+            return EXIT_CANNOT_RUN;
+        }
+        return EXIT_SUCCESS;
+    }
+
+    private static void say(String level, String message) {
+        say(level, message, null);
+    }
+
+    @SuppressForbidden(reason = "the task's stderr is its instance log, where the host's lines belong")
+    private static void say(String level, String message, Throwable error) {
+        PrintStream err = System.err;
+        err.println(Instant.now() + " " + level + " bgtasks task host: " + message);
+        if (error != null) {
+            error.printStackTrace(err);
+        }
+        err.flush();
     }
 
     private static BackgroundTask instantiate(String className) throws ReflectiveOperationException {

@@ -32,6 +32,8 @@ public final class BrokerDaemon implements AutoCloseable {
     public static final String POLICY_VARIABLE = "BGTASKS_POLICY";
     /** Overrides how long a restarted broker waits for tasks to reconnect, in seconds (tests). */
     public static final String READOPT_VARIABLE = "BGTASKS_READOPT_SECONDS";
+    /** {@code off} starts Java tasks without class-data archives (for one: to see class loading as it is). */
+    public static final String JAVA_START_ARCHIVES_VARIABLE = "BGTASKS_JAVA_START_ARCHIVES";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerDaemon.class);
 
     private final BrokerLocation location;
@@ -84,7 +86,7 @@ public final class BrokerDaemon implements AutoCloseable {
                 .map(Duration::ofSeconds).orElse(BrokerConfig.DEFAULT_READOPT_WINDOW);
         BrokerConfig config = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
                 .policyFile(policyFile).socketPath(location.socket()).readoptWindow(readoptWindow)
-                .environment(env).build();
+                .environment(env).javaStartArchives(javaStartArchives(location, env)).build();
         Broker broker = Broker.start(config);
         try {
             BrokerServer server = BrokerServer.start(broker, location.socket());
@@ -97,6 +99,19 @@ public final class BrokerDaemon implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    private static Path javaStartArchives(BrokerLocation location, Map<String, String> env) {
+        String setting = env.getOrDefault(JAVA_START_ARCHIVES_VARIABLE, "on");
+        if (setting.equals("off")) {
+            LOG.info("{}=off: Java tasks start without class-data archives", JAVA_START_ARCHIVES_VARIABLE);
+            return null;
+        }
+        if (!setting.equals("on")) {
+            throw new IllegalArgumentException(JAVA_START_ARCHIVES_VARIABLE + " must be on or off, not '" + setting
+                    + "'");
+        }
+        return location.javaStartArchiveDirectory();
     }
 
     public Broker broker() {

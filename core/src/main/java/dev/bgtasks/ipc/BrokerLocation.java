@@ -63,6 +63,11 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
         return runtimeDirectory.resolve("broker.pid");
     }
 
+    /** Where the broker keeps the class-data archives that speed up Java task starts. */
+    public Path javaStartArchiveDirectory() {
+        return stateDirectory.resolve("java-archives");
+    }
+
     public Path logFile() {
         return logDirectory.resolve("broker.log");
     }

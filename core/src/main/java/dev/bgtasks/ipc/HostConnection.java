@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.MemoryReport;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -127,6 +133,34 @@ public final class HostConnection implements AutoCloseable {
                 LockSupport.parkNanos(Math.min(backoff, left));
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
             }
+        }
+    }
+
+    /**
+     * Runs what an attach, a progress report, a memory query and a result run (the frames, the codec, the socket
+     * classes) without a broker. The task host's warm-up ({@code TaskHost --warm-up}) calls it, so the class-data
+     * archive the broker trains from that run holds what a real start loads.
+     *
+     * @throws IOException when this JVM cannot open a Unix domain socket
+     */
+    public static void warmUp() throws IOException {
+        ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.TYPE, Messages.HELLO)
+                .put(Messages.VERSION, Frames.PROTOCOL_VERSION).put(Messages.ROLE, Messages.ROLE_HOST)
+                .put(Messages.RUN_TOKEN, "warm-up");
+        Frames.read(Channels.newChannel(new ByteArrayInputStream(Frames.encode(hello))));
+        UUID none = new UUID(0, 0);
+        HostAttachment attachment = new HostAttachment(none, none, "warm.up", "warm-up", "warm.Up", new byte[0],
+                false, null);
+        ObjectNode reply = WireJson.MAPPER.createObjectNode().put(Messages.TYPE, Messages.HELLO_OK);
+        reply.set(Messages.ATTACHMENT, WireJson.MAPPER.valueToTree(attachment));
+        JsonNode echoed = Frames.read(Channels.newChannel(new ByteArrayInputStream(Frames.encode(reply))));
+        WireJson.MAPPER.treeToValue(echoed.path(Messages.ATTACHMENT), HostAttachment.class);
+        WireJson.MAPPER.treeToValue(WireJson.MAPPER.valueToTree(new MemoryReport(0, 0, 0)), MemoryReport.class);
+        Frames.encode(WireJson.MAPPER.createObjectNode().put(Messages.PROGRESS, 0));
+        Frames.encode(WireJson.MAPPER.createObjectNode().put(Messages.ERROR_CLASS, (String) null)
+                .put(Messages.ERROR_MESSAGE, (String) null));
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            UnixDomainSocketAddress.of(Path.of("warm-up.sock"));
         }
     }
 
