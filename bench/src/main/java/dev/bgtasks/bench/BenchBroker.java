@@ -106,6 +106,11 @@ final class BenchBroker implements AutoCloseable {
     }
 
     /** This JVM's classpath entries. */
+    /** Where the broker keeps its class-data archives for Java tasks. */
+    Path javaStartArchives() {
+        return location.javaStartArchiveDirectory();
+    }
+
     static List<String> classpath() {
         return List.of(System.getProperty("java.class.path").split(File.pathSeparator));
     }
