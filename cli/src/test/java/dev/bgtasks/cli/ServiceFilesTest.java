@@ -258,13 +258,13 @@ class ServiceFilesTest {
         // The broker's JVM options come first, as BackgroundTasks.open() starts it (a small, quiet daemon).
         assertThat(ServiceLaunch.of(java, jar, "ignored").command())
                 .containsExactly("/opt/jdk/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-XX:-UsePerfData", "-Xmx96m", "-jar", jar.toString(), "daemon");
+                        "-XX:-UsePerfData", "-Xms8m", "-Xmx96m", "-jar", jar.toString(), "daemon");
 
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         ServiceLaunch fromTree = ServiceLaunch.of(java, classes, "classes" + File.pathSeparator + "/lib/x.jar");
         assertThat(fromTree.arguments()).containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData", "-Xmx96m", "-cp",
+                "-XX:-UsePerfData", "-Xms8m", "-Xmx96m", "-cp",
                 Path.of("classes").toAbsolutePath() + File.pathSeparator + "/lib/x.jar",
                 "dev.bgtasks.cli.Bgtask", "daemon");
         assertThatThrownBy(() -> new ServiceLaunch(Path.of("java"), List.of("daemon")))
