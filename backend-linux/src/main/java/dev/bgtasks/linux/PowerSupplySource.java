@@ -1,6 +1,7 @@
 package dev.bgtasks.linux;
 
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.PolledSignalSource;
 import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +104,7 @@ final class PowerSupplySource implements SignalSource {
             } catch (IOException e) {
                 eventsUnavailable = e.getMessage();
                 LOG.warn("no kernel uevents ({}); polling {} every {} instead", e.getMessage(), root,
-                        Durations.human(pollInterval()));
+                        PolledSignalSource.human(pollInterval()));
             }
             refresh();
             this.onChange = onChange;
@@ -229,7 +230,7 @@ final class PowerSupplySource implements SignalSource {
     public String describe() {
         String how = eventsUnavailable == null
                 ? "events from kernel uevents (power_supply)"
-                : "polled every " + Durations.human(pollInterval()) + " (no kernel uevents: " + eventsUnavailable + ")";
+                : "polled every " + PolledSignalSource.human(pollInterval()) + " (no kernel uevents: " + eventsUnavailable + ")";
         List<PowerSupply> known = supplies;
         if (known.isEmpty()) {
             return "AC_POWER: unknown: no power supplies in " + root + "; " + how + "\n"
@@ -237,7 +238,7 @@ final class PowerSupplySource implements SignalSource {
         }
         String names = known.stream().map(s -> s.name() + " " + s.type()).collect(Collectors.joining(", "));
         String reread = eventsUnavailable == null && !batteryReread.isZero()
-                ? ", and re-read every " + Durations.human(batteryReread) + " while on battery (capacity changes often"
+                ? ", and re-read every " + PolledSignalSource.human(batteryReread) + " while on battery (capacity changes often"
                         + " come without a uevent)"
                 : "";
         return "AC_POWER: " + root + " (" + names + "): Mains/USB online, battery status; " + how + "\n"

@@ -8,16 +8,11 @@ import com.sun.jna.Structure;
 import com.sun.jna.platform.unix.X11;
 import com.sun.jna.ptr.IntByReference;
 import dev.bgtasks.spi.HostSignal;
-import dev.bgtasks.spi.SignalSource;
+import dev.bgtasks.spi.PolledSignalSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link HostSignal#USER_PRESENT} from the X server's idle time (the MIT-SCREEN-SAVER extension through libXss):
@@ -32,11 +27,9 @@ import org.slf4j.LoggerFactory;
  * idle.current();   // {USER_PRESENT=true} while someone types or moves the pointer
  * }</pre>
  */
-final class X11IdleSource implements SignalSource {
+final class X11IdleSource extends PolledSignalSource {
     static final Duration DEFAULT_THRESHOLD = Duration.ofMinutes(5);
     static final Duration DEFAULT_PERIOD = Duration.ofSeconds(5);
-
-    private static final Logger LOG = LoggerFactory.getLogger(X11IdleSource.class);
 
     /** The idle time of one display; the real one asks libXss. Called from one thread at a time. */
     interface IdleReader extends AutoCloseable {
@@ -85,16 +78,7 @@ final class X11IdleSource implements SignalSource {
 
     private final String display;
     private final Duration threshold;
-    private final Duration period;
     private final IdleReader reader;
-    private final Object lifecycle = new Object();
-    private volatile Map<HostSignal, Boolean> state = Map.of();
-    private volatile String failure;
-    private boolean started;
-    private boolean closed;
-    private boolean opened;
-    private Runnable onChange = () -> { };
-    private ScheduledExecutorService poller;
 
     X11IdleSource(Map<String, String> environment) {
         this(environment, DEFAULT_THRESHOLD, DEFAULT_PERIOD, new XssIdleReader());
@@ -105,13 +89,13 @@ final class X11IdleSource implements SignalSource {
     }
 
     X11IdleSource(Map<String, String> environment, Duration threshold, Duration period, IdleReader reader) {
+        super("x11-idle", period);
         String value = Objects.requireNonNull(environment, "environment").get("DISPLAY");
         this.display = value == null || value.isBlank() ? null : value;
         this.threshold = Objects.requireNonNull(threshold, "threshold");
-        this.period = Objects.requireNonNull(period, "period");
         this.reader = Objects.requireNonNull(reader, "reader");
-        if (threshold.isNegative() || threshold.isZero() || period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException("threshold and period must be positive: " + threshold + ", " + period);
+        if (threshold.isNegative() || threshold.isZero()) {
+            throw new IllegalArgumentException("the threshold must be positive: " + threshold);
         }
     }
 
@@ -120,71 +104,24 @@ final class X11IdleSource implements SignalSource {
         return idleMillis < threshold.toMillis();
     }
 
-    /** USER_PRESENT once {@link #start} has read it; empty without a display or while it cannot be read. */
+    /** Connects to the display; nothing to read without one. */
     @Override
-    public Map<HostSignal, Boolean> current() {
-        return state;
+    protected boolean open() throws IOException {
+        if (display == null) {
+            return false;
+        }
+        reader.open(display);
+        return true;
     }
 
-    /** Connects and reads the idle time now, then every period on a daemon thread; nothing without a display. */
     @Override
-    public void start(Runnable onChange) {
-        Objects.requireNonNull(onChange, "onChange");
-        synchronized (lifecycle) {
-            if (started || closed) {
-                throw new IllegalStateException(closed ? "closed" : "already started");
-            }
-            started = true;
-            if (display == null) {
-                return;
-            }
-            try {
-                reader.open(display);
-                opened = true;
-            } catch (IOException | RuntimeException | LinkageError e) {
-                failure = e.toString();
-                LOG.info("no X11 idle time on DISPLAY={}: {}", display, failure);
-                return;
-            }
-            poll();
-            this.onChange = onChange;
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bgtasks-x11-idle-poll");
-                thread.setDaemon(true);
-                return thread;
-            });
-            poller.scheduleWithFixedDelay(this::poll, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    protected Map<HostSignal, Boolean> read() throws IOException {
+        return Map.of(HostSignal.USER_PRESENT, userPresent(reader.idleMillis(), threshold));
     }
 
-    /** One reading; calls the listener when USER_PRESENT changed (or became known or unknown). */
-    void poll() {
-        Map<HostSignal, Boolean> now;
-        synchronized (lifecycle) {
-            if (closed || !opened) {
-                return;
-            }
-            try {
-                long idle = reader.idleMillis();
-                failure = null;
-                now = Map.of(HostSignal.USER_PRESENT, userPresent(idle, threshold));
-            } catch (IOException | RuntimeException e) {
-                if (failure == null) {
-                    LOG.warn("cannot read the X11 idle time of DISPLAY={}: {}", display, e.toString());
-                }
-                failure = e.toString();
-                now = Map.of();
-            }
-        }
-        if (!now.equals(state)) {
-            state = now;
-            LOG.info("X11 idle on DISPLAY={}: {}", display, now.isEmpty() ? "unknown" : now);
-            try {
-                onChange.run();
-            } catch (RuntimeException e) {
-                LOG.error("a USER_PRESENT change listener failed", e);
-            }
-        }
+    @Override
+    protected void release() {
+        reader.close();
     }
 
     @Override
@@ -192,40 +129,14 @@ final class X11IdleSource implements SignalSource {
         if (display == null) {
             return "USER_PRESENT: not from X11 idle time (no DISPLAY)";
         }
-        String every = Durations.human(period);
-        String polled = "polled every " + every + " (X has no event for idleness)";
-        String why = failure;
+        String polled = "polled every " + human(period()) + " (X has no event for idleness)";
+        String why = failure();
         if (why != null) {
             return "USER_PRESENT: unknown from X11 idle time on DISPLAY=" + display + " (" + why + "); " + polled;
         }
-        String below = Durations.human(threshold);
+        String below = human(threshold);
         return "USER_PRESENT: X11 idle time (XScreenSaver) on DISPLAY=" + display + " below " + below + "; "
                 + polled;
-    }
-
-    @Override
-    public void close() {
-        ScheduledExecutorService executor;
-        synchronized (lifecycle) {
-            closed = true;
-            executor = poller;
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("the X11 idle poller did not stop within 5 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        synchronized (lifecycle) {
-            if (opened) {
-                opened = false;
-                reader.close();
-            }
-        }
     }
 
     /** The real reader: Xlib's connection to the display and libXss's query on its root window. */

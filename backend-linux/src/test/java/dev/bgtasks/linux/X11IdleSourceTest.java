@@ -70,7 +70,7 @@ class X11IdleSourceTest {
             source.start(() -> { });
             assertThat(reader.openedDisplay).isEqualTo(":7");
             assertThat(source.current()).isEqualTo(Map.of(HostSignal.USER_PRESENT, true));
-            assertThat(source.describe()).contains("DISPLAY=:7", "below 60 s", "polled every 3600 s");
+            assertThat(source.describe()).contains("DISPLAY=:7", "below 1 min", "polled every 60 min");
         }
         assertThat(reader.closes).isEqualTo(1);
     }

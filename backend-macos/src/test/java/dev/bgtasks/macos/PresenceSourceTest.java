@@ -72,9 +72,10 @@ class PresenceSourceTest {
         source.close();
         source.poll();
         assertThat(changes).hasValue(3);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("bgtasks-macos-presence"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("bgtasks-macos-presence-poll"));
         fake.assertAllReleased();
-        assertThat(source.describe()).contains("HIDIdleTime below 5 min", "polled every 3600 s",
+        assertThat(source.describe()).contains("HIDIdleTime below 5 min", "polled every 60 min",
                 "kCGSSessionOnConsoleKey");
     }
 

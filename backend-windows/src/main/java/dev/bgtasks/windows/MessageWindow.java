@@ -8,6 +8,7 @@ import com.sun.jna.platform.win32.User32;
 import com.sun.jna.platform.win32.WinDef;
 import com.sun.jna.platform.win32.WinUser;
 import com.sun.jna.platform.win32.Wtsapi32;
+import dev.bgtasks.spi.PolledSignalSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -136,7 +137,7 @@ final class MessageWindow implements AutoCloseable {
         }
         try {
             if (!ready.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                failure = "the message window thread did not start within " + WinSignalRules.human(START_WAIT);
+                failure = "the message window thread did not start within " + PolledSignalSource.human(START_WAIT);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.bgtasks.windows;
 
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.PolledSignalSource;
 import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.time.Duration;
@@ -89,7 +90,7 @@ final class NetworkSource implements SignalSource {
             } catch (IOException | RuntimeException | LinkageError e) {
                 eventsUnavailable = e.getMessage();
                 LOG.warn("no network change notifications ({}); polling the Network List Manager every {}",
-                        eventsUnavailable, WinSignalRules.human(FALLBACK_POLL));
+                        eventsUnavailable, PolledSignalSource.human(FALLBACK_POLL));
                 poller = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread thread = new Thread(r, "bgtasks-nlm-poll");
                     thread.setDaemon(true);
@@ -143,7 +144,7 @@ final class NetworkSource implements SignalSource {
         if (events != null) {
             how = "event-driven (" + events + ", then re-read)";
         } else if (eventsUnavailable != null) {
-            how = "polled every " + WinSignalRules.human(FALLBACK_POLL) + " (no change notifications: "
+            how = "polled every " + PolledSignalSource.human(FALLBACK_POLL) + " (no change notifications: "
                     + eventsUnavailable + ")";
         } else {
             how = "not started";

@@ -3,6 +3,7 @@ package dev.bgtasks.windows;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Guid;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.PolledSignalSource;
 import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
@@ -144,7 +145,7 @@ final class PowerSource implements SignalSource, MessageWindow.Listener {
             }
             notificationsUnavailable = reason;
             LOG.warn("no power notifications ({}); polling GetSystemPowerStatus every {}", reason,
-                    WinSignalRules.human(FALLBACK_POLL));
+                    PolledSignalSource.human(FALLBACK_POLL));
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "bgtasks-power-poll");
                 thread.setDaemon(true);
@@ -159,7 +160,7 @@ final class PowerSource implements SignalSource, MessageWindow.Listener {
     public String describe() {
         String how;
         if (notificationsUnavailable != null) {
-            how = "polled every " + WinSignalRules.human(FALLBACK_POLL) + " (no power notifications: "
+            how = "polled every " + PolledSignalSource.human(FALLBACK_POLL) + " (no power notifications: "
                     + notificationsUnavailable + ")";
         } else {
             how = "event-driven (RegisterPowerSettingNotification " + window.registeredSettings()

@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.Wtsapi32;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.PolledSignalSource;
 import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
@@ -166,7 +167,7 @@ final class SessionSource implements SignalSource, MessageWindow.Listener {
             }
             notificationsUnavailable = reason;
             LOG.warn("no session notifications ({}); polling the session state every {}", reason,
-                    WinSignalRules.human(FALLBACK_POLL));
+                    PolledSignalSource.human(FALLBACK_POLL));
             poller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "bgtasks-session-poll");
                 thread.setDaemon(true);
@@ -180,7 +181,7 @@ final class SessionSource implements SignalSource, MessageWindow.Listener {
     @Override
     public String describe() {
         String how = notificationsUnavailable != null
-                ? "polled every " + WinSignalRules.human(FALLBACK_POLL) + " (no session notifications: "
+                ? "polled every " + PolledSignalSource.human(FALLBACK_POLL) + " (no session notifications: "
                         + notificationsUnavailable + ")"
                 : "event-driven (WTSRegisterSessionNotification, WM_WTSSESSION_CHANGE on a message-only window)";
         String why = failure == null ? "" : " [unknown now: " + failure + "]";

@@ -184,13 +184,4 @@ final class WinSignalRules {
     static long idleMillis(int tickCount, int lastInputTick) {
         return (tickCount - lastInputTick) & 0xFFFF_FFFFL;
     }
-
-    /** How describe() lines write a period: {@code 30 s}, {@code 5 min}, {@code 500 ms}. */
-    static String human(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + " min";
-        }
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
 }

@@ -182,13 +182,6 @@ class WinSignalRulesTest {
         assertThat(energySaverOnAc.backgroundWorkCost()).isEqualTo(BackgroundWorkCost.HIGH);
     }
 
-    @Test
-    void periodsReadNaturally() {
-        assertThat(WinSignalRules.human(Duration.ofMinutes(5))).isEqualTo("5 min");
-        assertThat(WinSignalRules.human(Duration.ofSeconds(30))).isEqualTo("30 s");
-        assertThat(WinSignalRules.human(Duration.ofMillis(500))).isEqualTo("500 ms");
-    }
-
     private static Integer hex(String text) {
         return "-".equals(text) ? null : Integer.decode(text);
     }

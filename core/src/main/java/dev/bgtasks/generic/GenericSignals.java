@@ -1,6 +1,7 @@
 package dev.bgtasks.generic;
 
 import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.PolledSignalSource;
 import dev.bgtasks.spi.SignalSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,7 @@ final class GenericSignals implements HostSignals {
 
     @Override
     public String describe() {
-        String every = "polled every " + human(period);
+        String every = "polled every " + PolledSignalSource.human(period);
         return "    INTERNET: " + every + " (OSHI: an up, non-loopback interface with a global address and a default"
                 + " route through it; no reachability probe)\n"
                 + "    AC_POWER: " + every + " (OSHI power sources; unknown on a machine without a battery)\n"
@@ -133,10 +134,5 @@ final class GenericSignals implements HostSignals {
     private SignalSnapshot read() {
         Readings readings = reader.get();
         return SignalRules.decide(readings == null ? Readings.NOTHING : readings);
-    }
-
-    private static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
     }
 }

@@ -7,11 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link HostSignal#STORAGE_LOW} for the file store holding a directory (the data directory): low below 5 % or
@@ -24,15 +19,13 @@ import org.slf4j.LoggerFactory;
  * storage.start(signals::recompute);
  * }</pre>
  */
-public final class StorageSignalSource implements SignalSource {
+public final class StorageSignalSource extends PolledSignalSource {
     /** How often the space is read unless told otherwise. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     /** Below this share of the store usable, storage is low. */
     public static final double LOW_FRACTION = 0.05;
     /** Below this many usable bytes, storage is low whatever the store's size. */
     public static final long LOW_BYTES = 512L << 20;
-
-    private static final Logger LOG = LoggerFactory.getLogger(StorageSignalSource.class);
 
     /** How much space a directory's store has; the real one asks its {@link FileStore}. */
     @FunctionalInterface
@@ -58,16 +51,8 @@ public final class StorageSignalSource implements SignalSource {
     }
 
     private final Path directory;
-    private final Duration interval;
     private final SpaceReader reader;
-    private final Object lifecycle = new Object();
-    private volatile Map<HostSignal, Boolean> state = Map.of();
     private volatile String store = "";
-    private volatile String failure;
-    private boolean started;
-    private boolean closed;
-    private Runnable onChange = () -> { };
-    private ScheduledExecutorService poller;
 
     /**
      * Watches the store of {@code directory}, every {@link #DEFAULT_INTERVAL}.
@@ -86,12 +71,9 @@ public final class StorageSignalSource implements SignalSource {
      * @param reader how to read the space (tests give a scripted one)
      */
     public StorageSignalSource(Path directory, Duration interval, SpaceReader reader) {
+        super("storage", interval);
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.interval = Objects.requireNonNull(interval, "interval");
         this.reader = Objects.requireNonNull(reader, "reader");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("interval must be positive: " + interval);
-        }
     }
 
     /**
@@ -129,85 +111,23 @@ public final class StorageSignalSource implements SignalSource {
                 fileStore.name() + " (" + fileStore.type() + ")");
     }
 
-    /** STORAGE_LOW once {@link #start} has read it; empty before, or while the store cannot be read. */
+    /** One reading of the store's space: STORAGE_LOW by {@link #storageLow}. */
     @Override
-    public Map<HostSignal, Boolean> current() {
-        return state;
-    }
-
-    /** Reads the space now, then every interval on a daemon thread. */
-    @Override
-    public void start(Runnable onChange) {
-        Objects.requireNonNull(onChange, "onChange");
-        synchronized (lifecycle) {
-            if (started || closed) {
-                throw new IllegalStateException(closed ? "closed" : "already started");
-            }
-            started = true;
-            poll();
-            this.onChange = onChange;
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bgtasks-storage-poll");
-                thread.setDaemon(true);
-                return thread;
-            });
-            poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** One reading; calls the listener when STORAGE_LOW changed (or became known or unknown). */
-    public void poll() {
-        Map<HostSignal, Boolean> now;
-        try {
-            Space space = reader.read(directory);
-            store = space.store();
-            failure = null;
-            now = Map.of(HostSignal.STORAGE_LOW, storageLow(space.usableBytes(), space.totalBytes()));
-        } catch (IOException | RuntimeException e) {
-            if (failure == null) {
-                LOG.warn("cannot read the free space of {}: {}", directory, e.toString());
-            }
-            failure = e.toString();
-            now = Map.of();
-        }
-        if (!now.equals(state)) {
-            state = now;
-            LOG.info("storage of {}: {}", directory, now.isEmpty() ? "unknown" : now);
-            try {
-                onChange.run();
-            } catch (RuntimeException e) {
-                LOG.error("a STORAGE_LOW change listener failed", e);
-            }
-        }
+    protected Map<HostSignal, Boolean> read() throws IOException {
+        Space space = reader.read(directory);
+        store = space.store();
+        return Map.of(HostSignal.STORAGE_LOW, storageLow(space.usableBytes(), space.totalBytes()));
     }
 
     @Override
     public String describe() {
-        String why = failure;
-        String polled = "polled every " + human(interval) + " (no OS has an event for free space)";
+        String why = failure();
+        String polled = "polled every " + human(period()) + " (no OS has an event for free space)";
         if (why != null) {
             return "STORAGE_LOW: unknown: cannot read the store of " + directory + " (" + why + "); " + polled;
         }
         String on = store.isEmpty() ? "" : " on " + store;
         return "STORAGE_LOW: usable space of " + directory + on + " below " + Math.round(LOW_FRACTION * 100)
                 + " % or " + (LOW_BYTES >> 20) + " MiB; " + polled;
-    }
-
-    private static String human(Duration interval) {
-        long millis = interval.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    @Override
-    public void close() {
-        ScheduledExecutorService executor;
-        synchronized (lifecycle) {
-            closed = true;
-            executor = poller;
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-        }
     }
 }

@@ -81,7 +81,7 @@ class StorageSignalSourceTest {
         assertThat(source.current()).isEmpty();
         assertThat(changes).hasValue(1);
         assertThat(source.describe()).startsWith("STORAGE_LOW: unknown: cannot read the store of " + dir)
-                .contains("stale NFS handle").endsWith("polled every 3600 s (no OS has an event for free space)");
+                .contains("stale NFS handle").endsWith("polled every 60 min (no OS has an event for free space)");
     }
 
     @Test
