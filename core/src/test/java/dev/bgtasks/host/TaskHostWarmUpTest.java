@@ -1,0 +1,43 @@
+package dev.bgtasks.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bgtasks.task.BackgroundTask;
+import dev.bgtasks.task.BackgroundTaskInstance;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The task host's warm-up, the training run of the broker's start archive: it walks the host's start path
+ * without a broker and never runs the app's code. The native tests train a real archive from it.
+ */
+class TaskHostWarmUpTest {
+    static volatile boolean initialized;
+
+    /** An entry point whose static initializer would show that the warm-up ran app code. */
+    public static final class InitializerTask implements BackgroundTask {
+        static {
+            initialized = true;
+        }
+
+        @Override
+        public void run(BackgroundTaskInstance task) {
+        }
+    }
+
+    @Test
+    void theWarmUpSucceedsWithoutABrokerAndLoadsTheEntryClassWithoutInitializingIt() throws Exception {
+        int exit = TaskHost.run(new String[] {"--warm-up", InitializerTask.class.getName()}, Map.of());
+        assertThat(exit).isEqualTo(TaskHost.EXIT_SUCCESS);
+        assertThat(initialized).isFalse();
+        // The class was loaded by the warm-up; initializing it now proves the flag can turn true.
+        Class.forName(InitializerTask.class.getName(), true, getClass().getClassLoader());
+        assertThat(initialized).isTrue();
+    }
+
+    @Test
+    void aMissingEntryClassFailsTheWarmUp() {
+        int exit = TaskHost.run(new String[] {"--warm-up", "tasks.Missing"}, Map.of());
+        assertThat(exit).isEqualTo(TaskHost.EXIT_CANNOT_RUN);
+    }
+}
