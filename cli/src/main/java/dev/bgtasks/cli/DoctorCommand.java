@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.broker.AccessPolicy;
+import dev.bgtasks.broker.JavaStartArchives;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.ipc.BrokerDaemon;
 import dev.bgtasks.ipc.BrokerLocation;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code bgtask doctor}: what this host gives bgtasks, and where everything is. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Show the backend in use and why others are not, the mechanism per limit and the source per "
-                + "signal, the socket, database, log and policy paths, and whether the broker answers.")
+                + "signal, the socket, database, log and policy paths, the Java start archives, and whether the broker "
+                + "answers.")
 final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,6 +44,9 @@ final class DoctorCommand implements Callable<Integer> {
         AccessPolicy loaded = AccessPolicy.load(policy);
         out.println("policy:   " + policy + (Files.exists(policy) ? "" : " (absent: denies nothing)")
                 + loaded.error().map(e -> "\n  ERROR: " + e).orElse(""));
+        out.println("java start archives: " + ("off".equals(System.getenv(BrokerDaemon.JAVA_START_ARCHIVES_VARIABLE))
+                ? "off (" + BrokerDaemon.JAVA_START_ARCHIVES_VARIABLE + "=off)"
+                : JavaStartArchives.summary(where.javaStartArchiveDirectory())));
         out.println("broker:   " + brokerState(where, out));
         out.flush();
         return 0;

@@ -119,7 +119,7 @@ class CliEndToEndTest {
 
         Result doctor = run("doctor");
         assertThat(doctor.out()).contains("in use:", "sandbox:", "signals:", "socket:", home.toString(),
-                "broker:   answers");
+                "java start archives: ", "broker:   answers");
         if (System.getProperty("os.name").startsWith("Linux")) {
             // SPEC R9: the doctor names the mechanism in force; a Linux CI host must have a cgroup for tasks.
             assertThat(doctor.out()).contains("in use: linux").containsAnyOf("cgroup1 memory+pids",

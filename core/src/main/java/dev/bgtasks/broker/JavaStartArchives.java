@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * List<String> options = archives.optionsFor(classpath, "tasks.ExportTask"); // at launch
  * }</pre>
  */
-final class JavaStartArchives implements AutoCloseable {
+public final class JavaStartArchives implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JavaStartArchives.class);
     static final String ARCHIVE_SUFFIX = ".jsa";
     static final String FAILED_SUFFIX = ".failed";
@@ -307,6 +307,41 @@ final class JavaStartArchives implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot delete {}: {}", file, e.toString());
         }
+    }
+
+    /**
+     * What {@code bgtask doctor} says of the archives in {@code dir}: how many are trained and their size, how many
+     * trainings failed and where one says why.
+     *
+     * @param dir the broker's archive directory
+     * @return one line
+     */
+    public static String summary(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return "none yet in " + dir + " (a Java task on a classpath of jars gets one when it registers)";
+        }
+        int trained = 0;
+        long bytes = 0;
+        List<Path> failed = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(ARCHIVE_SUFFIX)) {
+                    trained++;
+                    bytes += Files.size(file);
+                } else if (name.endsWith(FAILED_SUFFIX)) {
+                    failed.add(file);
+                }
+            }
+        } catch (IOException e) {
+            return "cannot read " + dir + ": " + e;
+        }
+        String line = trained + " trained (" + (bytes >> 20) + " MiB) in " + dir;
+        if (!failed.isEmpty()) {
+            failed.sort(Comparator.naturalOrder());
+            line += "; " + failed.size() + " failed, for one: " + failed.get(0);
+        }
+        return line;
     }
 
     /** Stops training: a running training JVM is killed and leaves no archive. */

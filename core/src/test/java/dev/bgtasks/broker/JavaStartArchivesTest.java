@@ -169,6 +169,16 @@ class JavaStartArchivesTest {
     }
 
     @Test
+    void theDoctorsSummaryCountsTrainedAndFailedArchives() throws IOException {
+        assertThat(JavaStartArchives.summary(archives)).startsWith("none yet in " + archives);
+        archivesWith(trainer).prepare(classpath(), "tasks.Export");
+        Path other = Files.writeString(dir.resolve("other.jar"), "other");
+        archivesWith(new FakeTrainer(Optional.of(1))).prepare(List.of(other.toString()), "tasks.Other");
+        assertThat(JavaStartArchives.summary(archives)).startsWith("1 trained (0 MiB) in " + archives)
+                .contains("; 1 failed, for one: " + archives).endsWith(JavaStartArchives.FAILED_SUFFIX);
+    }
+
+    @Test
     void offGivesNoOptionsAndTrainsNothing() {
         JavaStartArchives off = JavaStartArchives.off();
         assertThat(off.enabled()).isFalse();
