@@ -364,7 +364,7 @@ public final class JavaStartArchives implements AutoCloseable {
         public Optional<Integer> run(List<String> command, Path log, Duration timeout)
                 throws IOException, InterruptedException {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+                    .redirectOutput(log.toFile());
             Process process;
             synchronized (this) {
                 if (closed) {
@@ -374,6 +374,8 @@ public final class JavaStartArchives implements AutoCloseable {
                 current = process;
             }
             try {
+                // The warm-up reads nothing: end its stdin so it never waits on it.
+                process.getOutputStream().close();
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly().waitFor();
                     return Optional.empty();
@@ -385,10 +387,6 @@ public final class JavaStartArchives implements AutoCloseable {
                     process.destroyForcibly();
                 }
             }
-        }
-
-        private static java.io.File nullDevice() {
-            return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
         }
 
         @Override

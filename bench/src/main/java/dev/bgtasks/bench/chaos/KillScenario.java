@@ -3,6 +3,7 @@ package dev.bgtasks.bench.chaos;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.InvalidRegistrationException;
+import dev.bgtasks.TerminationReason;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
@@ -234,8 +235,14 @@ final class KillScenario {
         }, DRAIN));
         tally.count("instances", client.instances(APP).size());
         tally.count("instances awaiting reconnection after a restart", grace.watched());
-        client.instances(APP).forEach(i -> tally.count("ended " + (i.terminationReason() == null
-                ? String.valueOf(i.outcome()) : i.terminationReason().name()), 1));
+        client.instances(APP).forEach(i -> {
+            tally.count("ended " + (i.terminationReason() == null
+                    ? String.valueOf(i.outcome()) : i.terminationReason().name()), 1);
+            // A launch that failed is no violation, but the reader needs to know why it failed.
+            if (i.terminationReason() == TerminationReason.LAUNCH_FAILED) {
+                tally.note("instance " + i.instanceId() + " LAUNCH_FAILED: " + i.errorMessage());
+            }
+        });
         tally.check(settled(() -> processes.withSocket(broker.location().socket()).entrySet().stream()
                 .map(e -> "task process " + e.getKey() + " of instance " + e.getValue() + " remains").toList(),
                 Duration.ofSeconds(5)));
