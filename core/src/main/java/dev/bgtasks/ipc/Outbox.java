@@ -3,26 +3,35 @@ package dev.bgtasks.ipc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The frames waiting to be written to one connection, and the thread that writes them. {@link #offer} never
- * blocks: the broker delivers events while holding its lock, so a peer that stops reading must cost it nothing.
- * When the queue is full the owner decides what to do (the server drops the connection).
+ * The frames waiting to be written to one connection, and the thread that writes them, in order. {@link #offer}
+ * never blocks: the broker delivers events while holding its lock, so a peer that stops reading must cost it
+ * nothing. When the queue is full the owner decides what to do (the server drops the connection).
+ *
+ * <p>{@link #send} writes on the calling thread when nothing is queued or being written: a request from the
+ * client's caller, or a response from the connection's own reader thread, then skips two thread hand-offs of a
+ * round trip (issue 8's {@code CURRENTLY_RUNNING} figure). It may block while the peer's socket buffer is full, so
+ * only a thread that serves that one peer may call it.
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final byte[] END = new byte[0];
 
     private final WritableByteChannel channel;
-    private final BlockingQueue<byte[]> queue;
+    private final int capacity;
     private final Thread writer;
     private final Consumer<Throwable> onEnd;
-    private volatile boolean accepting = true;
+    private final Object lock = new Object();
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** A frame is being written, by the writer thread or a {@link #send} caller: the channel is taken. */
+    private boolean writing;
+    private boolean accepting = true;
+    private IOException failure;
 
     /**
      * @param onEnd called once on the writer thread when it stops: with the write failure, or null after
@@ -30,7 +39,7 @@ final class Outbox {
      */
     Outbox(WritableByteChannel channel, int capacity, String threadName, Consumer<Throwable> onEnd) {
         this.channel = channel;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.onEnd = onEnd;
         this.writer = new Thread(this::drain, threadName);
         writer.setDaemon(true);
@@ -42,7 +51,50 @@ final class Outbox {
 
     /** Queues a frame without blocking; false when the queue is full or the outbox is finished. */
     boolean offer(byte[] frame) {
-        return accepting && queue.offer(frame);
+        synchronized (lock) {
+            return accepting && enqueue(frame);
+        }
+    }
+
+    /**
+     * Writes a frame now on the calling thread when the channel is free and nothing waits before it, else queues
+     * it like {@link #offer}. False when the queue is full or the outbox is finished. A failed write ends the
+     * outbox as a failed write of its own thread would.
+     */
+    boolean send(byte[] frame) {
+        synchronized (lock) {
+            if (!accepting) {
+                return false;
+            }
+            if (writing || !queue.isEmpty()) {
+                return enqueue(frame);
+            }
+            writing = true;
+        }
+        IOException failed = null;
+        try {
+            write(frame);
+        } catch (IOException e) {
+            failed = e;
+        }
+        synchronized (lock) {
+            writing = false;
+            if (failed != null && failure == null) {
+                failure = failed;
+                accepting = false;
+            }
+            lock.notifyAll();
+        }
+        return true;
+    }
+
+    private boolean enqueue(byte[] frame) {
+        if (queue.size() >= capacity) {
+            return false;
+        }
+        queue.add(frame);
+        lock.notifyAll();
+        return true;
     }
 
     /**
@@ -50,33 +102,60 @@ final class Outbox {
      * end marker: the caller must close the connection itself.
      */
     boolean finish(byte[] last) {
-        accepting = false;
-        if (last != null) {
-            queue.offer(last);
+        synchronized (lock) {
+            accepting = false;
+            if (last != null) {
+                enqueue(last);
+            }
+            return enqueue(END);
         }
-        return queue.offer(END);
     }
 
     /** Stops the writer now, dropping what is queued. */
     void stop() {
-        accepting = false;
-        queue.clear();
+        synchronized (lock) {
+            accepting = false;
+            queue.clear();
+        }
         if (Thread.currentThread() != writer) {
             writer.interrupt();
         }
     }
 
+    private void write(byte[] frame) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(frame);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
     private void drain() {
-        Throwable failure = null;
+        Throwable ended = null;
         try {
             while (true) {
-                byte[] frame = queue.take();
-                if (frame == END) {
-                    break;
+                byte[] frame;
+                synchronized (lock) {
+                    while (failure == null && (writing || queue.isEmpty())) {
+                        lock.wait();
+                    }
+                    if (failure != null) {
+                        LOG.debug("writing to a connection failed: {}", failure.toString());
+                        ended = failure;
+                        break;
+                    }
+                    frame = queue.poll();
+                    if (frame == END) {
+                        break;
+                    }
+                    writing = true;
                 }
-                ByteBuffer buffer = ByteBuffer.wrap(frame);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                try {
+                    write(frame);
+                } finally {
+                    synchronized (lock) {
+                        writing = false;
+                        lock.notifyAll();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -84,10 +163,12 @@ final class Outbox {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.debug("writing to a connection failed: {}", e.toString());
-            failure = e;
+            ended = e;
         } finally {
-            accepting = false;
-            onEnd.accept(failure);
+            synchronized (lock) {
+                accepting = false;
+            }
+            onEnd.accept(ended);
         }
     }
 }

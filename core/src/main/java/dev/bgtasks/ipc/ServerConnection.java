@@ -268,14 +268,14 @@ final class ServerConnection implements AppRequests.Subscriptions {
             respond(id, new WireError(WireError.Kind.INTERNAL, tooLarge.getMessage(), null));
             return;
         }
-        send(bytes);
+        sendFromReader(bytes);
     }
 
     private void respond(int id, WireError error) {
         ObjectNode frame = frame(Messages.RESPONSE);
         frame.put(Messages.ID, id);
         frame.set(Messages.ERROR, error.toJson());
-        send(Frames.encode(frame));
+        sendFromReader(Frames.encode(frame));
     }
 
     private static byte[] helloOk(HostAttachment attachment) {
@@ -300,7 +300,16 @@ final class ServerConnection implements AppRequests.Subscriptions {
     }
 
     private void send(byte[] frame) {
-        if (!outbox.offer(frame) && !closed.get() && !ending.get() && overflowed.compareAndSet(false, true)) {
+        queued(outbox.offer(frame));
+    }
+
+    /** A response, from this connection's reader thread: written at once when nothing waits before it. */
+    private void sendFromReader(byte[] frame) {
+        queued(outbox.send(frame));
+    }
+
+    private void queued(boolean accepted) {
+        if (!accepted && !closed.get() && !ending.get() && overflowed.compareAndSet(false, true)) {
             // A peer that does not read must not hold the broker: drop it, off this (possibly the broker's) thread.
             server.complain("connection {} does not read what the broker sends; disconnecting it", number);
             server.execute(this::close);
