@@ -117,6 +117,26 @@ class TriggerTest {
     }
 
     @Test
+    void repeatedRefusalsWriteNothingAndNeverOutliveAChange() { // SPEC T4, T2
+        // The broker keeps what it read for a trigger until the store is written: an app asking in a loop costs no
+        // read, and the first answer after any write is read afresh.
+        BackgroundTaskRegistration registration = register(SystemConditionType.USER_NOT_PRESENT);
+        assertThat(bg.applicationTrigger().requestAsync().join()).isEqualTo(ApplicationTriggerResult.ALLOWED);
+        long generation = h.broker().store().generation();
+        for (int i = 0; i < 5; i++) {
+            assertThat(bg.applicationTrigger().requestAsync().join())
+                    .isEqualTo(ApplicationTriggerResult.CURRENTLY_RUNNING);
+        }
+        assertThat(h.broker().store().generation()).as("refusals commit nothing").isEqualTo(generation);
+        registration.unregister(true);
+        assertThat(bg.applicationTrigger().requestAsync().join()).isEqualTo(ApplicationTriggerResult.UNKNOWN_ERROR);
+        register(SystemConditionType.USER_NOT_PRESENT);
+        assertThat(bg.applicationTrigger().requestAsync().join()).isEqualTo(ApplicationTriggerResult.ALLOWED);
+        assertThat(bg.applicationTrigger().requestAsync().join())
+                .isEqualTo(ApplicationTriggerResult.CURRENTLY_RUNNING);
+    }
+
+    @Test
     void sixteenThreadsHammeringGiveExactlyOneInstance() throws Exception { // SPEC T4
         register(SystemConditionType.USER_NOT_PRESENT); // stays pending: the slot is held all along
         int threads = 16;

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements BrokerOperations, AutoCloseable {
     /** The largest encoded argument map a trigger may carry (SPEC T6). */
     public static final int MAX_ARGUMENT_BYTES = 64 * 1024;
+    /** How many triggers {@link #remembered} keeps read inputs for before it starts afresh. */
+    private static final int REMEMBERED_TRIGGERS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final int INSTANCE_LIST_LIMIT = 200;
     private static final SecureRandom TOKENS = new SecureRandom();
@@ -77,6 +79,8 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     private final Map<String, UUID> runningByToken = new HashMap<>();
     private final Map<String, InstanceRow> awaitingReadoption = new HashMap<>();
     private final Map<UUID, Set<SystemConditionType>> lastUnmet = new HashMap<>();
+    /** Per app and trigger name, under this broker's lock; see {@link #remembered}. */
+    private final Map<String, RememberedInputs> triggerInputs = new HashMap<>();
     private AccessPolicy policy;
     private BrokerClock.Timer readoptTimer;
     private boolean closed;
@@ -347,11 +351,16 @@ public final class Broker implements BrokerOperations, AutoCloseable {
             }
             boolean energySaver = signals.current().is(HostSignal.ENERGY_SAVER, true);
             Instant now = clock.now();
-            // Most repeated triggers are refused; deciding that needs no write lock and no commit. Under this
-            // broker's lock nothing can change between the read and the write.
-            Decision decision = store.read(tx -> decide(tx, request, energySaver, now, false));
+            // Most repeated triggers are refused; deciding that needs no write lock and no commit, and an app that
+            // asks in a loop reads the same rows until something is written. Under this broker's lock nothing can
+            // change between the read and the write.
+            Decision decision = refusal(remembered(request), energySaver);
             if (decision == null) {
-                decision = store.write(tx -> decide(tx, request, energySaver, now, true));
+                decision = store.write(tx -> {
+                    TriggerInputs inputs = TriggerInputs.read(tx, request);
+                    Decision refused = refusal(inputs, energySaver);
+                    return refused != null ? refused : create(tx, inputs, request, now);
+                });
             }
             if (decision.response().result() == ApplicationTriggerResult.CURRENTLY_RUNNING) {
                 // An app may ask in a loop; the slot's instance is what the log already tells.
@@ -374,18 +383,49 @@ public final class Broker implements BrokerOperations, AutoCloseable {
         }
     }
 
+    /** What the store says of one trigger: all that a refusal is decided from. */
+    private record TriggerInputs(Optional<RegistrationRow> registration, BackgroundAccessStatus access,
+                                 Optional<InstanceRow> active) {
+        static TriggerInputs read(StoreTransaction tx, TriggerRequest request) {
+            return new TriggerInputs(tx.registrationForTrigger(request.appId(), request.triggerName()),
+                    tx.accessStatus(request.appId()).orElse(BackgroundAccessStatus.UNSPECIFIED),
+                    tx.activeInstance(request.appId(), request.triggerName()));
+        }
+    }
+
+    /** Inputs read at one store generation: valid while nothing has been written since. */
+    private record RememberedInputs(long generation, TriggerInputs inputs) {
+    }
+
     /**
-     * The decision order of DESIGN.md: registration, access and energy saver, the slot, then a new instance.
-     *
-     * @return null when a new instance is due but {@code mayCreate} is false
+     * The trigger's inputs, read again only when the store was written since they were last read. The generation
+     * is taken before the read, so a write that lands during it makes the entry stale at once.
      */
-    private Decision decide(StoreTransaction tx, TriggerRequest request, boolean energySaver, Instant now,
-                            boolean mayCreate) {
-        Optional<RegistrationRow> registration = tx.registrationForTrigger(request.appId(), request.triggerName());
-        if (registration.isEmpty()) {
+    private TriggerInputs remembered(TriggerRequest request) {
+        String key = request.appId() + '\n' + request.triggerName();
+        long generation = store.generation();
+        RememberedInputs entry = triggerInputs.get(key);
+        if (entry != null && entry.generation() == generation) {
+            return entry.inputs();
+        }
+        TriggerInputs inputs = store.read(tx -> TriggerInputs.read(tx, request));
+        if (triggerInputs.size() >= REMEMBERED_TRIGGERS) {
+            // Any name may be asked for, registered or not: the memory stays bounded.
+            triggerInputs.clear();
+        }
+        triggerInputs.put(key, new RememberedInputs(generation, inputs));
+        return inputs;
+    }
+
+    /**
+     * The decision order of DESIGN.md: registration, access and energy saver, the slot; null when a new instance
+     * is due.
+     */
+    private static Decision refusal(TriggerInputs inputs, boolean energySaver) {
+        if (inputs.registration().isEmpty()) {
             return Decision.of(ApplicationTriggerResult.UNKNOWN_ERROR, null, "no registration holds this trigger");
         }
-        BackgroundAccessStatus status = tx.accessStatus(request.appId()).orElse(BackgroundAccessStatus.UNSPECIFIED);
+        BackgroundAccessStatus status = inputs.access();
         if (status.isDenied()) {
             return Decision.of(ApplicationTriggerResult.DISABLED_BY_POLICY, null, "access is " + status);
         }
@@ -393,16 +433,18 @@ public final class Broker implements BrokerOperations, AutoCloseable {
             return Decision.of(ApplicationTriggerResult.DISABLED_BY_POLICY, null,
                     "energy saver is on and access is " + status);
         }
-        Optional<InstanceRow> active = tx.activeInstance(request.appId(), request.triggerName());
+        Optional<InstanceRow> active = inputs.active();
         if (active.isPresent()) {
             return Decision.of(ApplicationTriggerResult.CURRENTLY_RUNNING, active.get().instanceId(),
                     "instance " + active.get().instanceId() + " is " + active.get().state());
         }
-        if (!mayCreate) {
-            return null;
-        }
-        InstanceRow created = InstanceRow.pending(UUID.randomUUID(), registration.get().taskId(), request.appId(),
-                request.triggerName(), request.arguments().clone(), newRunToken(), now);
+        return null;
+    }
+
+    /** A new pending instance in the trigger's slot. */
+    private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
+        InstanceRow created = InstanceRow.pending(UUID.randomUUID(), inputs.registration().orElseThrow().taskId(),
+                request.appId(), request.triggerName(), request.arguments().clone(), newRunToken(), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
                 "instance " + created.instanceId());

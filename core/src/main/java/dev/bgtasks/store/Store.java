@@ -38,6 +38,7 @@ public final class Store implements AutoCloseable {
     private Connection connection;
     private final StatementCache statements;
     private boolean inTransaction;
+    private long generation;
 
     private Store(Path file, DbLock lock, Connection connection) {
         this.file = file;
@@ -122,6 +123,14 @@ public final class Store implements AutoCloseable {
         return file;
     }
 
+    /**
+     * {@return how many write transactions this store has run}: what was read at one generation is still what the
+     * file holds while the generation stays the same (this broker is the file's only writer).
+     */
+    public synchronized long generation() {
+        return generation;
+    }
+
     /** Runs {@code work} in one write transaction ({@code BEGIN IMMEDIATE}); rolls back if it throws. */
     public synchronized <T> T write(Function<StoreTransaction, T> work) {
         return inTransaction("BEGIN IMMEDIATE", true, work);
@@ -150,6 +159,10 @@ public final class Store implements AutoCloseable {
         } finally {
             tx.end();
             inTransaction = false;
+            if (writable) {
+                // Rolled back or not: counting every write keeps a reader's memory on the safe side.
+                generation++;
+            }
         }
     }
 
