@@ -54,6 +54,8 @@ public final class JavaStartArchives implements AutoCloseable {
     static final String ARCHIVE_SUFFIX = ".jsa";
     static final String FAILED_SUFFIX = ".failed";
     static final String TRAINING_LOG_SUFFIX = ".log";
+    /** Where a training or check JVM that crashes writes its report, instead of the broker's directory. */
+    static final String CRASH_LOG_SUFFIX = ".crash.log";
     private static final String PARTIAL_SUFFIX = ".partial";
     /** Archives are about 10 MB each; the least recently used beyond this many are deleted. */
     static final int KEPT_ARCHIVES = 8;
@@ -64,7 +66,7 @@ public final class JavaStartArchives implements AutoCloseable {
     /** Runs one training JVM to its end; the default starts a process, tests put a fake here. */
     interface Trainer extends AutoCloseable {
         /**
-         * Runs {@code command} with its output to {@code log}.
+         * Runs {@code command} with its output appended to {@code log}.
          *
          * @return its exit code, or empty when it ran past {@code timeout} and was killed
          */
@@ -121,10 +123,10 @@ public final class JavaStartArchives implements AutoCloseable {
         if (key.isEmpty()) {
             return List.of();
         }
-        Path archive = archiveFile(key.get());
-        if (Files.isRegularFile(archive)) {
-            markUsed(archive);
-            return List.of("-XX:SharedArchiveFile=" + archive);
+        Optional<Path> archive = installed(key.get());
+        if (archive.isPresent()) {
+            markUsed(archive.get());
+            return List.of("-XX:SharedArchiveFile=" + archive.get());
         }
         train(key.get(), classpath, entryPoint);
         return List.of();
@@ -132,8 +134,7 @@ public final class JavaStartArchives implements AutoCloseable {
 
     /** Starts training for {@code classpath} unless its archive exists, is being trained, or failed before. */
     void prepare(List<String> classpath, String entryPoint) {
-        keyOf(classpath).filter(key -> !Files.isRegularFile(archiveFile(key)))
-                .ifPresent(key -> train(key, classpath, entryPoint));
+        keyOf(classpath).filter(key -> installed(key).isEmpty()).ifPresent(key -> train(key, classpath, entryPoint));
     }
 
     /**
@@ -180,8 +181,28 @@ public final class JavaStartArchives implements AutoCloseable {
         digest.update((byte) 0);
     }
 
-    Path archiveFile(String key) {
-        return dir.resolve(key + ARCHIVE_SUFFIX);
+    /**
+     * The installed archive of {@code key}, named {@code <key>.<size>.jsa}: empty when there is none, or when its
+     * size is not the size it was checked at. The JVM maps an archive without checking its length, and a truncated
+     * one kills every JVM that starts from it (SIGBUS), so a damaged archive is deleted and trained again.
+     */
+    Optional<Path> installed(String key) {
+        String prefix = key + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*" + ARCHIVE_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String size = name.substring(prefix.length(), name.length() - ARCHIVE_SUFFIX.length());
+                if (size.matches("[0-9]{1,18}") && Files.size(file) == Long.parseLong(size)) {
+                    return Optional.of(file);
+                }
+                LOG.warn("deleting the damaged start archive {} ({} bytes); it will be trained again", file,
+                        Files.size(file));
+                deleteQuietly(file);
+            }
+        } catch (IOException e) {
+            LOG.debug("no start archive for {}: {}", key, e.toString());
+        }
+        return Optional.empty();
     }
 
     private void train(String key, List<String> classpath, String entryPoint) {
@@ -201,36 +222,61 @@ public final class JavaStartArchives implements AutoCloseable {
         }
     }
 
-    /** The command of a training JVM that dumps into {@code partial}. */
-    List<String> trainingCommand(Path partial, List<String> classpath, String entryPoint) {
-        return List.of(javaExecutable.toString(), "-XX:ArchiveClassesAtExit=" + partial, "-Xshare:auto",
-                "-cp", String.join(java.io.File.pathSeparator, classpath), TaskLaunch.TASK_HOST_CLASS,
+    /**
+     * The command of a training JVM that dumps into {@code partial}, with checksums ({@code VerifySharedSpaces}) for
+     * the check run.
+     */
+    List<String> trainingCommand(String key, Path partial, List<String> classpath, String entryPoint) {
+        return warmUp(key, classpath, entryPoint, "-XX:ArchiveClassesAtExit=" + partial, "-Xshare:auto");
+    }
+
+    /**
+     * The command of the check run: the same warm-up started from {@code partial} with sharing required
+     * ({@code -Xshare:on}) and its checksums verified, so an archive this JVM cannot map (truncated, damaged, or
+     * not matching the classpath) fails here instead of in a task.
+     */
+    List<String> checkCommand(String key, Path partial, List<String> classpath, String entryPoint) {
+        return warmUp(key, classpath, entryPoint, "-XX:SharedArchiveFile=" + partial, "-Xshare:on");
+    }
+
+    private List<String> warmUp(String key, List<String> classpath, String entryPoint, String archive,
+                                String share) {
+        return List.of(javaExecutable.toString(), archive, share, "-XX:+VerifySharedSpaces",
+                "-XX:ErrorFile=" + dir.resolve(key + CRASH_LOG_SUFFIX), "-cp",
+                String.join(java.io.File.pathSeparator, classpath), TaskLaunch.TASK_HOST_CLASS,
                 TaskLaunch.WARM_UP_FLAG, entryPoint);
     }
 
     private void trainNow(String key, List<String> classpath, String entryPoint) {
-        Path archive = archiveFile(key);
         Path partial = dir.resolve(key + "." + UUID.randomUUID() + PARTIAL_SUFFIX);
         Path log = dir.resolve(key + TRAINING_LOG_SUFFIX);
         long started = System.nanoTime();
         try {
             Files.createDirectories(dir);
-            Optional<Integer> exit = trainer.run(trainingCommand(partial, classpath, entryPoint), log,
+            Files.deleteIfExists(log);
+            Optional<Integer> exit = trainer.run(trainingCommand(key, partial, classpath, entryPoint), log,
                     TRAINING_TIMEOUT);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            String step = "training";
             if (exit.isPresent() && exit.get() == 0 && Files.isRegularFile(partial) && Files.size(partial) > 0) {
+                step = "check";
+                exit = trainer.run(checkCommand(key, partial, classpath, entryPoint), log, TRAINING_TIMEOUT);
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (step.equals("check") && exit.isPresent() && exit.get() == 0) {
+                long size = Files.size(partial);
+                Path archive = dir.resolve(key + "." + size + ARCHIVE_SUFFIX);
                 moveIntoPlace(partial, archive);
                 Files.deleteIfExists(log);
                 LOG.info("trained the start archive for {} in {} ms: {} ({} KiB)", entryPoint, millis, archive,
-                        Files.size(archive) / 1024);
+                        size / 1024);
             } else if (closed) {
                 LOG.debug("training for {} stopped with the broker", entryPoint);
             } else if (exit.isEmpty()) {
                 // Not remembered: a busy machine may be slow once; the next launch tries again.
-                LOG.warn("no start archive for {} yet: the training JVM ran past {} s; see {}", entryPoint,
+                LOG.warn("no start archive for {} yet: the {} JVM ran past {} s; see {}", entryPoint, step,
                         TRAINING_TIMEOUT.toSeconds(), log);
             } else {
-                String why = "the training JVM exited with " + exit.get();
+                String why = "the " + step + " JVM exited with " + exit.get();
                 // Remembered, so every trigger does not start a training that fails the same way; a changed
                 // classpath or JDK has another key and is tried afresh.
                 Files.writeString(dir.resolve(key + FAILED_SUFFIX), why + "; its output: " + log + "\n");
@@ -288,8 +334,10 @@ public final class JavaStartArchives implements AutoCloseable {
         kept.sort(Comparator.comparingLong(JavaStartArchives::modified).reversed());
         for (Path old : kept.subList(Math.min(KEPT_ARCHIVES, kept.size()), kept.size())) {
             String name = old.getFileName().toString();
+            String key = name.substring(0, name.indexOf('.'));
             deleteQuietly(old);
-            deleteQuietly(dir.resolve(name.substring(0, name.lastIndexOf('.')) + TRAINING_LOG_SUFFIX));
+            deleteQuietly(dir.resolve(key + TRAINING_LOG_SUFFIX));
+            deleteQuietly(dir.resolve(key + CRASH_LOG_SUFFIX));
         }
     }
 
@@ -363,8 +411,9 @@ public final class JavaStartArchives implements AutoCloseable {
         @Override
         public Optional<Integer> run(List<String> command, Path log, Duration timeout)
                 throws IOException, InterruptedException {
+            // Appended: the training and its check share one log.
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Process process;
             synchronized (this) {
                 if (closed) {

@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +73,7 @@ class JavaStartArchivesTest {
         assertThat(subject.keyOf(List.of(zip.toString()))).isEmpty();
         assertThat(subject.keyOf(List.of())).isEmpty();
         assertThat(subject.optionsFor(List.of(classes.toString()), "tasks.Export")).isEmpty();
-        assertThat(trainer.commands).isEmpty();
+        assertThat(trainer.trainings()).isEmpty();
     }
 
     @Test
@@ -86,21 +88,29 @@ class JavaStartArchivesTest {
     }
 
     @Test
-    void theFirstLaunchStartsWithoutAnArchiveAndTrainsOneThatTheNextLaunchUses() {
+    void theFirstLaunchStartsWithoutAnArchiveAndTrainsOneThatTheNextLaunchUses() throws IOException {
         JavaStartArchives subject = archivesWith(trainer);
         assertThat(subject.optionsFor(classpath(), "tasks.Export")).isEmpty();
 
-        assertThat(trainer.commands).singleElement().satisfies(command -> {
-            assertThat(command.get(0)).isEqualTo(java.toString());
-            assertThat(command.get(1)).startsWith("-XX:ArchiveClassesAtExit=" + archives);
-            assertThat(command.subList(2, command.size())).containsExactly("-Xshare:auto", "-cp",
-                    appJar + File.pathSeparator + libJar, "dev.bgtasks.host.TaskHost", "--warm-up",
-                    "tasks.Export");
-        });
-        Path archive = subject.archiveFile(subject.keyOf(classpath()).orElseThrow());
-        assertThat(archive).exists();
+        String key = subject.keyOf(classpath()).orElseThrow();
+        String crashLog = "-XX:ErrorFile=" + archives.resolve(key + JavaStartArchives.CRASH_LOG_SUFFIX);
+        List<String> rest = List.of("-XX:+VerifySharedSpaces", crashLog, "-cp",
+                appJar + File.pathSeparator + libJar, "dev.bgtasks.host.TaskHost", "--warm-up", "tasks.Export");
+        assertThat(trainer.commands).hasSize(2);
+        List<String> training = trainer.commands.get(0);
+        assertThat(training.get(0)).isEqualTo(java.toString());
+        assertThat(training.get(1)).startsWith("-XX:ArchiveClassesAtExit=" + archives.resolve(key + "."));
+        assertThat(training.subList(2, training.size())).containsExactly(
+                Stream.concat(Stream.of("-Xshare:auto"), rest.stream()).toArray(String[]::new));
+        // The check run starts from the partial archive with sharing required, before it is installed.
+        String partial = training.get(1).substring("-XX:ArchiveClassesAtExit=".length());
+        assertThat(trainer.commands.get(1)).containsExactlyElementsOf(Stream.concat(Stream.of(java.toString(),
+                "-XX:SharedArchiveFile=" + partial, "-Xshare:on"), rest.stream()).toList());
+
+        Path archive = subject.installed(key).orElseThrow();
+        assertThat(archive.getFileName().toString()).isEqualTo(key + "." + Files.size(archive) + ".jsa");
         assertThat(subject.optionsFor(classpath(), "tasks.Export")).containsExactly("-XX:SharedArchiveFile=" + archive);
-        assertThat(trainer.commands).hasSize(1);
+        assertThat(trainer.trainings()).hasSize(1);
         // Only the archive is left: the partial file was moved into place, the training log deleted.
         assertThat(archives.toFile().list()).containsExactly(archive.getFileName().toString());
     }
@@ -110,7 +120,7 @@ class JavaStartArchivesTest {
         JavaStartArchives subject = archivesWith(trainer);
         subject.prepare(classpath(), "tasks.Export");
         subject.prepare(classpath(), "tasks.Export");
-        assertThat(trainer.commands).hasSize(1);
+        assertThat(trainer.trainings()).hasSize(1);
         assertThat(subject.optionsFor(classpath(), "tasks.Export")).singleElement().asString()
                 .startsWith("-XX:SharedArchiveFile=");
     }
@@ -125,11 +135,41 @@ class JavaStartArchivesTest {
         assertThat(failing.commands).hasSize(1);
         String key = subject.keyOf(classpath()).orElseThrow();
         assertThat(Files.readString(archives.resolve(key + JavaStartArchives.FAILED_SUFFIX)))
-                .contains("exited with 1").contains(key + JavaStartArchives.TRAINING_LOG_SUFFIX);
+                .contains("the training JVM exited with 1").contains(key + JavaStartArchives.TRAINING_LOG_SUFFIX);
         assertThat(archives.resolve(key + JavaStartArchives.TRAINING_LOG_SUFFIX)).exists();
-        assertThat(subject.archiveFile(key)).doesNotExist();
+        assertThat(subject.installed(key)).isEmpty();
         // No partial archive is left behind.
         assertThat(archives.toFile().list()).noneMatch(name -> name.endsWith(".partial"));
+    }
+
+    @Test
+    void anArchiveThatFailsItsCheckRunIsNeverInstalled() throws IOException {
+        // A truncated archive kills the JVM that maps it (SIGBUS): the check run, not a task, must meet it.
+        FakeTrainer crashing = new FakeTrainer(Optional.of(0));
+        crashing.checkExit = Optional.of(134);
+        JavaStartArchives subject = archivesWith(crashing);
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).isEmpty();
+        String key = subject.keyOf(classpath()).orElseThrow();
+        assertThat(subject.installed(key)).isEmpty();
+        assertThat(Files.readString(archives.resolve(key + JavaStartArchives.FAILED_SUFFIX)))
+                .contains("the check JVM exited with 134");
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).isEmpty();
+        assertThat(crashing.trainings()).hasSize(1);
+    }
+
+    @Test
+    void anInstalledArchiveOfTheWrongSizeIsDeletedAndTrainedAgain() throws IOException {
+        JavaStartArchives subject = archivesWith(trainer);
+        subject.prepare(classpath(), "tasks.Export");
+        String key = subject.keyOf(classpath()).orElseThrow();
+        Path archive = subject.installed(key).orElseThrow();
+        archive.toFile().setWritable(true);
+        Files.writeString(archive, "cut");
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).isEmpty();
+        assertThat(trainer.trainings()).hasSize(2);
+        Path again = subject.installed(key).orElseThrow();
+        assertThat(Files.readString(again)).startsWith("archive of");
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).containsExactly("-XX:SharedArchiveFile=" + again);
     }
 
     @Test
@@ -138,7 +178,7 @@ class JavaStartArchivesTest {
         JavaStartArchives subject = archivesWith(slow);
         subject.optionsFor(classpath(), "tasks.Export");
         subject.optionsFor(classpath(), "tasks.Export");
-        assertThat(slow.commands).hasSize(2);
+        assertThat(slow.trainings()).hasSize(2);
         assertThat(slow.timeouts).containsOnly(JavaStartArchives.TRAINING_TIMEOUT);
     }
 
@@ -149,7 +189,7 @@ class JavaStartArchivesTest {
         for (int i = 0; i < JavaStartArchives.KEPT_ARCHIVES + 3; i++) {
             Path jar = Files.writeString(dir.resolve("app-" + i + ".jar"), "v" + i);
             subject.prepare(List.of(jar.toString()), "tasks.Export");
-            Path archive = subject.archiveFile(subject.keyOf(List.of(jar.toString())).orElseThrow());
+            Path archive = subject.installed(subject.keyOf(List.of(jar.toString())).orElseThrow()).orElseThrow();
             // Older archives were used longer ago.
             Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis() - 60_000L * (20 - i)));
             trained.add(archive);
@@ -199,7 +239,9 @@ class JavaStartArchivesTest {
     private static final class FakeTrainer implements JavaStartArchives.Trainer {
         final List<List<String>> commands = new ArrayList<>();
         final List<Duration> timeouts = new ArrayList<>();
+        static final String DUMP = "-XX:ArchiveClassesAtExit=";
         final Optional<Integer> exit;
+        Optional<Integer> checkExit = Optional.of(0);
         boolean closed;
 
         FakeTrainer(Optional<Integer> exit) {
@@ -210,10 +252,18 @@ class JavaStartArchivesTest {
         public Optional<Integer> run(List<String> command, Path log, Duration timeout) throws IOException {
             commands.add(command);
             timeouts.add(timeout);
-            Files.writeString(log, "training output\n");
-            String partial = command.get(1).substring("-XX:ArchiveClassesAtExit=".length());
-            Files.writeString(Path.of(partial), "archive of " + command.get(command.size() - 1));
+            Files.writeString(log, "output of " + command.get(1) + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            if (!command.get(1).startsWith(DUMP)) {
+                return checkExit;
+            }
+            Files.writeString(Path.of(command.get(1).substring(DUMP.length())),
+                    "archive of " + command.get(command.size() - 1));
             return exit;
+        }
+
+        List<List<String>> trainings() {
+            return commands.stream().filter(c -> c.get(1).startsWith(DUMP)).toList();
         }
 
         @Override

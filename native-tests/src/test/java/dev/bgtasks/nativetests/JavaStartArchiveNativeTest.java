@@ -15,8 +15,10 @@ import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,10 +66,7 @@ class JavaStartArchiveNativeTest {
 
     @Test
     void aRegistrationTrainsAnArchiveTheNextTaskMapsAndAnUpdatedJarGetsANewOne() throws Exception {
-        broker.client().requestAccess(APP);
-        broker.client().register(APP, new TaskDefinition("indexer", "",
-                new TaskTarget.JavaEntryPoint(MappedArchivesTask.class.getName(), classpath), Set.of(), false,
-                ResourceLimits.defaults(), false, null, null));
+        registerIndexer();
         Path archives = broker.location.javaStartArchiveDirectory();
         List<Path> first = awaitArchives(archives, 1);
 
@@ -81,6 +80,32 @@ class JavaStartArchiveNativeTest {
         Path fresh = second.stream().filter(p -> !first.contains(p)).findFirst().orElseThrow();
         assertThat(mappedArchives(runTask())).containsExactly(fresh);
         assertThat(broker.log()).contains("trained the start archive for " + MappedArchivesTask.class.getName());
+    }
+
+    @Test
+    void aTruncatedArchiveNeverReachesATaskAndIsTrainedAgain() throws Exception {
+        // The JVM maps an archive without checking its length: a cut one would kill the task with SIGBUS.
+        registerIndexer();
+        Path archives = broker.location.javaStartArchiveDirectory();
+        Path archive = awaitArchives(archives, 1).get(0);
+        long size = Files.size(archive);
+        assertThat(archive.toFile().setWritable(true)).isTrue();
+        try (FileChannel file = FileChannel.open(archive, StandardOpenOption.WRITE)) {
+            file.truncate(size / 2);
+        }
+
+        // The launch finds the cut archive, deletes it and starts the task without one; training starts again.
+        assertThat(mappedArchives(runTask())).isEmpty();
+        assertThat(broker.log()).contains("deleting the damaged start archive " + archive);
+        Path again = awaitArchives(archives, 1).get(0);
+        assertThat(mappedArchives(runTask())).containsExactly(again);
+    }
+
+    private void registerIndexer() {
+        broker.client().requestAccess(APP);
+        broker.client().register(APP, new TaskDefinition("indexer", "",
+                new TaskTarget.JavaEntryPoint(MappedArchivesTask.class.getName(), classpath), Set.of(), false,
+                ResourceLimits.defaults(), false, null, null));
     }
 
     /** Runs the task once; returns what it wrote. */
