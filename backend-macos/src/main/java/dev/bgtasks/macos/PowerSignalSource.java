@@ -2,12 +2,12 @@ package dev.bgtasks.macos;
 
 import com.sun.jna.Pointer;
 import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.PolledSignalSource;
 import dev.bgtasks.spi.SignalSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -84,13 +84,7 @@ final class PowerSignalSource implements SignalSource {
             if (closed) {
                 return;
             }
-            modePoller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bgtasks-macos-lowpowermode");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long period = modePeriod.toMillis();
-            modePoller.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
+            modePoller = PolledSignalSource.repeat("bgtasks-macos-lowpowermode", modePeriod, this::refresh);
         }
     }
 

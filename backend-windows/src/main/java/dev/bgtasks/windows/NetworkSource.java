@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,13 +89,7 @@ final class NetworkSource implements SignalSource {
                 eventsUnavailable = e.getMessage();
                 LOG.warn("no network change notifications ({}); polling the Network List Manager every {}",
                         eventsUnavailable, PolledSignalSource.human(FALLBACK_POLL));
-                poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread thread = new Thread(r, "bgtasks-nlm-poll");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                long every = FALLBACK_POLL.toMillis();
-                poller.scheduleWithFixedDelay(this::changed, every, every, TimeUnit.MILLISECONDS);
+                poller = PolledSignalSource.repeat("bgtasks-nlm-poll", FALLBACK_POLL, this::changed);
             }
         }
     }

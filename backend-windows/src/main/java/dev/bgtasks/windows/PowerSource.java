@@ -8,9 +8,7 @@ import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,13 +144,7 @@ final class PowerSource implements SignalSource, MessageWindow.Listener {
             notificationsUnavailable = reason;
             LOG.warn("no power notifications ({}); polling GetSystemPowerStatus every {}", reason,
                     PolledSignalSource.human(FALLBACK_POLL));
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bgtasks-power-poll");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long every = FALLBACK_POLL.toMillis();
-            poller.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+            poller = PolledSignalSource.repeat("bgtasks-power-poll", FALLBACK_POLL, this::refresh);
         }
     }
 

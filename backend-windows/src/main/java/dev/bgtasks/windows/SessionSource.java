@@ -11,9 +11,7 @@ import dev.bgtasks.spi.SignalSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,13 +166,7 @@ final class SessionSource implements SignalSource, MessageWindow.Listener {
             notificationsUnavailable = reason;
             LOG.warn("no session notifications ({}); polling the session state every {}", reason,
                     PolledSignalSource.human(FALLBACK_POLL));
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bgtasks-session-poll");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long every = FALLBACK_POLL.toMillis();
-            poller.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+            poller = PolledSignalSource.repeat("bgtasks-session-poll", FALLBACK_POLL, this::refresh);
         }
     }
 

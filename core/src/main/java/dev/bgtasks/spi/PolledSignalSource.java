@@ -117,6 +117,26 @@ public abstract class PolledSignalSource implements SignalSource {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
+    /**
+     * Runs {@code task} every {@code period} (the first time one period from now) on a daemon thread of its own: the
+     * poll of this class, and the fallback poll of an event-driven source whose events are unavailable.
+     *
+     * @param threadName the thread's name, {@code bgtasks-...}
+     * @param period the delay between the end of one run and the start of the next
+     * @param task the reading
+     * @return the executor; {@code shutdownNow()} stops it
+     */
+    public static ScheduledExecutorService repeat(String threadName, Duration period, Runnable task) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = period.toMillis();
+        executor.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
     @Override
     public final Map<HostSignal, Boolean> current() {
         return state;
@@ -143,13 +163,7 @@ public abstract class PolledSignalSource implements SignalSource {
             }
             poll();
             this.onChange = listener;
-            poller = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "bgtasks-" + name + "-poll");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long millis = period.toMillis();
-            poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+            poller = repeat("bgtasks-" + name + "-poll", period, this::poll);
         }
     }
 
