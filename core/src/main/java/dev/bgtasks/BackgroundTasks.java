@@ -9,6 +9,7 @@ import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.ipc.BrokerLocation;
 import dev.bgtasks.ipc.BrokerStarter;
+import dev.bgtasks.spi.RunToken;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackgroundTasks implements AutoCloseable {
     /** Set in a task process's environment; a trigger request from there is refused (SPEC T1). */
-    public static final String RUN_TOKEN_VARIABLE = "BGTASKS_RUN_TOKEN";
+    public static final String RUN_TOKEN_VARIABLE = RunToken.ENVIRONMENT_VARIABLE;
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundTasks.class);
 
     private final BrokerOperations broker;

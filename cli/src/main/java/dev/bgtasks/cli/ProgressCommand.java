@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.ipc.HostConnection;
+import dev.bgtasks.spi.RunToken;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ final class ProgressCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String socket = System.getenv("BGTASKS_SOCKET");
-        String token = System.getenv("BGTASKS_RUN_TOKEN");
+        String token = System.getenv(RunToken.ENVIRONMENT_VARIABLE);
         if (socket == null || token == null) {
             spec.commandLine().getErr().println(
                     "bgtask: progress works only inside a task: BGTASKS_SOCKET and BGTASKS_RUN_TOKEN are not set");

@@ -9,6 +9,7 @@ import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.spi.RunToken;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +52,7 @@ final class TriggerCommand implements Callable<Integer> {
         try (BrokerClient broker = BrokerConnection.connect();
              AutoCloseable subscription = waitForCompletion ? broker.subscribe(app.appId, events::add) : () -> { }) {
             TriggerResponse response = broker.requestTrigger(new TriggerRequest(app.appId, trigger,
-                    ArgumentCodec.encode(arguments), System.getenv("BGTASKS_RUN_TOKEN")));
+                    ArgumentCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE)));
             if (!waitForCompletion || response.result() != ApplicationTriggerResult.ALLOWED) {
                 print(out, response, null);
                 return response.result() == ApplicationTriggerResult.ALLOWED ? 0 : 1;

@@ -12,6 +12,7 @@ import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.spi.SimulatedSignals;
@@ -22,11 +23,9 @@ import dev.bgtasks.store.StoreTransaction;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -62,7 +61,6 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     private static final int REMEMBERED_TRIGGERS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final int INSTANCE_LIST_LIMIT = 200;
-    private static final SecureRandom TOKENS = new SecureRandom();
 
     private final BrokerConfig config;
     private final Store store;
@@ -444,16 +442,10 @@ public final class Broker implements BrokerOperations, AutoCloseable {
     /** A new pending instance in the trigger's slot. */
     private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
         InstanceRow created = InstanceRow.pending(UUID.randomUUID(), inputs.registration().orElseThrow().taskId(),
-                request.appId(), request.triggerName(), request.arguments().clone(), newRunToken(), now);
+                request.appId(), request.triggerName(), request.arguments().clone(), RunToken.newToken(), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
                 "instance " + created.instanceId());
-    }
-
-    private static String newRunToken() {
-        byte[] bytes = new byte[32];
-        TOKENS.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Starts a pending instance if its conditions hold and nothing holds it back (SPEC T7, X9). */

@@ -1,6 +1,7 @@
 package dev.bgtasks.broker;
 
 import dev.bgtasks.spi.LaunchSpec;
+import dev.bgtasks.spi.RunToken;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ final class TaskLaunch {
     static final String TASK_HOST_CLASS = "dev.bgtasks.host.TaskHost";
     /** The task host's argument for a training run of {@link JavaStartArchives}; it must match TaskHost's. */
     static final String WARM_UP_FLAG = "--warm-up";
-    static final String ENV_RUN_TOKEN = "BGTASKS_RUN_TOKEN";
     static final String ENV_SOCKET = "BGTASKS_SOCKET";
     static final String ENV_INSTANCE_ID = "BGTASKS_INSTANCE_ID";
     static final String ENV_TASK_ID = "BGTASKS_TASK_ID";
@@ -29,7 +29,7 @@ final class TaskLaunch {
     static LaunchSpec spec(BrokerConfig config, TaskDefinition definition, UUID taskId, UUID instanceId,
                            String runToken, List<String> jvmOptions) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put(ENV_RUN_TOKEN, runToken);
+        env.put(RunToken.ENVIRONMENT_VARIABLE, runToken);
         env.put(ENV_INSTANCE_ID, instanceId.toString());
         env.put(ENV_TASK_ID, taskId.toString());
         if (config.socketPath() != null) {

@@ -3,6 +3,7 @@ package dev.bgtasks.generic;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.ResourceUsage;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class GenericProcess implements SandboxedProcess {
         this.sandbox = sandbox;
         this.process = process;
         this.root = root;
-        this.tokenEntry = ProcFs.tokenEntry(runToken);
+        this.tokenEntry = RunToken.environmentEntry(runToken);
         this.limits = limits;
     }
 

@@ -3,6 +3,7 @@ package dev.bgtasks.generic;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
@@ -138,7 +139,7 @@ final class GenericSandbox implements ProcessSandbox {
         if (handle.isEmpty()) {
             return Optional.empty();
         }
-        if (!ProcFs.carriesEntry(pid, ProcFs.tokenEntry(runToken))) {
+        if (!ProcFs.carriesEntry(pid, RunToken.environmentEntry(runToken))) {
             LOG.warn("not adopting pid {}: its environment does not carry the run token", pid);
             return Optional.empty();
         }
@@ -168,7 +169,7 @@ final class GenericSandbox implements ProcessSandbox {
             LOG.warn("cannot check the run token of pid {} without /proc; not killing it", pid);
             return false;
         }
-        String entry = ProcFs.tokenEntry(runToken);
+        String entry = RunToken.environmentEntry(runToken);
         Optional<ProcessHandle> root = ProcessHandle.of(pid).filter(GenericSandbox::running)
                 .filter(h -> ProcFs.carriesEntry(pid, entry));
         Set<ProcessHandle> seen = new LinkedHashSet<>();

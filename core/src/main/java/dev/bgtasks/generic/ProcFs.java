@@ -1,5 +1,6 @@
 package dev.bgtasks.generic;
 
+import dev.bgtasks.spi.RunToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +18,10 @@ import java.util.Optional;
  * finds task processes which left the tree. The parsers are pure and tested with fixtures; the readers are thin.
  *
  * <pre>{@code
- * if (ProcFs.available() && ProcFs.carriesEntry(pid, ProcFs.tokenEntry(token))) { ... }
+ * if (ProcFs.available() && ProcFs.carriesEntry(pid, RunToken.environmentEntry(token))) { ... }
  * }</pre>
  */
 final class ProcFs {
-    /** The variable the broker puts the run token in; a copy of {@code BackgroundTasks.RUN_TOKEN_VARIABLE}. */
-    static final String RUN_TOKEN_VARIABLE = "BGTASKS_RUN_TOKEN";
-
     private static final Path PROC = Path.of("/proc");
     private static final boolean AVAILABLE = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
             .contains("linux") && Files.isReadable(PROC.resolve("self").resolve("environ"));
@@ -36,42 +34,7 @@ final class ProcFs {
         return AVAILABLE;
     }
 
-    /** The exact environment entry a task process of that run token carries. */
-    static String tokenEntry(String runToken) {
-        return RUN_TOKEN_VARIABLE + "=" + runToken;
-    }
-
     // ---- pure parsers ----
-
-    /**
-     * Whether a {@code /proc/<pid>/environ} content (NUL-separated {@code NAME=value} entries) holds exactly
-     * {@code entry}: a whole entry, not a prefix or a substring of one.
-     */
-    static boolean environHasEntry(byte[] environ, String entry) {
-        byte[] wanted = entry.getBytes(StandardCharsets.UTF_8);
-        if (wanted.length == 0) {
-            return false;
-        }
-        int start = 0;
-        for (int i = 0; i <= environ.length; i++) {
-            if (i == environ.length || environ[i] == 0) {
-                if (i - start == wanted.length && regionEquals(environ, start, wanted)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return false;
-    }
-
-    private static boolean regionEquals(byte[] data, int offset, byte[] wanted) {
-        for (int j = 0; j < wanted.length; j++) {
-            if (data[offset + j] != wanted[j]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * The state letter of a {@code /proc/<pid>/stat} line ({@code R}, {@code S}, {@code Z}, ...), or empty when the
@@ -105,7 +68,7 @@ final class ProcFs {
 
     /** Whether the process's environment holds exactly that entry; false when it is gone or unreadable. */
     static boolean carriesEntry(long pid, String entry) {
-        return environ(pid).map(env -> environHasEntry(env, entry)).orElse(false);
+        return environ(pid).map(env -> RunToken.hasEntry(env, entry)).orElse(false);
     }
 
     /**

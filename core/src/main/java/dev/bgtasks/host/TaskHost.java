@@ -3,6 +3,7 @@ package dev.bgtasks.host;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.HostConnection;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.ipc.SuppressForbidden;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
@@ -58,7 +59,7 @@ public final class TaskHost {
             return EXIT_CANNOT_RUN;
         }
         String socket = env.get("BGTASKS_SOCKET");
-        String token = env.get("BGTASKS_RUN_TOKEN");
+        String token = env.get(RunToken.ENVIRONMENT_VARIABLE);
         if (socket == null || token == null) {
             say("ERROR", "BGTASKS_SOCKET and BGTASKS_RUN_TOKEN must be set: the broker starts task hosts");
             return EXIT_CANNOT_RUN;

@@ -2,6 +2,7 @@ package dev.bgtasks.ipc;
 
 import dev.bgtasks.BrokerUnavailableException;
 import dev.bgtasks.spi.HostPlatform;
+import dev.bgtasks.spi.RunToken;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -100,7 +101,7 @@ public final class BrokerStarter {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-        builder.environment().remove("BGTASKS_RUN_TOKEN");
+        builder.environment().remove(RunToken.ENVIRONMENT_VARIABLE);
         Process process = builder.start();
         long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(10);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.ResourceUsage;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
@@ -78,7 +79,7 @@ class GenericSandboxTest {
         String token = "test-" + UUID.randomUUID();
         tokens.add(token);
         Map<String, String> environment = new java.util.HashMap<>(env);
-        environment.put(ProcFs.RUN_TOKEN_VARIABLE, token);
+        environment.put(RunToken.ENVIRONMENT_VARIABLE, token);
         return new LaunchSpec(List.of(command), environment, dir, dir.resolve("logs/nested/task.log"), token);
     }
 
@@ -133,7 +134,7 @@ class GenericSandboxTest {
 
     /** Running processes whose environment holds BGTASKS_RUN_TOKEN=token, by a scan of its own. */
     static Set<Long> pidsCarrying(String token) throws IOException {
-        byte[] wanted = ("\0" + ProcFs.RUN_TOKEN_VARIABLE + "=" + token + "\0").getBytes(StandardCharsets.UTF_8);
+        byte[] wanted = ("\0" + RunToken.ENVIRONMENT_VARIABLE + "=" + token + "\0").getBytes(StandardCharsets.UTF_8);
         Set<Long> found = new java.util.TreeSet<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path proc : procs) {
