@@ -20,7 +20,7 @@ import java.util.Map;
  * }</pre>
  */
 final class Report {
-    private static final List<String> COLUMNS = List.of("figure", "bgtasks", "baseline (same run)", "result",
+    static final List<String> COLUMNS = List.of("figure", "bgtasks", "baseline (same run)", "result",
             "target", "verdict");
 
     private final Machine machine;

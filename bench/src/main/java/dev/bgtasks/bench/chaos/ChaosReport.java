@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +55,8 @@ final class ChaosReport {
     static ObjectNode json(long seed, List<ScenarioTally> tallies) {
         ObjectNode root = JSON.createObjectNode();
         root.put("seed", seed);
+        // When the run ended, for the generated table in docs/chaos.md (bench/tables).
+        root.put("finishedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         root.put("totalViolations", totalViolations(tallies));
         ArrayNode scenarios = root.putArray("scenarios");
         for (ScenarioTally t : tallies) {
