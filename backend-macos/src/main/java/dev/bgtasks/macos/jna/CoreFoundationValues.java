@@ -23,10 +23,6 @@ public final class CoreFoundationValues {
         this.cf = Objects.requireNonNull(cf, "cf");
     }
 
-    public CoreFoundationLib library() {
-        return cf;
-    }
-
     /** An owned CFString; the caller releases it. */
     public Pointer createString(String text) {
         Pointer string = cf.CFStringCreateWithCString(null, text, CoreFoundationLib.UTF8);

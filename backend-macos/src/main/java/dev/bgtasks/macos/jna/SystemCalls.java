@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 public final class SystemCalls {
     /** Used when {@code kern.argmax} cannot be read; the value macOS ships with. */
-    public static final int DEFAULT_ARGMAX = 1 << 20;
+    private static final int DEFAULT_ARGMAX = 1 << 20;
 
     private final SystemLib lib;
     /** {@code kern.argmax} bytes of native memory for {@code KERN_PROCARGS2}, made on the first read and kept. */
