@@ -1,5 +1,7 @@
 package dev.bgtasks.macos;
 
+import dev.bgtasks.macos.sandbox.MacWatchdogSandbox;
+import dev.bgtasks.macos.signals.MacSignals;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.ProcessSandbox;

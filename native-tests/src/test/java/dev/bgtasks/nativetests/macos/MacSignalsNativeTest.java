@@ -3,7 +3,7 @@ package dev.bgtasks.nativetests.macos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.bgtasks.macos.MacSignals;
+import dev.bgtasks.macos.signals.MacSignals;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import java.io.IOException;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bgtasks.macos.MacPlatform;
-import dev.bgtasks.macos.MacWatchdogSandbox;
-import dev.bgtasks.macos.PosixSpawner;
+import dev.bgtasks.macos.sandbox.PosixSpawner;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
 import java.io.IOException;
@@ -91,7 +91,7 @@ class MacWatchdogSandboxNativeTest {
     }
 
     private SandboxedProcess launch(List<String> command, ResourceLimits limits, String token) throws IOException {
-        LaunchSpec spec = new LaunchSpec(command, Map.of(MacWatchdogSandbox.RUN_TOKEN_VARIABLE, token), dir,
+        LaunchSpec spec = new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, token), dir,
                 dir.resolve("task-" + token + ".log"), token);
         SandboxedProcess p = sandbox.launch(spec, limits);
         started.add(new String[] {Long.toString(p.pid()), token});
@@ -120,7 +120,7 @@ class MacWatchdogSandboxNativeTest {
         ps.waitFor(10, TimeUnit.SECONDS);
         List<Long> pids = new ArrayList<>();
         for (String line : out.split("\n")) {
-            if (line.contains(MacWatchdogSandbox.RUN_TOKEN_VARIABLE + "=" + token)
+            if (line.contains(RunToken.environmentEntry(token))
                     && !line.contains("/bin/ps")) {
                 pids.add(Long.parseLong(line.trim().split("\\s+")[0]));
             }
@@ -232,7 +232,7 @@ class MacWatchdogSandboxNativeTest {
     void aSpawnedTaskRunsNothingBeforeSigcont() throws Exception { // SPEC X1
         Path marker = dir.resolve("ran");
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.put(MacWatchdogSandbox.RUN_TOKEN_VARIABLE, UUID.randomUUID().toString());
+        env.put(RunToken.ENVIRONMENT_VARIABLE, UUID.randomUUID().toString());
         List<Boolean> heldQuiet = new ArrayList<>();
         int pid = PosixSpawner.open().spawn(List.of("/usr/bin/touch", marker.toString()), env, dir,
                 dir.resolve("touch.log"), held -> {
