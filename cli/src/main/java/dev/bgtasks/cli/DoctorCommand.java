@@ -1,10 +1,10 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.broker.AccessPolicy;
-import dev.bgtasks.broker.JavaStartArchives;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.ipc.BrokerDaemon;
 import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.launch.JavaStartArchives;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;
 import java.io.IOException;

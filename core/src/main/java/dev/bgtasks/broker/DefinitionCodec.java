@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.store.RegistrationRow;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,6 +47,11 @@ final class DefinitionCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode task definition", e);
         }
+    }
+
+    /** The definition a stored registration holds. */
+    static TaskDefinition decode(RegistrationRow row) {
+        return decode(row.name(), row.triggerName(), row.definitionJson());
     }
 
     static TaskDefinition decode(String name, String triggerName, String json) {

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.AppEvent;
-import dev.bgtasks.broker.Broker;
+import dev.bgtasks.broker.BrokerOperations;
 import dev.bgtasks.broker.HostAttachment;
+import dev.bgtasks.broker.HostOperations;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -37,7 +38,8 @@ final class ServerConnection implements AppRequests.Subscriptions {
     private final long number;
     private final SocketChannel channel;
     private final BrokerServer server;
-    private final Broker broker;
+    private final BrokerOperations broker;
+    private final HostOperations hostSide;
     private final AppRequests appRequests;
     private final Outbox outbox;
     private final Thread reader;
@@ -59,6 +61,7 @@ final class ServerConnection implements AppRequests.Subscriptions {
         this.channel = channel;
         this.server = server;
         this.broker = server.broker();
+        this.hostSide = server.broker();
         this.appRequests = new AppRequests(broker);
         this.outbox = new Outbox(channel, outboxFrames, "bgtasks-conn-" + number + "-writer", failure -> close());
         this.reader = new Thread(this::readLoop, "bgtasks-conn-" + number + "-reader");
@@ -174,7 +177,7 @@ final class ServerConnection implements AppRequests.Subscriptions {
         String token;
         try {
             token = p.requiredText(Messages.RUN_TOKEN);
-            attachment = broker.attachHost(token, this::pushCancel);
+            attachment = hostSide.attachHost(token, this::pushCancel);
         } catch (RuntimeException e) {
             server.complain("connection {}: task host refused: {}", number, e.getMessage());
             endWith(WireError.of(e));
@@ -212,15 +215,15 @@ final class ServerConnection implements AppRequests.Subscriptions {
     private JsonNode host(String type, Params p) {
         switch (type) {
             case Messages.PROGRESS:
-                broker.reportProgress(runToken, p.integer(Messages.PROGRESS));
+                hostSide.reportProgress(runToken, p.integer(Messages.PROGRESS));
                 return NullNode.getInstance();
             case Messages.HOST_RESULT:
-                broker.reportResult(runToken, p.text(Messages.ERROR_CLASS), p.text(Messages.ERROR_MESSAGE));
+                hostSide.reportResult(runToken, p.text(Messages.ERROR_CLASS), p.text(Messages.ERROR_MESSAGE));
                 return NullNode.getInstance();
             case Messages.MEMORY:
-                return WireJson.MAPPER.valueToTree(broker.memoryOf(runToken));
+                return WireJson.MAPPER.valueToTree(hostSide.memoryOf(runToken));
             case Messages.SET_MEMORY_LIMIT:
-                return BooleanNode.valueOf(broker.trySetMemoryLimit(runToken, p.longValue(Messages.BYTES)));
+                return BooleanNode.valueOf(hostSide.trySetMemoryLimit(runToken, p.longValue(Messages.BYTES)));
             default:
                 throw new BadRequestException(Messages.TYPE, "unknown request type \"" + Messages.brief(type)
                         + "\" for a task host: progress, result, memory or setMemoryLimit");

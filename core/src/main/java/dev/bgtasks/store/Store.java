@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,7 @@ import org.sqlite.SQLiteOpenMode;
  *
  * <pre>{@code
  * try (Store store = Store.open(home.resolve("bgtasks.db"))) {
- *     store.write(tx -> { tx.insertRegistration(row); return null; });
+ *     store.run(tx -> tx.insertRegistration(row));
  *     List<RegistrationRow> rows = store.read(tx -> tx.registrations("com.example.notes"));
  * }
  * }</pre>
@@ -134,6 +135,14 @@ public final class Store implements AutoCloseable {
     /** Runs {@code work} in one write transaction ({@code BEGIN IMMEDIATE}); rolls back if it throws. */
     public synchronized <T> T write(Function<StoreTransaction, T> work) {
         return inTransaction("BEGIN IMMEDIATE", true, work);
+    }
+
+    /** Runs {@code work}, which returns nothing, in one write transaction, as {@link #write} does. */
+    public void run(Consumer<StoreTransaction> work) {
+        write(tx -> {
+            work.accept(tx);
+            return null;
+        });
     }
 
     /** Runs {@code work} in one read transaction. */

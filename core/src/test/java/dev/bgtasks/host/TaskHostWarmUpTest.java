@@ -2,6 +2,7 @@ package dev.bgtasks.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskInstance;
 import java.util.Map;
@@ -39,5 +40,12 @@ class TaskHostWarmUpTest {
     void aMissingEntryClassFailsTheWarmUp() {
         int exit = TaskHost.run(new String[] {"--warm-up", "tasks.Missing"}, Map.of());
         assertThat(exit).isEqualTo(TaskHost.EXIT_CANNOT_RUN);
+    }
+
+    @Test
+    void theLauncherAsksForTheWarmUpByTheHostsOwnFlagAndClass() {
+        // Neither package may see the other (config/import-control.xml): the two spellings must agree.
+        assertThat(JavaLauncher.WARM_UP_FLAG).isEqualTo(TaskHost.WARM_UP_FLAG);
+        assertThat(JavaLauncher.TASK_HOST_CLASS).isEqualTo(TaskHost.class.getName());
     }
 }

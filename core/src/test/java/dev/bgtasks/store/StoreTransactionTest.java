@@ -53,10 +53,7 @@ class StoreTransactionTest {
     }
 
     private void write(Consumer<StoreTransaction> work) {
-        store.write(tx -> {
-            work.accept(tx);
-            return null;
-        });
+        store.run(work);
     }
 
     // SPEC R5: registrations persist across restarts, with the same taskIds.

@@ -1,4 +1,4 @@
-package dev.bgtasks.broker;
+package dev.bgtasks.launch;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * so a stale archive costs speed, never correctness. The key of an archive covers the same facts, so an updated app
  * or JDK gets a new archive. Only classpaths made of jar files qualify: JDK 17 refuses to dump with a non-empty
  * directory on the classpath.
+ *
+ * <p>{@link JavaLauncher} is its only user in the broker; {@code bgtask doctor} reads {@link #summary}.
  *
  * <pre>{@code
  * JavaStartArchives archives = JavaStartArchives.in(home.resolve("java-archives"), javaExecutable);
@@ -243,8 +245,8 @@ public final class JavaStartArchives implements AutoCloseable {
                                 String share) {
         return List.of(javaExecutable.toString(), archive, share, "-XX:+VerifySharedSpaces",
                 "-XX:ErrorFile=" + dir.resolve(key + CRASH_LOG_SUFFIX), "-cp",
-                String.join(java.io.File.pathSeparator, classpath), TaskLaunch.TASK_HOST_CLASS,
-                TaskLaunch.WARM_UP_FLAG, entryPoint);
+                String.join(java.io.File.pathSeparator, classpath), JavaLauncher.TASK_HOST_CLASS,
+                JavaLauncher.WARM_UP_FLAG, entryPoint);
     }
 
     private void trainNow(String key, List<String> classpath, String entryPoint) {

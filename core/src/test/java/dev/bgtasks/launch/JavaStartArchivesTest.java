@@ -1,4 +1,4 @@
-package dev.bgtasks.broker;
+package dev.bgtasks.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -230,9 +230,10 @@ class JavaStartArchivesTest {
 
     @Test
     void theTrainingRunAsksTheTaskHostForItsWarmUp() {
-        // The broker cannot see the host package (the host depends on the broker); the flag is spelled in both.
-        assertThat(TaskLaunch.WARM_UP_FLAG).isEqualTo("--warm-up");
-        assertThat(TaskLaunch.TASK_HOST_CLASS).isEqualTo(dev.bgtasks.host.TaskHost.class.getName());
+        // Launch cannot see the host package (arrows point down); the flag is spelled in both, TaskHostWarmUpTest
+        // checks the host's own constant against this one.
+        assertThat(JavaLauncher.WARM_UP_FLAG).isEqualTo("--warm-up");
+        assertThat(JavaLauncher.TASK_HOST_CLASS).isEqualTo(dev.bgtasks.host.TaskHost.class.getName());
     }
 
     /** Writes the partial archive the command names and exits with the given code, as a training JVM would. */

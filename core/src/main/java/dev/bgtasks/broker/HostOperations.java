@@ -1,0 +1,49 @@
+package dev.bgtasks.broker;
+
+/**
+ * What a task host can ask of a broker, by its instance's run token: the task-host side beside the app's
+ * {@link BrokerOperations}. The {@link Broker} implements it; the socket server calls it for each connected host.
+ *
+ * <pre>{@code
+ * HostOperations broker = Broker.start(config);
+ * HostAttachment attachment = broker.attachHost(runToken, reason -> connection.send(new CancelFrame(reason)));
+ * broker.reportProgress(runToken, 50);
+ * broker.reportResult(runToken, null, null);   // run returned
+ * broker.detachHost(runToken);
+ * }</pre>
+ *
+ * <p>Only the holder of an instance's run token can speak for it (SPEC S2): every call with a token that belongs to
+ * no running instance throws {@link IllegalArgumentException}, except {@link #detachHost}, which ignores it.
+ */
+public interface HostOperations {
+    /**
+     * A task host connects with its run token. For a running instance it becomes the instance's control line; for
+     * an instance a previous broker started, it is re-adopted (SPEC B3).
+     *
+     * @throws IllegalArgumentException for a token that belongs to no running instance (SPEC S2)
+     */
+    HostAttachment attachHost(String runToken, HostControl control);
+
+    /** The task reports progress, 0 to 100 (SPEC X2). */
+    void reportProgress(String runToken, int progress);
+
+    /**
+     * The task host reports how {@code run} ended, just before its process exits (SPEC X3, X4).
+     *
+     * @param errorClass the exception class when {@code run} threw, else null
+     * @param errorMessage its message, else null
+     */
+    void reportResult(String runToken, String errorClass, String errorMessage);
+
+    /** The task tree's memory and the limit in force, as the sandbox measures them (SPEC X11). */
+    MemoryReport memoryOf(String runToken);
+
+    /**
+     * SPEC X11: the task asks for a new memory limit. Refused below its current usage, above the registration's
+     * limit, and where the sandbox cannot change a running task's limit.
+     */
+    boolean trySetMemoryLimit(String runToken, long bytes);
+
+    /** The host's connection closed; its process may still be running. */
+    void detachHost(String runToken);
+}

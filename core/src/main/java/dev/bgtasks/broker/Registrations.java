@@ -1,0 +1,126 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.launch.JavaLauncher;
+import dev.bgtasks.store.InstanceRow;
+import dev.bgtasks.store.RegistrationRow;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registrations (SPEC R): validated, stored with a fresh task id, at most one per app and trigger name; removed with
+ * their pending instance discarded and, if asked, their running one cancelled (R8). A Java registration has its start
+ * archive trained in the background.
+ *
+ * <pre>{@code
+ * registrations.validate(definition);                       // outside the lock: reads the task's classpath
+ * RegistrationInfo info = registrations.register(appId, definition);   // under the broker's lock
+ * }</pre>
+ */
+final class Registrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerContext ctx;
+    private final RegistrationValidator validator;
+    private final JavaLauncher launcher;
+    private final TaskRuns runs;
+    private final SignalReactions reactions;
+
+    Registrations(BrokerContext ctx, JavaLauncher launcher, TaskRuns runs, SignalReactions reactions) {
+        this.ctx = ctx;
+        this.validator = new RegistrationValidator(ctx.config.environment());
+        this.launcher = launcher;
+        this.runs = runs;
+        this.reactions = reactions;
+    }
+
+    /** SPEC R1, R7, R9. Needs no lock: checking an entry point reads the task's classpath. */
+    void validate(TaskDefinition definition) {
+        validator.validate(definition, ctx.sandbox.capabilities());
+    }
+
+    /** SPEC R2–R5: stores a validated definition. */
+    RegistrationInfo register(String appId, TaskDefinition definition) {
+        RegistrationRow row = ctx.store.write(tx -> {
+            BackgroundAccessStatus status = tx.accessStatus(appId).orElse(BackgroundAccessStatus.UNSPECIFIED);
+            if (status.isDenied()) {
+                throw new IllegalStateException("cannot register for " + appId + ": background access is "
+                        + status + (status == BackgroundAccessStatus.UNSPECIFIED
+                        ? "; call requestAccess() first" : ""));
+            }
+            tx.registrationForTrigger(appId, definition.triggerName()).ifPresent(held -> {
+                throw new IllegalStateException("trigger " + triggerLabel(definition.triggerName()) + " of "
+                        + appId + " is already held by task " + held.taskId() + " ('" + held.name()
+                        + "'); unregister it first, or name another trigger with applicationTrigger(name)");
+            });
+            RegistrationRow created = new RegistrationRow(UUID.randomUUID(), appId, definition.name(),
+                    definition.triggerName(), DefinitionCodec.encode(definition), ctx.clock.now());
+            tx.insertRegistration(created);
+            return created;
+        });
+        LOG.info("registered task {} '{}' of {} on trigger {}", row.taskId(), row.name(), appId,
+                triggerLabel(row.triggerName()));
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
+            launcher.prepare(java.classpath(), java.className());
+        }
+        return info(row);
+    }
+
+    List<RegistrationInfo> list(String appId) {
+        return ctx.store.read(tx -> tx.registrations(appId)).stream().map(Registrations::info).toList();
+    }
+
+    /** SPEC R8; false when the app has no such registration. */
+    boolean unregister(String appId, UUID taskId, boolean cancelTask) {
+        Optional<RegistrationRow> row = ctx.store.read(tx -> tx.registration(taskId))
+                .filter(r -> r.appId().equals(appId));
+        row.ifPresent(r -> unregister(r, cancelTask));
+        return row.isPresent();
+    }
+
+    /** SPEC A3: every registration of the app, running instances cancelled. */
+    void unregisterAll(String appId) {
+        for (RegistrationRow row : ctx.store.read(tx -> tx.registrations(appId))) {
+            unregister(row, true);
+        }
+    }
+
+    private void unregister(RegistrationRow row, boolean cancelTask) {
+        Instant now = ctx.clock.now();
+        Optional<InstanceRow> active = ctx.store.write(tx -> {
+            tx.deleteRegistration(row.taskId());
+            Optional<InstanceRow> current = tx.activeInstance(row.appId(), row.triggerName())
+                    .filter(i -> i.taskId().equals(row.taskId()));
+            current.filter(i -> i.state() == InstanceState.PENDING).ifPresent(pending -> {
+                // SPEC R8: a pending instance is discarded; it is kept as a record, with nobody to deliver it to.
+                tx.updateInstance(pending.cancelled(BackgroundTaskCancellationReason.ABORT, now)
+                        .completed(TaskOutcome.CANCELED, null, null, "discarded by unregister", null, null, now));
+                tx.markDelivered(pending.instanceId());
+            });
+            return current;
+        });
+        LOG.info("unregistered task {} '{}' of {} (cancelTask={})", row.taskId(), row.name(), row.appId(),
+                cancelTask);
+        active.ifPresent(instance -> {
+            reactions.forget(instance.instanceId());
+            if (cancelTask) {
+                runs.cancelIfRunning(instance.instanceId(), BackgroundTaskCancellationReason.ABORT);
+            }
+        });
+    }
+
+    private static RegistrationInfo info(RegistrationRow row) {
+        return new RegistrationInfo(row.taskId(), row.appId(), row.registeredAt(), DefinitionCodec.decode(row));
+    }
+
+    static String triggerLabel(String triggerName) {
+        return triggerName.isEmpty() ? "(default)" : "'" + triggerName + "'";
+    }
+}

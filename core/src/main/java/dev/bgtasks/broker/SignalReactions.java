@@ -1,0 +1,148 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.store.InstanceRow;
+import dev.bgtasks.store.RegistrationRow;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the broker does when a host signal changes, and the pending instances that wait for one. A pending instance
+ * starts once all its conditions hold, and only once (SPEC T7, the latch); a running one is cancelled when a
+ * condition it asked to keep is lost (X8) or energy saver comes on for an app not {@code ALWAYS_ALLOWED} (X9).
+ * Conditions are re-evaluated when a signal changes, never on a timer.
+ *
+ * <pre>{@code
+ * signals.subscribe(ignored -> reactions.onSignalsChanged());
+ * reactions.tryStart(pending);          // right after a trigger, under the broker's lock
+ * }</pre>
+ */
+final class SignalReactions {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerContext ctx;
+    private final TaskRuns runs;
+    /** The conditions each pending instance waited for when last looked at; guarded by the broker's lock. */
+    private final Map<UUID, Set<SystemConditionType>> lastUnmet = new HashMap<>();
+
+    SignalReactions(BrokerContext ctx, TaskRuns runs) {
+        this.ctx = ctx;
+        this.runs = runs;
+    }
+
+    /** Called by the signals, on their thread: takes the broker's lock. */
+    void onSignalsChanged() {
+        synchronized (ctx.lock) {
+            if (ctx.closed) {
+                return;
+            }
+            SignalSnapshot now = ctx.signals.current();
+            boolean energySaver = now.is(HostSignal.ENERGY_SAVER, true);
+            for (RunningTask task : runs.all()) {
+                if (task.cancelReason() != null) {
+                    continue;
+                }
+                if (energySaver && ctx.accessStatus(task.row.appId()) != BackgroundAccessStatus.ALWAYS_ALLOWED) {
+                    runs.cancel(task, BackgroundTaskCancellationReason.ENERGY_SAVER);
+                } else if (task.definition.cancelOnConditionLoss()) {
+                    Set<SystemConditionType> lost = ConditionRules.unmet(task.definition.conditions(), now);
+                    if (!lost.isEmpty()) {
+                        LOG.info("instance {} lost {}", task.row.instanceId(), lost);
+                        runs.cancel(task, BackgroundTaskCancellationReason.CONDITION_LOSS);
+                    }
+                }
+            }
+            startPendingWhereConditionsHold();
+        }
+    }
+
+    void startPendingWhereConditionsHold() {
+        for (InstanceRow pending : ctx.store.read(tx -> tx.instancesInState(InstanceState.PENDING))) {
+            tryStart(pending);
+        }
+    }
+
+    /** Starts a pending instance if its conditions hold and nothing holds it back (SPEC T7, X9). */
+    void tryStart(InstanceRow pending) {
+        Optional<RegistrationRow> registration = ctx.store.read(tx -> tx.registration(pending.taskId()));
+        if (registration.isEmpty()) {
+            return;
+        }
+        TaskDefinition definition = DefinitionCodec.decode(registration.get());
+        BackgroundAccessStatus status = ctx.accessStatus(pending.appId());
+        SignalSnapshot now = ctx.signals.current();
+        if (status.isDenied()) {
+            return;
+        }
+        if (BrokerContext.energySaverHoldsBack(now, status)) {
+            return;
+        }
+        Set<SystemConditionType> unmet = ConditionRules.unmet(definition.conditions(), now);
+        logConditionChanges(pending, unmet);
+        if (unmet.isEmpty()) {
+            lastUnmet.remove(pending.instanceId());
+            runs.launch(pending, definition);
+        }
+    }
+
+    private void logConditionChanges(InstanceRow pending, Set<SystemConditionType> unmet) {
+        Set<SystemConditionType> before = lastUnmet.get(pending.instanceId());
+        if (before == null) {
+            if (!unmet.isEmpty()) {
+                LOG.info("instance {} of {} is pending, waiting for {}", pending.instanceId(), pending.appId(), unmet);
+            }
+        } else {
+            for (SystemConditionType condition : before) {
+                if (!unmet.contains(condition)) {
+                    LOG.info("instance {}: condition {} now holds", pending.instanceId(), condition);
+                }
+            }
+            for (SystemConditionType condition : unmet) {
+                if (!before.contains(condition)) {
+                    LOG.info("instance {}: condition {} no longer holds", pending.instanceId(), condition);
+                }
+            }
+        }
+        lastUnmet.put(pending.instanceId(), unmet.isEmpty() ? Set.of() : EnumSet.copyOf(unmet));
+    }
+
+    /** The instance waits no more (unregistered, cancelled): its latch goes. */
+    void forget(UUID instanceId) {
+        lastUnmet.remove(instanceId);
+    }
+
+    /** The app cancels an instance that has not started: it completes as cancelled ({@code ABORT}). */
+    boolean cancelPending(String appId, UUID instanceId) {
+        Optional<InstanceRow> pending = ctx.store.read(tx -> tx.instance(instanceId))
+                .filter(i -> i.appId().equals(appId) && i.state() == InstanceState.PENDING);
+        pending.ifPresent(row -> {
+            forget(instanceId);
+            LOG.info("pending instance {} cancelled before it started", instanceId);
+            runs.complete(row.cancelled(BackgroundTaskCancellationReason.ABORT, ctx.clock.now()),
+                    new Completion(TaskOutcome.CANCELED, null, null, null), null, null);
+        });
+        return pending.isPresent();
+    }
+
+    void simulate(Map<HostSignal, Boolean> overrides) {
+        LOG.info("simulated signals: {}", overrides);
+        ctx.signals.override(overrides);
+    }
+
+    void clearSimulation() {
+        LOG.info("simulated signals cleared");
+        ctx.signals.clear();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.TerminationReason;
+import dev.bgtasks.launch.JavaLauncher;
+import dev.bgtasks.spi.ExitStatus;
+import dev.bgtasks.spi.LaunchSpec;
+import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.store.InstanceRow;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Running instances (SPEC X): the launch into the sandbox, the wall-clock budget (X7), cancellation and its grace
+ * period (X6), the process's exit and the durable completion (X3, X4, X10).
+ *
+ * <pre>{@code
+ * runs.launch(pending, definition);                 // under the broker's lock
+ * runs.cancel(task, BackgroundTaskCancellationReason.ABORT);
+ * runs.complete(row, Completion.terminated(TerminationReason.BROKER_LOST, why), null, null);
+ * }</pre>
+ *
+ * <p>Callers hold the broker's lock; the timers and the process's exit take it themselves.
+ */
+final class TaskRuns {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerContext ctx;
+    private final JavaLauncher launcher;
+    private final Completions completions;
+    // Guarded by the broker's lock.
+    private final Map<UUID, RunningTask> running = new HashMap<>();
+    private final Map<String, UUID> runningByToken = new HashMap<>();
+
+    TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions) {
+        this.ctx = ctx;
+        this.launcher = launcher;
+        this.completions = completions;
+    }
+
+    /** X1: starts the instance in its sandbox; a failed start completes it as {@code LAUNCH_FAILED}. */
+    void launch(InstanceRow pending, TaskDefinition definition) {
+        LaunchSpec spec = TaskLaunch.spec(ctx.config, launcher, definition, pending.taskId(), pending.instanceId(),
+                pending.runToken());
+        SandboxedProcess process;
+        try {
+            Files.createDirectories(spec.logFile().getParent());
+            process = ctx.sandbox.launch(spec, definition.limits());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("instance {} could not start: {}", pending.instanceId(), e.toString());
+            complete(pending, new Completion(TaskOutcome.TERMINATED, TerminationReason.LAUNCH_FAILED,
+                    e.getClass().getName(), "could not start " + spec.command().get(0) + ": " + e.getMessage()),
+                    null, null);
+            return;
+        }
+        InstanceRow started = pending.started(process.pid(), ctx.clock.now());
+        try {
+            ctx.store.run(tx -> tx.updateInstance(started));
+        } catch (RuntimeException e) {
+            // Nothing may run that the store does not know of (SPEC B4).
+            process.kill();
+            throw e;
+        }
+        RunningTask task = new RunningTask(started, definition, process);
+        track(task);
+        task.budgetTimer = ctx.clock.schedule(definition.limits().effectiveWallClock(),
+                () -> onBudgetSpent(started.instanceId()));
+        LOG.info("instance {} of {} started as pid {}: {}", started.instanceId(), started.appId(), process.pid(),
+                spec.command());
+    }
+
+    /** B3: takes back a process a previous broker started, with what is left of its budget and grace. */
+    RunningTask adopt(InstanceRow row, TaskDefinition definition, SandboxedProcess process) {
+        RunningTask task = new RunningTask(row, definition, process);
+        task.readopted = true;
+        track(task);
+        Duration elapsed = Duration.between(row.startedAt(), ctx.clock.now());
+        task.budgetTimer = ctx.clock.schedule(definition.limits().effectiveWallClock().minus(elapsed),
+                () -> onBudgetSpent(row.instanceId()));
+        if (row.cancelReason() != null) {
+            Duration graceLeft = definition.cancellationGrace()
+                    .minus(Duration.between(row.cancelRequestedAt(), ctx.clock.now()));
+            task.graceTimer = ctx.clock.schedule(graceLeft, () -> onGraceOver(row.instanceId()));
+        }
+        LOG.info("instance {} re-adopted (pid {})", row.instanceId(), process.pid());
+        return task;
+    }
+
+    private void track(RunningTask task) {
+        UUID instanceId = task.row.instanceId();
+        running.put(instanceId, task);
+        runningByToken.put(task.row.runToken(), instanceId);
+        task.process.onExit().whenComplete((status, error) -> onExit(instanceId, status, error));
+    }
+
+    Optional<RunningTask> byToken(String runToken) {
+        return Optional.ofNullable(runningByToken.get(runToken)).map(running::get);
+    }
+
+    boolean isRunning(UUID instanceId) {
+        return running.containsKey(instanceId);
+    }
+
+    /** A snapshot: cancelling a task while walking it is safe. */
+    List<RunningTask> all() {
+        return List.copyOf(running.values());
+    }
+
+    /** The app asks to cancel its running instance with {@code ABORT}. */
+    boolean cancel(String appId, UUID instanceId) {
+        RunningTask task = running.get(instanceId);
+        return task != null && task.row.appId().equals(appId)
+                && cancel(task, BackgroundTaskCancellationReason.ABORT);
+    }
+
+    /** Cancels every running instance of the app (SPEC A4). */
+    void cancelAll(String appId, BackgroundTaskCancellationReason reason) {
+        for (RunningTask task : all()) {
+            if (task.row.appId().equals(appId)) {
+                cancel(task, reason);
+            }
+        }
+    }
+
+    /** Cancels the instance if it is running; a pending or ended one is left alone. */
+    void cancelIfRunning(UUID instanceId, BackgroundTaskCancellationReason reason) {
+        RunningTask task = running.get(instanceId);
+        if (task != null) {
+            cancel(task, reason);
+        }
+    }
+
+    /** SPEC X6: at most one cancellation per instance; a task still running after the grace period is killed. */
+    boolean cancel(RunningTask task, BackgroundTaskCancellationReason reason) {
+        if (task.cancelReason() != null) {
+            return false;
+        }
+        InstanceRow cancelled = task.row.cancelled(reason, ctx.clock.now());
+        ctx.store.run(tx -> tx.updateInstance(cancelled));
+        task.row = cancelled;
+        LOG.info("instance {} cancelled: {}; grace period {}", cancelled.instanceId(), reason,
+                task.definition.cancellationGrace());
+        completions.publish(cancelled.appId(),
+                new AppEvent.Canceled(cancelled.taskId(), cancelled.instanceId(), reason));
+        deliverCancellation(task);
+        task.graceTimer = ctx.clock.schedule(task.definition.cancellationGrace(),
+                () -> onGraceOver(cancelled.instanceId()));
+        return true;
+    }
+
+    private void deliverCancellation(RunningTask task) {
+        if (!task.isJavaTask()) {
+            // A command learns of it the way programs do (SIGTERM, CTRL_BREAK), whoever reports its progress.
+            task.process.terminate();
+        } else if (task.host != null) {
+            task.host.cancel(task.cancelReason());
+        }
+        // A Java task whose host has not attached yet learns of it when it attaches.
+    }
+
+    /** X7: the wall-clock budget is spent. */
+    private void onBudgetSpent(UUID instanceId) {
+        synchronized (ctx.lock) {
+            RunningTask task = running.get(instanceId);
+            if (task != null && !ctx.closed) {
+                LOG.info("instance {} spent its wall-clock budget of {}", instanceId,
+                        task.definition.limits().effectiveWallClock());
+                cancel(task, BackgroundTaskCancellationReason.EXECUTION_TIME_EXCEEDED);
+            }
+        }
+    }
+
+    private void onGraceOver(UUID instanceId) {
+        synchronized (ctx.lock) {
+            RunningTask task = running.get(instanceId);
+            if (task == null || ctx.closed) {
+                return;
+            }
+            LOG.warn("instance {} still running {} after its cancellation: killing its process tree", instanceId,
+                    task.definition.cancellationGrace());
+            task.killedAfterGrace = true;
+            task.process.kill();
+        }
+    }
+
+    private void onExit(UUID instanceId, ExitStatus status, Throwable error) {
+        synchronized (ctx.lock) {
+            RunningTask task = running.remove(instanceId);
+            if (task == null) {
+                return;
+            }
+            runningByToken.remove(task.row.runToken());
+            task.stopTimers();
+            Completion completion = error != null
+                    ? new Completion(TaskOutcome.FAILED, null, error.getClass().getName(),
+                            "lost track of the task process: " + error.getMessage())
+                    : Completion.of(task, status);
+            Long peak = status == null || status.peakMemoryBytes() <= 0 ? null : status.peakMemoryBytes();
+            Integer exitCode = status == null ? null : status.exitCode();
+            LOG.info("instance {} completed: {}{}{}", instanceId, completion.outcome(),
+                    completion.terminationReason() == null ? "" : " " + completion.terminationReason(),
+                    completion.errorMessage() == null ? "" : " - " + completion.errorMessage());
+            complete(task.row, completion, exitCode, peak);
+        }
+    }
+
+    /** Stores the completion, then tells the app (SPEC B4, X3). */
+    void complete(InstanceRow row, Completion completion, Integer exitCode, Long peakMemoryBytes) {
+        if (ctx.closed) {
+            // A closed broker records nothing: the next one re-adopts or records the task (SPEC B3).
+            return;
+        }
+        InstanceRow done = row.completed(completion.outcome(), completion.terminationReason(),
+                completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, ctx.clock.now());
+        ctx.store.run(tx -> tx.updateInstance(done));
+        completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
+    }
+
+    /** On close: no timer fires into a closed broker; the processes keep running (SPEC B3). */
+    void stopTimers() {
+        running.values().forEach(RunningTask::stopTimers);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.store.InstanceRow;
+import dev.bgtasks.store.RegistrationRow;
+import dev.bgtasks.store.StoreTransaction;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answer to a trigger (SPEC T1–T7), in DESIGN.md's order: from inside a task → {@code DISABLED_BY_POLICY}; no
+ * registration → {@code UNKNOWN_ERROR}; access denied, or energy saver on without {@code ALWAYS_ALLOWED} →
+ * {@code DISABLED_BY_POLICY}; an instance of the trigger pending or running → {@code CURRENTLY_RUNNING} (T4); else a
+ * new pending instance and {@code ALLOWED}, started at once if its conditions hold (T7).
+ *
+ * <pre>{@code
+ * TriggerDecisions.check(request);                     // outside the lock: argument size, names
+ * TriggerResponse response = triggers.decide(request); // under the broker's lock
+ * }</pre>
+ *
+ * <p>T4 holds under any number of callers because {@link #decide} runs under the broker's lock and creates the
+ * instance in the same store transaction that found the slot empty.
+ */
+final class TriggerDecisions {
+    /** How many triggers {@link #remembered} keeps read inputs for before it starts afresh. */
+    private static final int REMEMBERED_TRIGGERS = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerContext ctx;
+    private final SignalReactions reactions;
+    /** Per app and trigger name, guarded by the broker's lock; see {@link #remembered}. */
+    private final Map<String, RememberedInputs> triggerInputs = new HashMap<>();
+
+    TriggerDecisions(BrokerContext ctx, SignalReactions reactions) {
+        this.ctx = ctx;
+        this.reactions = reactions;
+    }
+
+    /** What needs no lock: the names (T2) and the arguments' size (T6). */
+    static void check(TriggerRequest request) {
+        RegistrationValidator.requireAppId(request.appId());
+        RegistrationValidator.requireTriggerName(request.triggerName());
+        if (request.arguments().length > Broker.MAX_ARGUMENT_BYTES) {
+            throw new IllegalArgumentException("arguments encode to " + request.arguments().length
+                    + " bytes, more than the limit of " + Broker.MAX_ARGUMENT_BYTES);
+        }
+    }
+
+    /** Decides under the broker's lock; a new instance is durable before the answer (SPEC B4). */
+    TriggerResponse decide(TriggerRequest request) {
+        if (request.callerRunToken() != null) {
+            LOG.info("trigger {} of {} requested from inside a task: DISABLED_BY_POLICY",
+                    Registrations.triggerLabel(request.triggerName()), request.appId());
+            return new TriggerResponse(ApplicationTriggerResult.DISABLED_BY_POLICY, null);
+        }
+        boolean energySaver = ctx.signals.current().is(HostSignal.ENERGY_SAVER, true);
+        Instant now = ctx.clock.now();
+        // Most repeated triggers are refused; deciding that needs no write lock and no commit, and an app that
+        // asks in a loop reads the same rows until something is written. Under this broker's lock nothing can
+        // change between the read and the write.
+        Decision decision = refusal(remembered(request), energySaver);
+        if (decision == null) {
+            decision = ctx.store.write(tx -> {
+                TriggerInputs inputs = TriggerInputs.read(tx, request);
+                Decision refused = refusal(inputs, energySaver);
+                return refused != null ? refused : create(tx, inputs, request, now);
+            });
+        }
+        if (decision.response().result() == ApplicationTriggerResult.CURRENTLY_RUNNING) {
+            // An app may ask in a loop; the slot's instance is what the log already tells.
+            LOG.debug("trigger {} of {}: CURRENTLY_RUNNING ({})", Registrations.triggerLabel(request.triggerName()),
+                    request.appId(), decision.why());
+        } else {
+            LOG.info("trigger {} of {}: {}{}", Registrations.triggerLabel(request.triggerName()), request.appId(),
+                    decision.response().result(), decision.why().isEmpty() ? "" : " (" + decision.why() + ")");
+        }
+        if (decision.created() != null) {
+            reactions.tryStart(decision.created());
+        }
+        return decision.response();
+    }
+
+    private record Decision(TriggerResponse response, InstanceRow created, String why) {
+        static Decision of(ApplicationTriggerResult result, UUID instanceId, String why) {
+            return new Decision(new TriggerResponse(result, instanceId), null, why);
+        }
+    }
+
+    /** What the store says of one trigger: all that a refusal is decided from. */
+    private record TriggerInputs(Optional<RegistrationRow> registration, BackgroundAccessStatus access,
+                                 Optional<InstanceRow> active) {
+        static TriggerInputs read(StoreTransaction tx, TriggerRequest request) {
+            return new TriggerInputs(tx.registrationForTrigger(request.appId(), request.triggerName()),
+                    tx.accessStatus(request.appId()).orElse(BackgroundAccessStatus.UNSPECIFIED),
+                    tx.activeInstance(request.appId(), request.triggerName()));
+        }
+    }
+
+    /** Inputs read at one store generation: valid while nothing has been written since. */
+    private record RememberedInputs(long generation, TriggerInputs inputs) {
+    }
+
+    /**
+     * The trigger's inputs, read again only when the store was written since they were last read. The generation
+     * is taken before the read, so a write that lands during it makes the entry stale at once.
+     */
+    private TriggerInputs remembered(TriggerRequest request) {
+        String key = request.appId() + '\n' + request.triggerName();
+        long generation = ctx.store.generation();
+        RememberedInputs entry = triggerInputs.get(key);
+        if (entry != null && entry.generation() == generation) {
+            return entry.inputs();
+        }
+        TriggerInputs inputs = ctx.store.read(tx -> TriggerInputs.read(tx, request));
+        if (triggerInputs.size() >= REMEMBERED_TRIGGERS) {
+            // Any name may be asked for, registered or not: the memory stays bounded.
+            triggerInputs.clear();
+        }
+        triggerInputs.put(key, new RememberedInputs(generation, inputs));
+        return inputs;
+    }
+
+    /**
+     * The decision order of DESIGN.md: registration, access and energy saver, the slot; null when a new instance
+     * is due.
+     */
+    private static Decision refusal(TriggerInputs inputs, boolean energySaver) {
+        if (inputs.registration().isEmpty()) {
+            return Decision.of(ApplicationTriggerResult.UNKNOWN_ERROR, null, "no registration holds this trigger");
+        }
+        BackgroundAccessStatus status = inputs.access();
+        if (status.isDenied()) {
+            return Decision.of(ApplicationTriggerResult.DISABLED_BY_POLICY, null, "access is " + status);
+        }
+        if (energySaver && status != BackgroundAccessStatus.ALWAYS_ALLOWED) {
+            return Decision.of(ApplicationTriggerResult.DISABLED_BY_POLICY, null,
+                    "energy saver is on and access is " + status);
+        }
+        Optional<InstanceRow> active = inputs.active();
+        if (active.isPresent()) {
+            return Decision.of(ApplicationTriggerResult.CURRENTLY_RUNNING, active.get().instanceId(),
+                    "instance " + active.get().instanceId() + " is " + active.get().state());
+        }
+        return null;
+    }
+
+    /** A new pending instance in the trigger's slot (T5, T6: the arguments are copied). */
+    private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
+        InstanceRow created = InstanceRow.pending(UUID.randomUUID(), inputs.registration().orElseThrow().taskId(),
+                request.appId(), request.triggerName(), request.arguments().clone(), RunToken.newToken(), now);
+        tx.insertInstance(created);
+        return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
+                "instance " + created.instanceId());
+    }
+}

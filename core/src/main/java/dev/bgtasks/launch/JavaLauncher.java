@@ -1,0 +1,101 @@
+package dev.bgtasks.launch;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * How a Java task's JVM is started: which {@code java}, a heap sized under the task's memory limit, the start
+ * archive of its classpath, and the task host as its main class. It builds the argument vector; the broker hands it
+ * to the sandbox, so the JVM is inside its limits from its first instruction (SPEC X1).
+ *
+ * <pre>{@code
+ * JavaLauncher launcher = JavaLauncher.create(javaExecutable, home.resolve("java-archives"));
+ * launcher.prepare(classpath, "tasks.ExportTask");                 // at registration: trains a start archive
+ * List<String> argv = launcher.command(classpath, "tasks.ExportTask", OptionalLong.of(256L << 20));
+ * // [java, -Xmx160m, -XX:SharedArchiveFile=..., -cp, app.jar:lib.jar, dev.bgtasks.host.TaskHost, tasks.ExportTask]
+ * launcher.close();
+ * }</pre>
+ *
+ * <p>It takes plain values, never the broker's types: the broker depends on this package, not the reverse.
+ */
+public final class JavaLauncher implements AutoCloseable {
+    /** The task host's main class; it lives in bgtasks-core, run on the task's classpath. */
+    public static final String TASK_HOST_CLASS = "dev.bgtasks.host.TaskHost";
+    /**
+     * The task host's argument for a training run of {@link JavaStartArchives}. The host spells it too (it cannot see
+     * this package); a test checks that the two agree.
+     */
+    public static final String WARM_UP_FLAG = "--warm-up";
+    private static final long MIB = 1L << 20;
+    /** Room left outside the heap for metaspace, code cache, thread stacks and GC structures. */
+    private static final long NON_HEAP_RESERVE = 96 * MIB;
+
+    private final Path javaExecutable;
+    private final JavaStartArchives archives;
+
+    JavaLauncher(Path javaExecutable, JavaStartArchives archives) {
+        this.javaExecutable = javaExecutable;
+        this.archives = archives;
+    }
+
+    /**
+     * A launcher for {@code javaExecutable}.
+     *
+     * @param javaExecutable the {@code java} that runs Java tasks
+     * @param startArchives where start archives are kept; null for none
+     * @return the launcher; close it to stop a training in progress
+     */
+    public static JavaLauncher create(Path javaExecutable, Path startArchives) {
+        return new JavaLauncher(javaExecutable, startArchives == null ? JavaStartArchives.off()
+                : JavaStartArchives.in(startArchives, javaExecutable));
+    }
+
+    /**
+     * At registration: trains the start archive of {@code classpath} in the background, unless it has one.
+     *
+     * @param classpath the task's classpath
+     * @param entryPoint its {@code BackgroundTask} class, which the training run loads without initializing
+     */
+    public void prepare(List<String> classpath, String entryPoint) {
+        archives.prepare(classpath, entryPoint);
+    }
+
+    /**
+     * The argument vector of a task JVM that runs {@code entryPoint} in the task host.
+     *
+     * @param classpath the task's classpath
+     * @param entryPoint its {@code BackgroundTask} class
+     * @param memoryLimit the task tree's memory limit in bytes, if it has one: the heap is sized below it
+     * @return {@code java}, its options, the classpath, the task host and the entry point
+     */
+    public List<String> command(List<String> classpath, String entryPoint, OptionalLong memoryLimit) {
+        List<String> argv = new ArrayList<>();
+        argv.add(javaExecutable.toString());
+        memoryLimit.ifPresent(limit -> argv.add("-Xmx" + heapFor(limit) / MIB + "m"));
+        argv.addAll(archives.optionsFor(classpath, entryPoint));
+        argv.add("-cp");
+        argv.add(String.join(File.pathSeparator, classpath));
+        argv.add(TASK_HOST_CLASS);
+        argv.add(entryPoint);
+        return argv;
+    }
+
+    /**
+     * A heap that leaves the JVM's own memory room under the limit, so the task meets {@code OutOfMemoryError}
+     * before the sandbox kills the tree (SPEC X10): half the limit for small limits, the limit less a fixed
+     * reserve for large ones.
+     */
+    static long heapFor(long memoryLimit) {
+        long heap = Math.max(memoryLimit / 2, memoryLimit - NON_HEAP_RESERVE);
+        return Math.max(MIB * 2, heap / MIB * MIB);
+    }
+
+    /** Stops training: a running training JVM is killed and leaves no archive. */
+    @Override
+    public void close() {
+        archives.close();
+    }
+}
