@@ -2,9 +2,9 @@ package dev.bgtasks.cli;
 
 import dev.bgtasks.broker.AccessPolicy;
 import dev.bgtasks.broker.JavaStartArchives;
+import dev.bgtasks.daemon.BrokerDaemon;
+import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerDaemon;
-import dev.bgtasks.ipc.BrokerLocation;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;
 import java.io.IOException;

@@ -11,9 +11,9 @@ import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
+import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerLocation;
 import dev.bgtasks.nativetests.TempHome;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
@@ -100,7 +100,7 @@ class LinuxBrokerNamespaceTest {
     private static Process startDaemonIn(NetlinkNamespace ns, BrokerLocation where, Path home) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder("ip", "netns", "exec", ns.name(), java, "-cp",
-                System.getProperty("java.class.path"), "dev.bgtasks.ipc.BrokerDaemon",
+                System.getProperty("java.class.path"), "dev.bgtasks.daemon.BrokerDaemon",
                 where.runtimeDirectory().toString(), where.stateDirectory().toString(),
                 where.logDirectory().toString())
                 .redirectErrorStream(true).redirectOutput(home.resolve("daemon.out").toFile()).start();
