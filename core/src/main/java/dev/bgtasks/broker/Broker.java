@@ -7,6 +7,7 @@ import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.TerminationReason;
 import dev.bgtasks.UserAccessSetting;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignal;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements BrokerOperations, AutoCloseable {
     /** The largest encoded argument map a trigger may carry (SPEC T6). */
-    public static final int MAX_ARGUMENT_BYTES = 64 * 1024;
+    public static final int MAX_ARGUMENT_BYTES = ValueMapCodec.MAX_ENCODED_BYTES;
     /** How many triggers {@link #remembered} keeps read inputs for before it starts afresh. */
     private static final int REMEMBERED_TRIGGERS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
