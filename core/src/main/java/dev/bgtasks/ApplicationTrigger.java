@@ -1,8 +1,8 @@
 package dev.bgtasks;
 
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +69,7 @@ public final class ApplicationTrigger {
      */
     public CompletableFuture<TriggerResponse> request(Map<String, ?> arguments) {
         Objects.requireNonNull(arguments, "arguments");
-        byte[] encoded = ArgumentCodec.encode(arguments);
+        byte[] encoded = ValueMapCodec.encode(arguments);
         TriggerRequest request = new TriggerRequest(owner.appId(), name, encoded, owner.callerRunToken());
         return Futures.call(() -> owner.broker().requestTrigger(request));
     }

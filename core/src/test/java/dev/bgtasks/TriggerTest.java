@@ -3,8 +3,8 @@ package dev.bgtasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
@@ -194,7 +194,7 @@ class TriggerTest {
 
         FakeProcess process = h.platform.lastProcess();
         byte[] sent = h.broker().attachHost(process.runToken(), reason -> { }).arguments();
-        assertThat(ArgumentCodec.decode(sent)).containsOnlyKeys("files", "when")
+        assertThat(ValueMapCodec.decode(sent)).containsOnlyKeys("files", "when")
                 .containsEntry("files", List.of("a.txt"))
                 .containsEntry("when", Instant.parse("2026-01-01T00:00:00Z"));
     }
@@ -204,7 +204,7 @@ class TriggerTest {
         register();
         bg.applicationTrigger().requestAsync().join();
         byte[] sent = h.broker().attachHost(h.platform.lastProcess().runToken(), reason -> { }).arguments();
-        assertThat(ArgumentCodec.decode(sent)).isEmpty();
+        assertThat(ValueMapCodec.decode(sent)).isEmpty();
     }
 
     @Test
@@ -215,7 +215,7 @@ class TriggerTest {
         assertThatThrownBy(() -> bg.applicationTrigger().requestAsync(Map.of("set", Set.of(1))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bg.applicationTrigger()
-                .requestAsync(Map.of("big", "x".repeat(ArgumentCodec.MAX_ENCODED_BYTES + 1))))
+                .requestAsync(Map.of("big", "x".repeat(ValueMapCodec.MAX_ENCODED_BYTES + 1))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(bg.instances()).isEmpty();
         assertThat(h.platform.processes()).isEmpty();

@@ -1,9 +1,9 @@
 package dev.bgtasks.bench;
 
 import dev.bgtasks.InstanceState;
+import dev.bgtasks.daemon.BrokerLocation;
+import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerLocation;
-import dev.bgtasks.ipc.BrokerStarter;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ final class BenchBroker implements AutoCloseable {
             location.ensureRuntimeDirectory();
             location.ensureStateDirectories();
             daemon = new ProcessBuilder("ip", "netns", "exec", namespace, javaExecutable(), "-cp",
-                    System.getProperty("java.class.path"), "dev.bgtasks.ipc.BrokerDaemon",
+                    System.getProperty("java.class.path"), "dev.bgtasks.daemon.BrokerDaemon",
                     location.runtimeDirectory().toString(), location.stateDirectory().toString(),
                     location.logDirectory().toString())
                     .redirectErrorStream(true).redirectOutput(home.resolve("daemon.out").toFile()).start();

@@ -1,12 +1,12 @@
 package dev.bgtasks.bench;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.testing.BrokerHarness;
 import java.io.IOException;
@@ -62,8 +62,8 @@ public class DecisionBenchmark {
         broker.requestAccess(APP);
         broker.register(APP, new TaskDefinition("busy", "busy", new TaskTarget.Command(List.of("/bin/true")),
                 Set.of(), false, ResourceLimits.defaults(), false, Duration.ofSeconds(1), null));
-        busy = new TriggerRequest(APP, "busy", ArgumentCodec.encode(Map.of("file", "notes.db")), null);
-        unregistered = new TriggerRequest(APP, "nobody", ArgumentCodec.encode(Map.of()), null);
+        busy = new TriggerRequest(APP, "busy", ValueMapCodec.encode(Map.of("file", "notes.db")), null);
+        unregistered = new TriggerRequest(APP, "nobody", ValueMapCodec.encode(Map.of()), null);
         TriggerResponse first = broker.requestTrigger(busy);
         if (first.result() != ApplicationTriggerResult.ALLOWED) {
             throw new IllegalStateException("the first trigger was " + first.result());

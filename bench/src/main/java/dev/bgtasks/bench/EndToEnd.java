@@ -2,12 +2,12 @@ package dev.bgtasks.bench;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.TerminationReason;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.BufferedReader;
@@ -353,7 +353,7 @@ final class EndToEnd {
     }
 
     private TriggerResponse trigger(String trigger, Map<String, ?> arguments) {
-        return client.requestTrigger(new TriggerRequest(APP, trigger, ArgumentCodec.encode(arguments), null));
+        return client.requestTrigger(new TriggerRequest(APP, trigger, ValueMapCodec.encode(arguments), null));
     }
 
     private void cycle(Failures failures) {

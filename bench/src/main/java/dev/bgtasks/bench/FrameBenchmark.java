@@ -2,8 +2,8 @@ package dev.bgtasks.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.ipc.ArgumentCodec;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
@@ -67,7 +67,7 @@ public class FrameBenchmark {
         request.put("type", "requestTrigger");
         request.put("id", 4242);
         request.set("request", MAPPER.valueToTree(new TriggerRequest("com.example.notes", "",
-                ArgumentCodec.encode(Map.of("file", "notes.db", "attempt", 3)), null)));
+                ValueMapCodec.encode(Map.of("file", "notes.db", "attempt", 3)), null)));
         byte[] frame = encode();
         body = Arrays.copyOfRange(frame, Integer.BYTES, frame.length);
     }

@@ -2,12 +2,12 @@ package dev.bgtasks.bench;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
@@ -103,7 +103,7 @@ final class NetnsFigure {
         for (int i = -warmup; i < samples; i++) {
             awaitInternet(client, false);
             TriggerResponse response = client.requestTrigger(new TriggerRequest(EndToEnd.APP, "online",
-                    ArgumentCodec.encode(Map.of()), null));
+                    ValueMapCodec.encode(Map.of()), null));
             if (response.result() != ApplicationTriggerResult.ALLOWED) {
                 throw new IllegalStateException("expected ALLOWED, got " + response.result());
             }

@@ -1,8 +1,8 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.daemon.BrokerLocation;
+import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerLocation;
-import dev.bgtasks.ipc.BrokerStarter;
 
 /** The per-user broker, started when nothing answers, as every client command reaches it. */
 final class BrokerConnection {

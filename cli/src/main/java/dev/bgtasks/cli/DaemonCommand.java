@@ -1,7 +1,7 @@
 package dev.bgtasks.cli;
 
-import dev.bgtasks.ipc.BrokerDaemon;
-import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.daemon.BrokerDaemon;
+import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.spi.HostPlatforms;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

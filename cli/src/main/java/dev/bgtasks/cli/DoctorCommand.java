@@ -1,9 +1,9 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.broker.AccessPolicy;
+import dev.bgtasks.daemon.BrokerDaemon;
+import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerDaemon;
-import dev.bgtasks.ipc.BrokerLocation;
 import dev.bgtasks.launch.JavaStartArchives;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;

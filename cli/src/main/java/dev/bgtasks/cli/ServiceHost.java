@@ -1,6 +1,6 @@
 package dev.bgtasks.cli;
 
-import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.daemon.BrokerLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

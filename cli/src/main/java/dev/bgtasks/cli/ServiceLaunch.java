@@ -1,6 +1,6 @@
 package dev.bgtasks.cli;
 
-import dev.bgtasks.ipc.BrokerStarter;
+import dev.bgtasks.daemon.BrokerStarter;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -48,7 +48,7 @@ record ServiceLaunch(Path java, List<String> arguments) {
     /** The same command with {@code -Dbgtasks.home=...} first, for managers that cannot set a variable. */
     ServiceLaunch withHomeProperty(Path home) {
         List<String> all = new ArrayList<>();
-        all.add("-D" + dev.bgtasks.ipc.BrokerLocation.HOME_PROPERTY + "=" + home);
+        all.add("-D" + dev.bgtasks.daemon.BrokerLocation.HOME_PROPERTY + "=" + home);
         all.addAll(arguments);
         return new ServiceLaunch(java, all);
     }

@@ -3,11 +3,12 @@ package dev.bgtasks.cli;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.arguments.KeyValuePairs;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.RunToken;
 import java.io.PrintWriter;
@@ -46,13 +47,13 @@ final class TriggerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, Object> arguments = ArgumentCodec.parseKeyValues(args);
+        Map<String, Object> arguments = KeyValuePairs.parse(args);
         BlockingQueue<AppEvent> events = new LinkedBlockingQueue<>();
         PrintWriter out = spec.commandLine().getOut();
         try (BrokerClient broker = BrokerConnection.connect();
              AutoCloseable subscription = waitForCompletion ? broker.subscribe(app.appId, events::add) : () -> { }) {
             TriggerResponse response = broker.requestTrigger(new TriggerRequest(app.appId, trigger,
-                    ArgumentCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE)));
+                    ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE)));
             if (!waitForCompletion || response.result() != ApplicationTriggerResult.ALLOWED) {
                 print(out, response, null);
                 return response.result() == ApplicationTriggerResult.ALLOWED ? 0 : 1;

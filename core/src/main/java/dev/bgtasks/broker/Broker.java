@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.UserAccessSetting;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements BrokerOperations, HostOperations, AutoCloseable {
     /** The largest encoded argument map a trigger may carry (SPEC T6). */
-    public static final int MAX_ARGUMENT_BYTES = 64 * 1024;
+    public static final int MAX_ARGUMENT_BYTES = ValueMapCodec.MAX_ENCODED_BYTES;
     /** The parts log under this name too, so the broker's log reads as before they were parts. */
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 

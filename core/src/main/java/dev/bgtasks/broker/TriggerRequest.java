@@ -6,7 +6,7 @@ import java.util.Objects;
  * A call of {@code ApplicationTrigger.requestAsync}.
  *
  * <pre>{@code
- * new TriggerRequest("com.example.notes", "", ArgumentCodec.encode(args), null);
+ * new TriggerRequest("com.example.notes", "", ValueMapCodec.encode(args), null);
  * }</pre>
  *
  * @param appId the calling app

@@ -1,7 +1,7 @@
 package dev.bgtasks.host;
 
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.HostAttachment;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.HostConnection;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.ipc.SuppressForbidden;
@@ -74,7 +74,7 @@ public final class TaskHost {
             }
             TaskRunner runner = new TaskRunner(new ConnectionReporter(connection), attachment.instanceId(),
                     attachment.taskId(),
-                    new ApplicationTriggerDetails(ArgumentCodec.decode(attachment.arguments())),
+                    new ApplicationTriggerDetails(ValueMapCodec.decode(attachment.arguments())),
                     attachment::backgroundWorkCost);
             cancel.attach(runner);
             MemoryManager.install(new BrokerMemory(connection));
@@ -122,7 +122,7 @@ public final class TaskHost {
             }
         };
         TaskRunner runner = new TaskRunner(discard, none, none,
-                new ApplicationTriggerDetails(ArgumentCodec.decode(ArgumentCodec.encode(Map.of("warm", "up")))),
+                new ApplicationTriggerDetails(ValueMapCodec.decode(ValueMapCodec.encode(Map.of("warm", "up")))),
                 () -> BackgroundWorkCost.LOW);
         if (!runner.run(instance -> instance.setProgress(100)).succeeded()) {
             say("ERROR", "the warm-up run failed");

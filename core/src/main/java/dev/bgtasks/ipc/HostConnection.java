@@ -2,7 +2,6 @@ package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.MemoryReport;
@@ -17,11 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the broker dies the task keeps running (SPEC B3): the connection reconnects in the background, backing off
  * from 50 ms to 1 s, for up to 60 s, and attaches again with the same token; the new broker re-adopts the task.
- * Calls made meanwhile wait for the new connection, and the latest progress is sent again once it is up.
+ * Calls made meanwhile wait for the new connection, and the latest progress is sent again once it is up. That
+ * state machine is {@link HostLink}'s; this class is the protocol spoken over it.
  * {@code onCancel} runs at most once, on the connection's reader thread, and must not block.
  *
  * <p>On the wire: {@code {"type":"hello","version":1,"role":"host","runToken":...}} is answered by
@@ -49,28 +45,14 @@ import org.slf4j.LoggerFactory;
  * the broker pushes {@code {"type":"cancel","reason":"ABORT"}}.
  */
 public final class HostConnection implements AutoCloseable {
-    static final Duration RECONNECT_WINDOW = Duration.ofSeconds(60);
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(HostConnection.class);
 
     private final Path socket;
     private final String runToken;
     private final Consumer<BackgroundTaskCancellationReason> onCancel;
     private final Duration deadline;
-    private final Duration reconnectWindow;
     private final AtomicBoolean cancelDelivered = new AtomicBoolean();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-
-    // Guarded by lock.
-    private ClientChannel channel;
-    private int generation;
-    private Integer resentProgress;
-    private Integer latestProgress;
-    private boolean reconnecting;
-    private RuntimeException failure;
-    private boolean closed;
+    private final HostLink link;
     private volatile HostAttachment attachment;
 
     private HostConnection(Path socket, String runToken, Consumer<BackgroundTaskCancellationReason> onCancel,
@@ -79,7 +61,17 @@ public final class HostConnection implements AutoCloseable {
         this.runToken = runToken;
         this.onCancel = onCancel;
         this.deadline = deadline;
-        this.reconnectWindow = reconnectWindow;
+        this.link = new HostLink(socket, new HostLink.Attacher() {
+            @Override
+            public ClientChannel attach(Runnable onDropped) throws IOException {
+                return open(onDropped);
+            }
+
+            @Override
+            public void reattached() {
+                LOG.info("attached again to the broker at {} (re-adopted: {})", socket, attachment.readopted());
+            }
+        }, deadline, reconnectWindow);
     }
 
     /**
@@ -90,7 +82,7 @@ public final class HostConnection implements AutoCloseable {
      */
     public static HostConnection attach(Path socketPath, String runToken,
                                         Consumer<BackgroundTaskCancellationReason> onCancel) throws IOException {
-        return attach(socketPath, runToken, onCancel, BrokerClient.DEFAULT_DEADLINE, RECONNECT_WINDOW);
+        return attach(socketPath, runToken, onCancel, BrokerClient.DEFAULT_DEADLINE, HostLink.RECONNECT_WINDOW);
     }
 
     static HostConnection attach(Path socketPath, String runToken,
@@ -100,40 +92,8 @@ public final class HostConnection implements AutoCloseable {
         Objects.requireNonNull(onCancel, "onCancel");
         HostConnection connection = new HostConnection(socketPath.toAbsolutePath(), runToken, onCancel, deadline,
                 reconnectWindow);
-        ClientChannel first = connection.openFirst();
-        connection.lock.lock();
-        try {
-            connection.channel = first;
-        } finally {
-            connection.lock.unlock();
-        }
-        if (!first.isOpen()) {
-            connection.dropped(first);
-        }
+        connection.link.connect();
         return connection;
-    }
-
-    /**
-     * The first connection, retried like a reconnection: the broker that started this host may have died before
-     * the host got here, and the next broker re-adopts the task only if the host attaches within its window.
-     */
-    private ClientChannel openFirst() throws IOException {
-        long giveUp = System.nanoTime() + reconnectWindow.toNanos();
-        long backoff = FIRST_BACKOFF.toNanos();
-        while (true) {
-            try {
-                return open();
-            } catch (IOException e) {
-                long left = giveUp - System.nanoTime();
-                if (left <= 0) {
-                    throw e;
-                }
-                LOG.warn("no broker answers at {} ({}); trying again for up to {} s", socket, e.getMessage(),
-                        TimeUnit.NANOSECONDS.toSeconds(left));
-                LockSupport.parkNanos(Math.min(backoff, left));
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
-            }
-        }
     }
 
     /**
@@ -176,31 +136,7 @@ public final class HostConnection implements AutoCloseable {
      * @throws BrokerProtocolException when the broker is gone and did not come back within the reconnect window
      */
     public void progress(int value) {
-        int startGeneration;
-        Integer previous;
-        lock.lock();
-        try {
-            previous = latestProgress;
-            latestProgress = value;
-            startGeneration = generation;
-        } finally {
-            lock.unlock();
-        }
-        ObjectNode fields = WireJson.MAPPER.createObjectNode().put(Messages.PROGRESS, value);
-        try {
-            call(Messages.PROGRESS, fields, startGeneration, value);
-        } catch (IllegalArgumentException | IllegalStateException refused) {
-            // A value the broker refused is not the task's progress: never send it again after a reconnect.
-            lock.lock();
-            try {
-                if (Integer.valueOf(value).equals(latestProgress)) {
-                    latestProgress = previous;
-                }
-            } finally {
-                lock.unlock();
-            }
-            throw refused;
-        }
+        link.progress(value);
     }
 
     /**
@@ -212,12 +148,12 @@ public final class HostConnection implements AutoCloseable {
     public void result(String errorClass, String errorMessage) {
         ObjectNode fields = WireJson.MAPPER.createObjectNode().put(Messages.ERROR_CLASS, errorClass)
                 .put(Messages.ERROR_MESSAGE, errorMessage);
-        call(Messages.HOST_RESULT, fields, -1, null);
+        link.call(Messages.HOST_RESULT, fields);
     }
 
     /** The task tree's memory and limit, as the broker's sandbox measures them (SPEC X11). */
     public MemoryReport memory() {
-        JsonNode result = call(Messages.MEMORY, WireJson.MAPPER.createObjectNode(), -1, null);
+        JsonNode result = link.call(Messages.MEMORY, WireJson.MAPPER.createObjectNode());
         try {
             return WireJson.MAPPER.treeToValue(result, MemoryReport.class);
         } catch (JsonProcessingException e) {
@@ -227,67 +163,12 @@ public final class HostConnection implements AutoCloseable {
 
     /** Asks for a new memory limit for the task tree (SPEC X11); false when the broker refuses it. */
     public boolean trySetMemoryLimit(long bytes) {
-        JsonNode result = call(Messages.SET_MEMORY_LIMIT,
-                WireJson.MAPPER.createObjectNode().put(Messages.BYTES, bytes), -1, null);
+        JsonNode result = link.call(Messages.SET_MEMORY_LIMIT,
+                WireJson.MAPPER.createObjectNode().put(Messages.BYTES, bytes));
         return result.asBoolean(false);
     }
 
-    private JsonNode call(String type, ObjectNode fields, int startGeneration, Integer progress) {
-        long giveUp = System.nanoTime() + reconnectWindow.toNanos() + deadline.toNanos();
-        while (true) {
-            ClientChannel current;
-            lock.lock();
-            try {
-                current = awaitChannel(giveUp);
-                if (progress != null && generation != startGeneration && progress.equals(resentProgress)) {
-                    // The reconnection already sent this value to the new broker.
-                    return NullNode.getInstance();
-                }
-            } finally {
-                lock.unlock();
-            }
-            try {
-                return current.call(type, fields, deadline);
-            } catch (BrokerProtocolException e) {
-                if (current.isOpen()) {
-                    throw e;
-                }
-                // The connection dropped under the call: wait for the next one and send again.
-                dropped(current);
-            }
-        }
-    }
-
-    private ClientChannel awaitChannel(long giveUp) {
-        while (true) {
-            if (closed) {
-                throw new IllegalStateException("the connection of this task host to the broker at " + socket
-                        + " is closed");
-            }
-            if (failure != null) {
-                // A fresh exception per call, so its stack shows the caller; the reconnection's is the cause.
-                throw failure instanceof IllegalArgumentException
-                        ? new IllegalArgumentException(failure.getMessage(), failure)
-                        : new BrokerProtocolException(failure.getMessage(), failure);
-            }
-            if (channel != null && channel.isOpen()) {
-                return channel;
-            }
-            long left = giveUp - System.nanoTime();
-            if (left <= 0) {
-                throw new BrokerProtocolException("no connection to the broker at " + socket + " within "
-                        + reconnectWindow.plus(deadline));
-            }
-            try {
-                changed.awaitNanos(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BrokerProtocolException("interrupted while waiting for the broker at " + socket);
-            }
-        }
-    }
-
-    private ClientChannel open() throws IOException {
+    private ClientChannel open(Runnable onDropped) throws IOException {
         ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.ROLE, Messages.ROLE_HOST)
                 .put(Messages.RUN_TOKEN, runToken);
         ClientChannel opened = ClientChannel.open(socket, hello, deadline, new ClientChannel.Listener() {
@@ -299,7 +180,7 @@ public final class HostConnection implements AutoCloseable {
             @Override
             public void ended(boolean byUs) {
                 if (!byUs) {
-                    droppedSoon();
+                    onDropped.run();
                 }
             }
         });
@@ -337,158 +218,9 @@ public final class HostConnection implements AutoCloseable {
         }
     }
 
-    /** From a channel's reader or writer thread: whichever channel it was, the current one is checked. */
-    private void droppedSoon() {
-        lock.lock();
-        try {
-            if (channel != null && !channel.isOpen()) {
-                startReconnecting();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void dropped(ClientChannel lost) {
-        lock.lock();
-        try {
-            if (channel == lost) {
-                startReconnecting();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // Holding lock.
-    private void startReconnecting() {
-        channel = null;
-        if (closed || reconnecting || failure != null) {
-            return;
-        }
-        reconnecting = true;
-        LOG.warn("lost the broker at {}; reconnecting for up to {}", socket, reconnectWindow);
-        Thread thread = new Thread(this::reconnect, "bgtasks-host-reconnect");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void reconnect() {
-        long until = System.nanoTime() + reconnectWindow.toNanos();
-        long backoff = FIRST_BACKOFF.toNanos();
-        String lastProblem = "no attempt yet";
-        while (true) {
-            try {
-                if (tryReattach()) {
-                    return;
-                }
-            } catch (IOException | BrokerProtocolException | IllegalStateException e) {
-                // Nothing listens yet, or a broker that is still starting or stopping.
-                lastProblem = e.getMessage();
-                LOG.debug("reconnecting to {}: {}", socket, lastProblem);
-            } catch (RuntimeException e) {
-                LOG.error("the broker at {} refused this task host on reconnect: {}", socket, e.getMessage());
-                giveUp(e);
-                return;
-            }
-            long left = until - System.nanoTime();
-            if (left <= 0) {
-                giveUp(new BrokerProtocolException("lost the broker at " + socket + " and could not reconnect within "
-                        + reconnectWindow + " (" + lastProblem + ")"));
-                return;
-            }
-            lock.lock();
-            try {
-                if (closed) {
-                    reconnecting = false;
-                    return;
-                }
-                changed.awaitNanos(Math.min(backoff, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                giveUp(new BrokerProtocolException("interrupted while reconnecting to the broker at " + socket));
-                return;
-            } finally {
-                lock.unlock();
-            }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
-        }
-    }
-
-    /** One attempt: attach, send the latest progress again, then publish the channel. */
-    private boolean tryReattach() throws IOException {
-        ClientChannel fresh = open();
-        Integer resend;
-        lock.lock();
-        try {
-            resend = latestProgress;
-        } finally {
-            lock.unlock();
-        }
-        boolean resent = false;
-        if (resend != null) {
-            try {
-                fresh.call(Messages.PROGRESS, WireJson.MAPPER.createObjectNode().put(Messages.PROGRESS, resend),
-                        deadline);
-                resent = true;
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                LOG.warn("the broker at {} did not take the latest progress again: {}", socket, e.getMessage());
-            } catch (BrokerProtocolException e) {
-                fresh.close();
-                throw e;
-            }
-        }
-        lock.lock();
-        try {
-            if (closed) {
-                fresh.close();
-                reconnecting = false;
-                return true;
-            }
-            if (!fresh.isOpen()) {
-                return false;
-            }
-            channel = fresh;
-            generation++;
-            resentProgress = resent ? resend : null;
-            reconnecting = false;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        LOG.info("attached again to the broker at {} (re-adopted: {})", socket, attachment.readopted());
-        return true;
-    }
-
-    private void giveUp(RuntimeException why) {
-        lock.lock();
-        try {
-            failure = why;
-            reconnecting = false;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Closes the connection; a task that has not reported its result yet will be recorded by its exit. */
     @Override
     public void close() {
-        ClientChannel current;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            current = channel;
-            channel = null;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (current != null) {
-            current.close();
-        }
+        link.close();
     }
 }

@@ -15,6 +15,7 @@ import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.UserAccessSetting;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.InstanceInfo;
@@ -99,7 +100,7 @@ class BrokerClientTest {
         assertThat(client.registrations(APP)).containsExactly(javaReg, commandReg)
                 .isEqualTo(broker.registrations(APP)); // R4, B4: stored before the answer
 
-        byte[] args = ArgumentCodec.encode(Map.of("file", "notes.db", "retries", 3));
+        byte[] args = ValueMapCodec.encode(Map.of("file", "notes.db", "retries", 3));
         TriggerResponse first = client.requestTrigger(new TriggerRequest(APP, "", args, null));
         assertThat(first.result()).isEqualTo(ApplicationTriggerResult.ALLOWED); // T5
         TriggerResponse second = client.requestTrigger(new TriggerRequest(APP, "", args, null));

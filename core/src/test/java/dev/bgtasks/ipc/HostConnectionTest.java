@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.TriggerRequest;
@@ -63,7 +64,7 @@ class HostConnectionTest {
     }
 
     private FakeProcess trigger(Map<String, Object> arguments) {
-        lastTrigger = app.requestTrigger(new TriggerRequest(APP, "", ArgumentCodec.encode(arguments), null));
+        lastTrigger = app.requestTrigger(new TriggerRequest(APP, "", ValueMapCodec.encode(arguments), null));
         assertThat(lastTrigger.result()).isEqualTo(ApplicationTriggerResult.ALLOWED);
         return h.platform.lastProcess();
     }
@@ -83,7 +84,7 @@ class HostConnectionTest {
             assertThat(attachment.instanceId()).isEqualTo(lastTrigger.instanceId());
             assertThat(attachment.entryPoint()).isEqualTo(SampleTasks.Valid.class.getName());
             assertThat(attachment.readopted()).isFalse();
-            Map<String, Object> args = ArgumentCodec.decode(attachment.arguments());
+            Map<String, Object> args = ValueMapCodec.decode(attachment.arguments());
             assertThat(args.get("file")).isEqualTo("notes.db");
             assertThat((byte[]) args.get("bytes")).containsExactly(1, 2, 3);
 

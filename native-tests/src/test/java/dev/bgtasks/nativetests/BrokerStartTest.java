@@ -2,7 +2,7 @@ package dev.bgtasks.nativetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.ipc.BrokerLocation;
+import dev.bgtasks.daemon.BrokerLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BrokerStartTest {
     private static List<ProcessHandle> brokersOf(Path home) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.bgtasks.ipc.BrokerDaemon")
+                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.bgtasks.daemon.BrokerDaemon")
                         && c.contains(home.toString())).orElse(false))
                 .toList();
     }

@@ -7,13 +7,13 @@ import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.TerminationReason;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
@@ -92,7 +92,7 @@ class CrossProcessTest {
 
     private UUID trigger(Map<String, ?> args) {
         TriggerResponse r = broker.client().requestTrigger(
-                new TriggerRequest(APP, "", ArgumentCodec.encode(args), null));
+                new TriggerRequest(APP, "", ValueMapCodec.encode(args), null));
         assertThat(r.result()).isEqualTo(ApplicationTriggerResult.ALLOWED);
         return r.instanceId();
     }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;
 import java.io.IOException;
@@ -112,7 +112,7 @@ class JavaStartArchiveNativeTest {
     private String runTask() throws Exception {
         Path out = dir.resolve("maps-" + UUID.randomUUID());
         TriggerResponse response = broker.client().requestTrigger(
-                new TriggerRequest(APP, "", ArgumentCodec.encode(Map.of("out", out.toString())), null));
+                new TriggerRequest(APP, "", ValueMapCodec.encode(Map.of("out", out.toString())), null));
         assertThat(response.result()).isEqualTo(ApplicationTriggerResult.ALLOWED);
         InstanceInfo done = broker.awaitState(APP, response.instanceId(), InstanceState.COMPLETED, DEADLINE);
         assertThat(done.outcome()).as(broker.log()).isEqualTo(TaskOutcome.SUCCEEDED);

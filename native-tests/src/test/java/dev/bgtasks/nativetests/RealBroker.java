@@ -2,9 +2,9 @@ package dev.bgtasks.nativetests;
 
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.daemon.BrokerLocation;
+import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerLocation;
-import dev.bgtasks.ipc.BrokerStarter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.bgtasks.bench.chaos;
 
+import dev.bgtasks.daemon.BrokerLocation;
+import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerLocation;
-import dev.bgtasks.ipc.BrokerStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -168,7 +168,7 @@ final class ChaosBroker implements AutoCloseable {
         closeClient();
         process().ifPresent(ChaosBroker::killAndWait);
         ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.bgtasks.ipc.BrokerDaemon")
+                .filter(p -> p.info().commandLine().map(c -> c.contains("dev.bgtasks.daemon.BrokerDaemon")
                         && c.contains(home.toString() + "/")).orElse(false))
                 .forEach(ChaosBroker::killAndWait);
         for (long pid : processes.withSocket(location.socket()).keySet()) {

@@ -3,13 +3,13 @@ package dev.bgtasks.bench.chaos;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.IOException;
@@ -149,7 +149,7 @@ final class DiskFullScenario {
     }
 
     private static TriggerResponse trigger(BrokerClient client, String slot) {
-        return client.requestTrigger(new TriggerRequest(APP, slot, ArgumentCodec.encode(Map.of()), null));
+        return client.requestTrigger(new TriggerRequest(APP, slot, ValueMapCodec.encode(Map.of()), null));
     }
 
     private void awaitSucceeded(BrokerClient client, TriggerResponse response) {

@@ -1,9 +1,9 @@
 package dev.bgtasks.bench.chaos;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class HammerClient {
         Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> workers = new ArrayList<>();
-        byte[] noArguments = ArgumentCodec.encode(Map.of());
+        byte[] noArguments = ValueMapCodec.encode(Map.of());
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
                 int sent = 0;

@@ -4,12 +4,12 @@ import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.TerminationReason;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;
@@ -214,7 +214,7 @@ final class KillScenario {
         }
         Map<String, Object> args = Map.of("millis", dice.nextInt(50, 2500));
         TriggerResponse response = client.requestTrigger(new TriggerRequest(APP, definition.triggerName(),
-                ArgumentCodec.encode(args), null));
+                ValueMapCodec.encode(args), null));
         tally.count("trigger " + response.result().name(), 1);
         tally.check(response.result() == ApplicationTriggerResult.ALLOWED
                 || response.result() == ApplicationTriggerResult.CURRENTLY_RUNNING,

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * new TaskTarget.JavaEntryPoint(NapTask.class.getName(), classpath);
- * client.requestTrigger(new TriggerRequest(app, slot, ArgumentCodec.encode(Map.of("millis", 800)), null));
+ * client.requestTrigger(new TriggerRequest(app, slot, ValueMapCodec.encode(Map.of("millis", 800)), null));
  * }</pre>
  */
 public final class NapTask implements BackgroundTask {

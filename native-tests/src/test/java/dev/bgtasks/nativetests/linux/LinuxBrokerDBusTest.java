@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerConfig;
@@ -13,7 +14,6 @@ import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
 import dev.bgtasks.linux.LinuxPlatform;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
@@ -79,7 +79,7 @@ class LinuxBrokerDBusTest extends DBusFixture {
     }
 
     private TriggerResponse trigger(String trigger) {
-        return broker.requestTrigger(new TriggerRequest(APP, trigger, ArgumentCodec.encode(Map.of()), null));
+        return broker.requestTrigger(new TriggerRequest(APP, trigger, ValueMapCodec.encode(Map.of()), null));
     }
 
     private InstanceInfo instance(UUID id) {

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
-import dev.bgtasks.ipc.ArgumentCodec;
+import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
-import dev.bgtasks.ipc.BrokerLocation;
 import dev.bgtasks.nativetests.TempHome;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
@@ -64,7 +64,7 @@ class LinuxBrokerNamespaceTest {
                 client.subscribe(APP, events::add);
                 assertThat(client.signals().is(HostSignal.INTERNET, false)).as("no route: no internet").isTrue();
                 TriggerResponse r = client.requestTrigger(
-                        new TriggerRequest(APP, "", ArgumentCodec.encode(Map.of()), null));
+                        new TriggerRequest(APP, "", ValueMapCodec.encode(Map.of()), null));
                 assertThat(r.result()).isEqualTo(ApplicationTriggerResult.ALLOWED);
                 BrokerClient c = client;
                 assertThat(instance(c, r.instanceId()).state()).isEqualTo(InstanceState.PENDING);
@@ -100,7 +100,7 @@ class LinuxBrokerNamespaceTest {
     private static Process startDaemonIn(NetlinkNamespace ns, BrokerLocation where, Path home) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder("ip", "netns", "exec", ns.name(), java, "-cp",
-                System.getProperty("java.class.path"), "dev.bgtasks.ipc.BrokerDaemon",
+                System.getProperty("java.class.path"), "dev.bgtasks.daemon.BrokerDaemon",
                 where.runtimeDirectory().toString(), where.stateDirectory().toString(),
                 where.logDirectory().toString())
                 .redirectErrorStream(true).redirectOutput(home.resolve("daemon.out").toFile()).start();

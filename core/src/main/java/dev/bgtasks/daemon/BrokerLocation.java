@@ -1,4 +1,4 @@
-package dev.bgtasks.ipc;
+package dev.bgtasks.daemon;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.bgtasks.ipc;
+package dev.bgtasks.arguments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -31,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +38,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ArgumentCodecTest {
+class ValueMapCodecTest {
 
     private static final String ALLOWED_PREFIX = "allowed: String, Boolean, Character, Byte, Short, Integer, Long,";
 
@@ -136,7 +135,7 @@ class ArgumentCodecTest {
         // SPEC T6
         Map<String, Object> args = everything();
 
-        Map<String, Object> decoded = ArgumentCodec.decode(ArgumentCodec.encode(args));
+        Map<String, Object> decoded = ValueMapCodec.decode(ValueMapCodec.encode(args));
 
         assertSameTree(args, decoded, "arguments");
     }
@@ -144,7 +143,7 @@ class ArgumentCodecTest {
     @Test
     void numbersKeepTheirBoxedTypeAndScale() {
         // SPEC T6: an Integer stays an Integer, never widened to Long; a BigDecimal keeps its scale.
-        Map<String, Object> decoded = ArgumentCodec.deepCopy(Map.of(
+        Map<String, Object> decoded = ValueMapCodec.deepCopy(Map.of(
                 "i", 1, "l", 1L, "s", (short) 1, "b", (byte) 1, "f", 1f, "d", 1d,
                 "bi", BigInteger.ONE, "bd", new BigDecimal("1.00")));
 
@@ -170,7 +169,7 @@ class ArgumentCodecTest {
                 floats.add(Float.intBitsToFloat(random.nextInt()));
                 doubles.add(Double.longBitsToDouble(random.nextLong()));
             }
-            Map<String, Object> decoded = ArgumentCodec.deepCopy(Map.of("f", floats, "d", doubles));
+            Map<String, Object> decoded = ValueMapCodec.deepCopy(Map.of("f", floats, "d", doubles));
 
             assertThat(decoded.get("f")).isEqualTo(floats);
             assertThat(decoded.get("d")).isEqualTo(doubles);
@@ -180,21 +179,21 @@ class ArgumentCodecTest {
     @Test
     void emptyMapIsValidAndDecodesEmpty() {
         // SPEC T6: the no-argument call gives an empty map.
-        byte[] encoded = ArgumentCodec.encode(Map.of());
+        byte[] encoded = ValueMapCodec.encode(Map.of());
 
-        assertThat(ArgumentCodec.decode(encoded)).isEmpty();
+        assertThat(ValueMapCodec.decode(encoded)).isEmpty();
     }
 
     @Test
     void deepNestingUpToTheLimitRoundTrips() {
         // SPEC T6
         Object value = "leaf";
-        for (int depth = 0; depth < ArgumentCodec.MAX_NESTING_DEPTH; depth++) {
+        for (int depth = 0; depth < ValueMapCodec.MAX_NESTING_DEPTH; depth++) {
             value = depth % 2 == 0 ? List.of(value) : Map.of("k", value);
         }
         Map<String, Object> args = Map.of("deep", value);
 
-        assertSameTree(args, ArgumentCodec.deepCopy(args), "arguments");
+        assertSameTree(args, ValueMapCodec.deepCopy(args), "arguments");
     }
 
     @Test
@@ -203,7 +202,7 @@ class ArgumentCodecTest {
         List<Object> shared = new ArrayList<>(List.of(1, 2));
         Map<String, Object> args = Map.of("a", List.of(shared, shared), "b", shared);
 
-        assertSameTree(args, ArgumentCodec.deepCopy(args), "arguments");
+        assertSameTree(args, ValueMapCodec.deepCopy(args), "arguments");
     }
 
     @Test
@@ -216,7 +215,7 @@ class ArgumentCodecTest {
         args.put("tree", tree);
         args.put("singleton", Collections.singletonMap("k", 'v'));
 
-        Map<String, Object> decoded = ArgumentCodec.deepCopy(args);
+        Map<String, Object> decoded = ValueMapCodec.deepCopy(args);
 
         assertSameTree(args, decoded, "arguments");
         assertThat(new ArrayList<Object>(((Map<?, ?>) decoded.get("tree")).keySet())).containsExactly("a", "b");
@@ -234,7 +233,7 @@ class ArgumentCodecTest {
         args.put("alpha", nested);
         args.put("mu", 3);
 
-        Map<String, Object> decoded = ArgumentCodec.deepCopy(args);
+        Map<String, Object> decoded = ValueMapCodec.deepCopy(args);
 
         assertThat(decoded.keySet()).containsExactly("zeta", "alpha", "mu");
         assertThat(new ArrayList<Object>(((Map<?, ?>) decoded.get("alpha")).keySet()))
@@ -244,8 +243,8 @@ class ArgumentCodecTest {
     @Test
     void encodingIsStable() {
         // SPEC T6: what the store holds re-encodes to the same bytes.
-        byte[] once = ArgumentCodec.encode(everything());
-        byte[] twice = ArgumentCodec.encode(ArgumentCodec.decode(once));
+        byte[] once = ValueMapCodec.encode(everything());
+        byte[] twice = ValueMapCodec.encode(ValueMapCodec.decode(once));
 
         assertThat(twice).isEqualTo(once);
     }
@@ -272,7 +271,7 @@ class ArgumentCodecTest {
         args.put("L", List.of(1));
         args.put("M", Map.of("k", "v"));
 
-        String json = new String(ArgumentCodec.encode(args), StandardCharsets.UTF_8);
+        String json = new String(ValueMapCodec.encode(args), StandardCharsets.UTF_8);
 
         assertThat(json).isEqualTo("{\"v\":1,\"args\":{"
                 + "\"s\":[\"str\",\"hi\"],\"z\":[\"bool\",true],\"c\":[\"char\",\"q\"],\"b\":[\"i8\",-1],"
@@ -288,7 +287,7 @@ class ArgumentCodecTest {
     @Test
     void decodedStructuresAreDeeplyImmutable() {
         // SPEC T6
-        Map<String, Object> decoded = ArgumentCodec.decode(ArgumentCodec.encode(everything()));
+        Map<String, Object> decoded = ValueMapCodec.decode(ValueMapCodec.encode(everything()));
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) decoded.get("list");
         @SuppressWarnings("unchecked")
@@ -310,11 +309,11 @@ class ArgumentCodecTest {
     @Test
     void everyDecodeHandsOutFreshByteArrays() {
         // SPEC T6
-        byte[] encoded = ArgumentCodec.encode(Map.of("y", new byte[] {1, 2}));
-        byte[] first = (byte[]) ArgumentCodec.decode(encoded).get("y");
+        byte[] encoded = ValueMapCodec.encode(Map.of("y", new byte[] {1, 2}));
+        byte[] first = (byte[]) ValueMapCodec.decode(encoded).get("y");
         first[0] = 99;
 
-        byte[] second = (byte[]) ArgumentCodec.decode(encoded).get("y");
+        byte[] second = (byte[]) ValueMapCodec.decode(encoded).get("y");
 
         assertThat(second).isNotSameAs(first).containsExactly(1, 2);
     }
@@ -332,7 +331,7 @@ class ArgumentCodecTest {
         args.put("list", list);
         args.put("nested", nested);
 
-        Map<String, Object> copy = ArgumentCodec.deepCopy(args);
+        Map<String, Object> copy = ValueMapCodec.deepCopy(args);
         bytes[0] = 42;
         list.add("c");
         list.set(0, "changed");
@@ -354,9 +353,9 @@ class ArgumentCodecTest {
     @Test
     void nullMapIsANullPointerException() {
         // SPEC T6
-        assertThatThrownBy(() -> ArgumentCodec.encode(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> ArgumentCodec.deepCopy(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> ArgumentCodec.decode(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ValueMapCodec.encode(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ValueMapCodec.deepCopy(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ValueMapCodec.decode(null)).isInstanceOf(NullPointerException.class);
     }
 
     // ------------------------------------------------------------------------------------------ refused values
@@ -403,7 +402,7 @@ class ArgumentCodecTest {
         args.put("ok", 1);
         args.put("bad", value);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(args))
+        assertThatThrownBy(() -> ValueMapCodec.encode(args))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"bad\"]: type " + typeName + " is not allowed; ")
                 .hasMessageContaining(ALLOWED_PREFIX);
@@ -418,7 +417,7 @@ class ArgumentCodecTest {
         inner.put("deeper", List.of("a", value));
         Map<String, Object> args = Map.of("files", List.of("a", "b", inner));
 
-        assertThatThrownBy(() -> ArgumentCodec.deepCopy(args))
+        assertThatThrownBy(() -> ValueMapCodec.deepCopy(args))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"files\"][2][\"deeper\"][1]: type " + typeName + " is not allowed")
                 .hasMessageContaining(ALLOWED_PREFIX);
@@ -429,7 +428,7 @@ class ArgumentCodecTest {
         // SPEC T6
         Map<String, Object> args = Map.of("files", List.of("a", "b", new File("c")));
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(args))
+        assertThatThrownBy(() -> ValueMapCodec.encode(args))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"files\"][2]: type java.io.File is not allowed; allowed: String, "
                         + "Boolean, ");
@@ -443,13 +442,13 @@ class ArgumentCodecTest {
         Map<String, Object> nested = new HashMap<>();
         nested.put("inner", null);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(top))
+        assertThatThrownBy(() -> ValueMapCodec.encode(top))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"n\"]: null is not allowed");
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("list", Arrays.asList(1, null))))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("list", Arrays.asList(1, null))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"list\"][1]: null is not allowed");
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("m", nested)))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("m", nested)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"m\"][\"inner\"]: null is not allowed");
     }
@@ -462,10 +461,10 @@ class ArgumentCodecTest {
         Map<String, Object> nested = new HashMap<>();
         nested.put(null, 1);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(top))
+        assertThatThrownBy(() -> ValueMapCodec.encode(top))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments: a map key is null; keys must be non-null Strings");
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("m", List.of(nested))))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("m", List.of(nested))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments[\"m\"][0]: a map key is null; keys must be non-null Strings");
     }
@@ -477,10 +476,10 @@ class ArgumentCodecTest {
         Map raw = new HashMap();
         raw.put(42, "x");
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(raw))
+        assertThatThrownBy(() -> ValueMapCodec.encode(raw))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments: a map key of type java.lang.Integer is not allowed; keys must be Strings");
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("m", Map.of(UUID.randomUUID(), 1))))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("m", Map.of(UUID.randomUUID(), 1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments[\"m\"]: a map key of type java.util.UUID is not allowed; keys must be Strings");
     }
@@ -492,7 +491,7 @@ class ArgumentCodecTest {
         identity.put(new String("k"), 1);
         identity.put(new String("k"), 2);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("m", identity)))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("m", identity)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"m\"]: the key \"k\" occurs twice");
     }
@@ -502,7 +501,7 @@ class ArgumentCodecTest {
         // SPEC T6: the path stays readable whatever the key holds.
         Map<String, Object> args = Map.of("a\"b\\c\nd", new Object());
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(args))
+        assertThatThrownBy(() -> ValueMapCodec.encode(args))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"a\\\"b\\\\c\\u000ad\"]: type java.lang.Object");
     }
@@ -514,7 +513,7 @@ class ArgumentCodecTest {
         list.add(1);
         list.add(list);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("loop", list)))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("loop", list)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments[\"loop\"][1]: this List contains itself; self-referencing structures cannot be"
                         + " encoded");
@@ -530,10 +529,10 @@ class ArgumentCodecTest {
         a.put("b", b);
         b.add(a);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(top))
+        assertThatThrownBy(() -> ValueMapCodec.encode(top))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"self\"]: this Map contains itself");
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("a", a)))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("a", a)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"a\"][\"b\"][0]: this Map contains itself");
     }
@@ -543,12 +542,12 @@ class ArgumentCodecTest {
     void nestingDeeperThanTheLimitIsRefused(boolean lists) {
         // SPEC T6
         Object value = 1;
-        for (int depth = 0; depth <= ArgumentCodec.MAX_NESTING_DEPTH; depth++) {
+        for (int depth = 0; depth <= ValueMapCodec.MAX_NESTING_DEPTH; depth++) {
             value = lists ? List.of(value) : Map.of("k", value);
         }
         Map<String, Object> args = Map.of("deep", value);
 
-        Throwable thrown = catchThrowable(() -> ArgumentCodec.encode(args));
+        Throwable thrown = catchThrowable(() -> ValueMapCodec.encode(args));
 
         assertThat(thrown).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"deep\"]" + (lists ? "[0]" : "[\"k\"]"))
@@ -564,7 +563,7 @@ class ArgumentCodecTest {
         }
         Map<String, Object> args = Map.of("deep", value);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(args)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ValueMapCodec.encode(args)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nested deeper than 32 levels");
     }
 
@@ -573,15 +572,15 @@ class ArgumentCodecTest {
     @Test
     void theSizeLimitIsExactlyMaxEncodedBytes() {
         // SPEC T6: more than 64 KiB encoded throws; exactly 64 KiB is fine.
-        int overhead = ArgumentCodec.encode(Map.of("k", "")).length;
-        String fits = "x".repeat(ArgumentCodec.MAX_ENCODED_BYTES - overhead);
+        int overhead = ValueMapCodec.encode(Map.of("k", "")).length;
+        String fits = "x".repeat(ValueMapCodec.MAX_ENCODED_BYTES - overhead);
         String tooLong = fits + "x";
 
-        byte[] atLimit = ArgumentCodec.encode(Map.of("k", fits));
+        byte[] atLimit = ValueMapCodec.encode(Map.of("k", fits));
 
-        assertThat(atLimit).hasSize(ArgumentCodec.MAX_ENCODED_BYTES);
-        assertThat(ArgumentCodec.decode(atLimit)).isEqualTo(Map.of("k", fits));
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("k", tooLong)))
+        assertThat(atLimit).hasSize(ValueMapCodec.MAX_ENCODED_BYTES);
+        assertThat(ValueMapCodec.decode(atLimit)).isEqualTo(Map.of("k", fits));
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("k", tooLong)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments encode to 65537 bytes, over the limit of 65536 bytes (SPEC T6)");
     }
@@ -589,25 +588,25 @@ class ArgumentCodecTest {
     @Test
     void theLimitCountsEncodedBytesNotCharacters() {
         // SPEC T6: "水" is 3 UTF-8 bytes.
-        int overhead = ArgumentCodec.encode(Map.of("k", "")).length;
-        int chars = (ArgumentCodec.MAX_ENCODED_BYTES - overhead) / 3 + 1;
+        int overhead = ValueMapCodec.encode(Map.of("k", "")).length;
+        int chars = (ValueMapCodec.MAX_ENCODED_BYTES - overhead) / 3 + 1;
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("k", "水".repeat(chars))))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("k", "水".repeat(chars))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("over the limit of 65536 bytes");
-        assertThat(ArgumentCodec.encode(Map.of("k", "水".repeat(chars - 1))).length).isLessThanOrEqualTo(65536);
+        assertThat(ValueMapCodec.encode(Map.of("k", "水".repeat(chars - 1))).length).isLessThanOrEqualTo(65536);
     }
 
     @Test
     void bytesJustUnderAndJustOverTheLimit() {
         // SPEC T6: byte[] grows by 4 encoded bytes per 3 raw bytes.
-        int overhead = ArgumentCodec.encode(Map.of("k", new byte[0])).length;
-        int fitting = (ArgumentCodec.MAX_ENCODED_BYTES - overhead) / 4 * 3;
+        int overhead = ValueMapCodec.encode(Map.of("k", new byte[0])).length;
+        int fitting = (ValueMapCodec.MAX_ENCODED_BYTES - overhead) / 4 * 3;
 
-        byte[] encoded = ArgumentCodec.encode(Map.of("k", new byte[fitting]));
+        byte[] encoded = ValueMapCodec.encode(Map.of("k", new byte[fitting]));
 
-        assertThat(encoded.length).isBetween(ArgumentCodec.MAX_ENCODED_BYTES - 3, ArgumentCodec.MAX_ENCODED_BYTES);
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("k", new byte[fitting + 1])))
+        assertThat(encoded.length).isBetween(ValueMapCodec.MAX_ENCODED_BYTES - 3, ValueMapCodec.MAX_ENCODED_BYTES);
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("k", new byte[fitting + 1])))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("over the limit of 65536 bytes");
     }
@@ -617,7 +616,7 @@ class ArgumentCodecTest {
         // SPEC T6
         String huge = "x".repeat(20 * 1024 * 1024);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(Map.of("k", huge)))
+        assertThatThrownBy(() -> ValueMapCodec.encode(Map.of("k", huge)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("arguments encode to more than 1048576 bytes, over the limit of 65536 bytes (SPEC T6)");
     }
@@ -632,7 +631,7 @@ class ArgumentCodecTest {
         }
         Map<String, Object> args = Map.of("dag", value);
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(args))
+        assertThatThrownBy(() -> ValueMapCodec.encode(args))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("over the limit of 65536 bytes");
     }
@@ -642,9 +641,9 @@ class ArgumentCodecTest {
         // SPEC T6: an oversized map that also holds a bad value names the bad value.
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("bad", new Object());
-        args.put("big", "x".repeat(ArgumentCodec.MAX_ENCODED_BYTES));
+        args.put("big", "x".repeat(ValueMapCodec.MAX_ENCODED_BYTES));
 
-        assertThatThrownBy(() -> ArgumentCodec.encode(args))
+        assertThatThrownBy(() -> ValueMapCodec.encode(args))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("arguments[\"bad\"]: type java.lang.Object");
     }
@@ -654,11 +653,11 @@ class ArgumentCodecTest {
     @Test
     void everyTruncationOfAValidEncodingIsRefused() {
         // SPEC T6, B2: a cut-off frame never decodes and never throws anything but IllegalArgumentException.
-        byte[] valid = ArgumentCodec.encode(fuzzCorpus());
+        byte[] valid = ValueMapCodec.encode(fuzzCorpus());
 
         for (int length = 0; length < valid.length; length++) {
             byte[] truncated = Arrays.copyOf(valid, length);
-            assertThatThrownBy(() -> ArgumentCodec.decode(truncated))
+            assertThatThrownBy(() -> ValueMapCodec.decode(truncated))
                     .as("prefix of %d bytes", length)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("malformed encoded arguments");
@@ -672,7 +671,7 @@ class ArgumentCodecTest {
         for (int i = 0; i < 5000; i++) {
             byte[] noise = new byte[random.nextInt(300)];
             random.nextBytes(noise);
-            assertThatThrownBy(() -> ArgumentCodec.decode(noise))
+            assertThatThrownBy(() -> ValueMapCodec.decode(noise))
                     .as("random input %d", i)
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -681,7 +680,7 @@ class ArgumentCodecTest {
     @Test
     void mutatedEncodingsDecodeOrFailOnlyWithIllegalArgumentException() {
         // SPEC T6, B2: a flipped byte may still be valid, but it never escapes as another exception type.
-        byte[] valid = ArgumentCodec.encode(fuzzCorpus());
+        byte[] valid = ValueMapCodec.encode(fuzzCorpus());
         Random random = new Random(7);
         byte[] interesting = "[]{}\",:0-9eE.\\tfn\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < 10_000; i++) {
@@ -692,7 +691,7 @@ class ArgumentCodecTest {
                         ? interesting[random.nextInt(interesting.length)]
                         : (byte) random.nextInt();
             }
-            Throwable thrown = catchThrowable(() -> ArgumentCodec.decode(mutated));
+            Throwable thrown = catchThrowable(() -> ValueMapCodec.decode(mutated));
             if (thrown != null) {
                 assertThat(thrown).as("mutation %d", i).isInstanceOf(IllegalArgumentException.class);
             }
@@ -811,7 +810,7 @@ class ArgumentCodecTest {
         // SPEC T6, B2
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> ArgumentCodec.decode(bytes))
+        assertThatThrownBy(() -> ValueMapCodec.decode(bytes))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("malformed encoded arguments")
                 .hasMessageContaining(expectedMessagePart);
@@ -823,8 +822,8 @@ class ArgumentCodecTest {
         String reordered = "{\"args\":{\"a\":[\"i32\",1]},\"v\":1}";
         String atDepth = doc("\"a\":" + "[\"list\",[".repeat(32) + "[\"i32\",1]" + "]]".repeat(32));
 
-        assertThat(ArgumentCodec.decode(reordered.getBytes(StandardCharsets.UTF_8))).isEqualTo(Map.of("a", 1));
-        assertThatCode(() -> ArgumentCodec.decode(atDepth.getBytes(StandardCharsets.UTF_8)))
+        assertThat(ValueMapCodec.decode(reordered.getBytes(StandardCharsets.UTF_8))).isEqualTo(Map.of("a", 1));
+        assertThatCode(() -> ValueMapCodec.decode(atDepth.getBytes(StandardCharsets.UTF_8)))
                 .doesNotThrowAnyException();
     }
 
@@ -838,7 +837,7 @@ class ArgumentCodecTest {
                 new byte[] {(byte) 0xC0, (byte) 0xAF}, "\"]".getBytes(StandardCharsets.UTF_8));
 
         for (byte[] input : List.of(utf16, cesuSurrogate, overlongSlash)) {
-            assertThatThrownBy(() -> ArgumentCodec.decode(input))
+            assertThatThrownBy(() -> ValueMapCodec.decode(input))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("malformed encoded arguments: not valid UTF-8");
         }
@@ -847,10 +846,10 @@ class ArgumentCodecTest {
     @Test
     void oversizedInputIsRefusedBeforeParsing() {
         // SPEC T6, B2
-        byte[] big = new byte[ArgumentCodec.MAX_ENCODED_BYTES + 1];
+        byte[] big = new byte[ValueMapCodec.MAX_ENCODED_BYTES + 1];
         Arrays.fill(big, (byte) ' ');
 
-        assertThatThrownBy(() -> ArgumentCodec.decode(big))
+        assertThatThrownBy(() -> ValueMapCodec.decode(big))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("malformed encoded arguments: 65537 bytes, over the limit of 65536 bytes");
     }
@@ -867,76 +866,6 @@ class ArgumentCodecTest {
             offset += part.length;
         }
         return result;
-    }
-
-    // ------------------------------------------------------------------------------------------- parseKeyValues
-
-    @Nested
-    class ParseKeyValues {
-        @Test
-        void splitsAtTheFirstEqualsSignAndKeepsStrings() {
-            // SPEC T6: `bgtask ... --arg KEY=VALUE`
-            Map<String, Object> parsed = ArgumentCodec.parseKeyValues(
-                    List.of("file=/tmp/a=b.csv", "count=3", "empty=", "spaced = x ", "unicode=水🎉"));
-
-            assertThat(parsed).containsExactly(
-                    Map.entry("file", "/tmp/a=b.csv"),
-                    Map.entry("count", "3"),
-                    Map.entry("empty", ""),
-                    Map.entry("spaced ", " x "),
-                    Map.entry("unicode", "水🎉"));
-            assertThat(parsed.get("count")).isExactlyInstanceOf(String.class);
-        }
-
-        @Test
-        void noPairsGiveAnEmptyMap() {
-            // SPEC T6
-            assertThat(ArgumentCodec.parseKeyValues(List.of())).isEmpty();
-        }
-
-        @Test
-        void theResultIsImmutableAndEncodable() {
-            // SPEC T6
-            Map<String, Object> parsed = ArgumentCodec.parseKeyValues(List.of("a=1"));
-
-            assertThatThrownBy(() -> parsed.put("b", "2")).isInstanceOf(UnsupportedOperationException.class);
-            assertThat(ArgumentCodec.deepCopy(parsed)).isEqualTo(Map.of("a", "1"));
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"novalue", "", "key:value"})
-        void aPairWithoutEqualsSignIsRefused(String pair) {
-            // SPEC T6
-            assertThatThrownBy(() -> ArgumentCodec.parseKeyValues(List.of("ok=1", pair)))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("argument \"" + pair + "\" is not KEY=VALUE: it has no '='");
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"=value", "=", "==x"})
-        void anEmptyKeyIsRefused(String pair) {
-            // SPEC T6
-            assertThatThrownBy(() -> ArgumentCodec.parseKeyValues(List.of(pair)))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("argument \"" + pair + "\" is not KEY=VALUE: the key is empty");
-        }
-
-        @Test
-        void aDuplicateKeyIsRefused() {
-            // SPEC T6
-            assertThatThrownBy(() -> ArgumentCodec.parseKeyValues(List.of("a=1", "b=2", "a=1")))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("argument \"a=1\" repeats the key \"a\"; each key may be given once");
-        }
-
-        @Test
-        void nullsAreNullPointerExceptions() {
-            // SPEC T6
-            assertThatThrownBy(() -> ArgumentCodec.parseKeyValues(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> ArgumentCodec.parseKeyValues(Arrays.asList("a=1", null)))
-                    .isInstanceOf(NullPointerException.class)
-                    .hasMessage("pairs[1]");
-        }
     }
 
     // ------------------------------------------------------------------------------------------------- helpers

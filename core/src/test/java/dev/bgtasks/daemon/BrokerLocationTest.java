@@ -1,4 +1,4 @@
-package dev.bgtasks.ipc;
+package dev.bgtasks.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,7 @@
-package dev.bgtasks.ipc;
+package dev.bgtasks.daemon;
 
 import dev.bgtasks.BrokerUnavailableException;
+import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.RunToken;
 import java.io.File;

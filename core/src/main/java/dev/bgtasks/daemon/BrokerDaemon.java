@@ -1,8 +1,9 @@
-package dev.bgtasks.ipc;
+package dev.bgtasks.daemon;
 
 import dev.bgtasks.broker.AccessPolicy;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerConfig;
+import dev.bgtasks.ipc.BrokerServer;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;
 import java.io.IOException;
