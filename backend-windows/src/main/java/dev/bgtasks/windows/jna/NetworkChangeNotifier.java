@@ -7,7 +7,7 @@ import java.io.IOException;
  * Network List Manager. The real one is {@link NetworkIpHelper}; tests fire the callback by hand.
  *
  * <pre>{@code
- * NetworkChangeNotifier notifier = NetworkIpHelper.notifier();
+ * NetworkChangeNotifier notifier = NetworkIpHelper.system();
  * String how = notifier.start(source::changed);   // "NotifyNetworkConnectivityHintChange"
  * notifier.close();
  * }</pre>

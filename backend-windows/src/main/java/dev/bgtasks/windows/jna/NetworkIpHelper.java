@@ -72,8 +72,8 @@ public final class NetworkIpHelper implements NetworkChangeNotifier {
                 handles.add(handle.getValue());
                 return HINTS;
             }
-            LOG.info("NotifyNetworkConnectivityHintChange failed with error {}; using interface and route changes",
-                    status);
+            LOG.info("{}; using interface and route changes",
+                    Win32Errors.failedWith("NotifyNetworkConnectivityHintChange", status));
         } catch (UnsatisfiedLinkError older) {
             LOG.info("no NotifyNetworkConnectivityHintChange before Windows 10 2004; using interface and route "
                     + "changes");
@@ -83,14 +83,14 @@ public final class NetworkIpHelper implements NetworkChangeNotifier {
         WinNT.HANDLEByReference interfaces = new WinNT.HANDLEByReference();
         int status = iphlpapi.NotifyIpInterfaceChange(AF_UNSPEC, rowCallback, Pointer.NULL, (byte) 0, interfaces);
         if (status != NO_ERROR) {
-            throw new IOException("NotifyIpInterfaceChange failed with error " + status);
+            throw new IOException(Win32Errors.failedWith("NotifyIpInterfaceChange", status));
         }
         handles.add(interfaces.getValue());
         WinNT.HANDLEByReference routes = new WinNT.HANDLEByReference();
         status = iphlpapi.NotifyRouteChange2(AF_UNSPEC, rowCallback, Pointer.NULL, (byte) 0, routes);
         if (status != NO_ERROR) {
             close();
-            throw new IOException("NotifyRouteChange2 failed with error " + status);
+            throw new IOException(Win32Errors.failedWith("NotifyRouteChange2", status));
         }
         handles.add(routes.getValue());
         return INTERFACES_AND_ROUTES;
@@ -101,7 +101,7 @@ public final class NetworkIpHelper implements NetworkChangeNotifier {
         for (WinNT.HANDLE handle : handles) {
             int status = iphlpapi.CancelMibChangeNotify2(handle);
             if (status != NO_ERROR) {
-                LOG.warn("CancelMibChangeNotify2 failed with error {}", status);
+                LOG.warn("{}", Win32Errors.failedWith("CancelMibChangeNotify2", status));
             }
         }
         handles.clear();
