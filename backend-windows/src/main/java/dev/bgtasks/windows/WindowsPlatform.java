@@ -3,6 +3,7 @@ package dev.bgtasks.windows;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.ProcessSandbox;
+import dev.bgtasks.windows.sandbox.WindowsJobSandbox;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,17 +1,23 @@
 package dev.bgtasks.windows;
 
-import com.sun.jna.Platform;
-import com.sun.jna.platform.win32.Kernel32;
-import com.sun.jna.platform.win32.Ole32;
-import com.sun.jna.platform.win32.User32;
-import com.sun.jna.platform.win32.Wtsapi32;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.spi.SignalSource;
 import dev.bgtasks.spi.StorageSignalSource;
+import dev.bgtasks.windows.jna.LastInput;
+import dev.bgtasks.windows.jna.MessageWindow;
+import dev.bgtasks.windows.jna.NetworkIpHelper;
+import dev.bgtasks.windows.jna.NlmReader;
+import dev.bgtasks.windows.jna.Win32Libraries;
+import dev.bgtasks.windows.jna.WtsSession;
+import dev.bgtasks.windows.signals.ComThread;
+import dev.bgtasks.windows.signals.NetworkSource;
+import dev.bgtasks.windows.signals.PowerSource;
+import dev.bgtasks.windows.signals.PresenceSource;
+import dev.bgtasks.windows.signals.SessionSource;
+import dev.bgtasks.windows.signals.WinSignalRules;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,18 +83,16 @@ public final class WindowsSignals implements HostSignals {
      * @throws UnsupportedOperationException off Windows
      */
     public static WindowsSignals start() {
-        if (!Platform.isWindows()) {
+        if (!System.getProperty("os.name", "").startsWith("Windows")) {
             throw new UnsupportedOperationException("WindowsSignals needs Windows; this is " + System.getProperty(
                     "os.name"));
         }
-        MessageWindow window = new MessageWindow(User32.INSTANCE, Kernel32.INSTANCE, Wtsapi32.INSTANCE);
-        NlmReader nlm = new NlmReader(Ole32.INSTANCE, new ComVtableInvoker());
+        MessageWindow window = MessageWindow.system();
         List<SignalSource> sources = List.of(
-                new NetworkSource(nlm, ComThread.dedicated("bgtasks-nlm-com"),
-                        new NetworkIpHelper(NetworkIpHelper.Iphlpapi.load())),
-                new PowerSource(PowerKernel32.load(), window),
-                new SessionSource(Wtsapi32.INSTANCE, window),
-                new PresenceSource(User32.INSTANCE, Kernel32.INSTANCE),
+                new NetworkSource(NlmReader.system(), ComThread.dedicated("bgtasks-nlm-com"), NetworkIpHelper.system()),
+                new PowerSource(Win32Libraries.kernel32(), window),
+                new SessionSource(WtsSession.system(), window),
+                new PresenceSource(LastInput.system()),
                 new StorageSignalSource(dataDirectory(System.getenv(), Path.of(System.getProperty("user.home")))));
         WindowsSignals signals = new WindowsSignals(sources, window, Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "bgtasks-windows-signals");
@@ -135,7 +139,7 @@ public final class WindowsSignals implements HostSignals {
     public SignalSnapshot current() {
         synchronized (lock) {
             if (snapshot == null) {
-                snapshot = merge(readings());
+                snapshot = WinSignalRules.merge(readings());
             }
             return snapshot;
         }
@@ -155,7 +159,7 @@ public final class WindowsSignals implements HostSignals {
     }
 
     private void recompute() {
-        SignalSnapshot next = merge(readings());
+        SignalSnapshot next = WinSignalRules.merge(readings());
         synchronized (lock) {
             if (closed || next.equals(snapshot)) {
                 return;
@@ -169,19 +173,6 @@ public final class WindowsSignals implements HostSignals {
                 LOG.error("a host signal listener failed", e);
             }
         }
-    }
-
-    /** The combining rule of the class comment: the first source that knows a signal decides it. */
-    static SignalSnapshot merge(List<Map<HostSignal, Boolean>> byPrecedence) {
-        Map<HostSignal, Boolean> merged = new EnumMap<>(HostSignal.class);
-        for (Map<HostSignal, Boolean> readings : byPrecedence) {
-            readings.forEach((signal, value) -> {
-                if (value != null) {
-                    merged.putIfAbsent(signal, value);
-                }
-            });
-        }
-        return new SignalSnapshot(merged);
     }
 
     @Override

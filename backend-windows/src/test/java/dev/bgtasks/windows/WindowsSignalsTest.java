@@ -18,6 +18,10 @@ import com.sun.jna.platform.win32.Wtsapi32;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.spi.SignalSource;
+import dev.bgtasks.windows.jna.MessageWindow;
+import dev.bgtasks.windows.jna.PowerSettings;
+import dev.bgtasks.windows.jna.WinSignalMocks;
+import dev.bgtasks.windows.signals.WinSignalRules;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -53,13 +57,13 @@ class WindowsSignalsTest {
 
     @Test
     void theFirstSourceThatKnowsASignalWins() {
-        SignalSnapshot s = WindowsSignals.merge(List.of(
+        SignalSnapshot s = WinSignalRules.merge(List.of(
                 Map.of(HostSignal.SESSION_CONNECTED, true, HostSignal.USER_PRESENT, false),
                 Map.of(HostSignal.USER_PRESENT, true, HostSignal.AC_POWER, true),
                 NOTHING));
         assertThat(s.known()).isEqualTo(Map.of(HostSignal.SESSION_CONNECTED, true, HostSignal.USER_PRESENT, false,
                 HostSignal.AC_POWER, true));
-        assertThat(WindowsSignals.merge(List.of(NOTHING, Map.of(HostSignal.USER_PRESENT, true))).known())
+        assertThat(WinSignalRules.merge(List.of(NOTHING, Map.of(HostSignal.USER_PRESENT, true))).known())
                 .containsEntry(HostSignal.USER_PRESENT, true);
     }
 

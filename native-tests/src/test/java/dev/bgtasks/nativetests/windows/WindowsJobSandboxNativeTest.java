@@ -6,8 +6,9 @@ import dev.bgtasks.nativetests.JavaProcess;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
-import dev.bgtasks.windows.WindowsJobSandbox;
+import dev.bgtasks.windows.sandbox.WindowsJobSandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,8 +163,8 @@ class WindowsJobSandboxNativeTest {
     private Task launch(ResourceLimits limits, List<String> command) throws IOException {
         String token = UUID.randomUUID().toString();
         Path log = dir.resolve("task-" + token + ".log");
-        SandboxedProcess p = sandbox.launch(new LaunchSpec(command, Map.of("BGTASKS_RUN_TOKEN", token), dir, log,
-                token), limits);
+        SandboxedProcess p = sandbox.launch(new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, token), dir,
+                log, token), limits);
         started.add(p);
         return new Task(p, log);
     }
