@@ -3,18 +3,15 @@ package dev.bgtasks.linux.cgroup;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxedProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +54,6 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     static final String SHELL = "/bin/sh";
     /** {@code $0} of the wrapper shell, what {@code ps} shows until the exec. */
     static final String WRAPPER_NAME = "bgtasks-task";
-    static final String RUN_TOKEN_VARIABLE = "BGTASKS_RUN_TOKEN";
 
     private static final Logger LOG = LoggerFactory.getLogger(CgroupSandbox.class);
 
@@ -270,8 +266,7 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     // The task cgroup of the token, when pid carries the token and is in it.
     private Optional<CgroupTask> verifiedTask(long pid, String runToken) {
         String name = taskName(runToken);
-        boolean carries = fs.environ(pid).map(env -> environHasEntry(env, RUN_TOKEN_VARIABLE + "=" + runToken))
-                .orElse(false);
+        boolean carries = fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false);
         if (!carries) {
             LOG.warn("pid {}: its environment does not carry the run token; not ours", pid);
             return Optional.empty();
@@ -366,27 +361,6 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
      * while the token itself (a secret, SPEC S2) never shows in the world-readable cgroup tree.
      */
     static String taskName(String runToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(runToken.getBytes(StandardCharsets.UTF_8));
-            return "t" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    /** Whether a NUL-separated {@code environ} holds exactly {@code entry}, a whole entry, not a prefix. */
-    static boolean environHasEntry(byte[] environ, String entry) {
-        byte[] wanted = entry.getBytes(StandardCharsets.UTF_8);
-        int start = 0;
-        for (int i = 0; i <= environ.length; i++) {
-            if (i == environ.length || environ[i] == 0) {
-                if (i - start == wanted.length && java.util.Arrays.equals(environ, start, i, wanted, 0,
-                        wanted.length)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return false;
+        return "t" + RunToken.hashHex(runToken, 16);
     }
 }

@@ -5,6 +5,7 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.ResourceUsage;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
@@ -12,11 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -188,12 +186,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
 
     /** The scope's unit name for a run token: a hash, so the token (a secret) never shows in the unit list. */
     static String unitName(String runToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(runToken.getBytes(StandardCharsets.UTF_8));
-            return UNIT_PREFIX + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return UNIT_PREFIX + RunToken.hashHex(runToken, 8);
     }
 
     /** The whole argument vector: systemd-run's options, then {@code --} and the task's arguments, no shell. */

@@ -3,6 +3,7 @@ package dev.bgtasks.linux.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.spi.ExitStatus.Reason;
+import dev.bgtasks.spi.RunToken;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +93,12 @@ class CgroupProcessTest {
     @Test
     void theRunTokenMustBeAWholeEnvironmentEntry() {
         byte[] env = "A=1\0BGTASKS_RUN_TOKEN=abc\0B=2".getBytes(StandardCharsets.UTF_8);
-        assertThat(CgroupSandbox.environHasEntry(env, "BGTASKS_RUN_TOKEN=abc")).isTrue();
-        assertThat(CgroupSandbox.environHasEntry(env, "BGTASKS_RUN_TOKEN=ab")).isFalse();
-        assertThat(CgroupSandbox.environHasEntry("XBGTASKS_RUN_TOKEN=abc".getBytes(StandardCharsets.UTF_8),
+        assertThat(RunToken.hasEntry(env, "BGTASKS_RUN_TOKEN=abc")).isTrue();
+        assertThat(RunToken.hasEntry(env, "BGTASKS_RUN_TOKEN=ab")).isFalse();
+        assertThat(RunToken.hasEntry("XBGTASKS_RUN_TOKEN=abc".getBytes(StandardCharsets.UTF_8),
                 "BGTASKS_RUN_TOKEN=abc")).isFalse();
-        assertThat(CgroupSandbox.environHasEntry("BGTASKS_RUN_TOKEN=abcd".getBytes(StandardCharsets.UTF_8),
+        assertThat(RunToken.hasEntry("BGTASKS_RUN_TOKEN=abcd".getBytes(StandardCharsets.UTF_8),
                 "BGTASKS_RUN_TOKEN=abc")).isFalse();
-        assertThat(CgroupSandbox.environHasEntry(new byte[0], "BGTASKS_RUN_TOKEN=abc")).isFalse();
+        assertThat(RunToken.hasEntry(new byte[0], "BGTASKS_RUN_TOKEN=abc")).isFalse();
     }
 }

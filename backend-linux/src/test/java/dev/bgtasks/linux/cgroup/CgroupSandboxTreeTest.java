@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
 import java.io.IOException;
@@ -463,7 +464,7 @@ class CgroupSandboxTreeTest {
     private SandboxedProcess launch(CgroupSandbox sandbox, ResourceLimits limits, String... command)
             throws IOException {
         lastToken = UUID.randomUUID().toString();
-        LaunchSpec spec = new LaunchSpec(List.of(command), Map.of(CgroupSandbox.RUN_TOKEN_VARIABLE, lastToken),
+        LaunchSpec spec = new LaunchSpec(List.of(command), Map.of(RunToken.ENVIRONMENT_VARIABLE, lastToken),
                 root, root.resolve("logs/task.log"), lastToken);
         SandboxedProcess p = sandbox.launch(spec, limits);
         started.add(p);
