@@ -26,7 +26,17 @@ import java.util.Optional;
  * }</pre>
  */
 class CgroupFs {
-    private static final Path PROC = Path.of("/proc");
+    private final Path proc;
+
+    /** The host's files, {@code /proc} included. */
+    CgroupFs() {
+        this(Path.of("/proc"));
+    }
+
+    /** @param proc what {@code /proc} is: a test's recorded tree, or the host's */
+    CgroupFs(Path proc) {
+        this.proc = proc;
+    }
 
     /** The whole content of a file. */
     String read(Path file) throws IOException {
@@ -83,7 +93,7 @@ class CgroupFs {
     /** The text of {@code /proc/<pid>/cgroup}; empty when the process is gone. */
     Optional<String> procCgroup(long pid) {
         try {
-            return Optional.of(Files.readString(PROC.resolve(Long.toString(pid)).resolve("cgroup"),
+            return Optional.of(Files.readString(proc.resolve(Long.toString(pid)).resolve("cgroup"),
                     StandardCharsets.UTF_8));
         } catch (IOException | SecurityException e) {
             return Optional.empty();
@@ -93,7 +103,7 @@ class CgroupFs {
     /** The bytes of {@code /proc/<pid>/environ}; empty when the process is gone or not ours to read. */
     Optional<byte[]> environ(long pid) {
         try {
-            return Optional.of(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ")));
+            return Optional.of(Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("environ")));
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }

@@ -6,11 +6,9 @@ import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -205,7 +203,7 @@ final class CgroupV2Driver implements CgroupDriver {
             enable(fs, tasksRoot);
             fs.mkdir(dir);
         }
-        Task task = new Task(fs, name, dir);
+        CgroupV2Task task = new CgroupV2Task(fs, name, dir, expectedPath(name));
         try {
             task.applyLimits(limits);
         } catch (IOException e) {
@@ -218,7 +216,7 @@ final class CgroupV2Driver implements CgroupDriver {
     @Override
     public Optional<CgroupTask> find(String name) {
         Path dir = tasksRoot.resolve(name);
-        return fs.exists(dir) ? Optional.of(new Task(fs, name, dir)) : Optional.empty();
+        return fs.exists(dir) ? Optional.of(new CgroupV2Task(fs, name, dir, expectedPath(name))) : Optional.empty();
     }
 
     @Override
@@ -258,6 +256,11 @@ final class CgroupV2Driver implements CgroupDriver {
         }
     }
 
+    // The task's cgroup as /proc/<pid>/cgroup shows it for a process inside.
+    private String expectedPath(String name) {
+        return join(ownPath, SUBTREE + "/" + TASKS + "/" + name);
+    }
+
     /** {@code ownPath/rel} as {@code /proc/<pid>/cgroup} would show it. */
     static String join(String ownPath, String rel) {
         return ownPath.endsWith("/") ? ownPath + rel : ownPath + "/" + rel;
@@ -266,107 +269,5 @@ final class CgroupV2Driver implements CgroupDriver {
     static String parentPath(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);
-    }
-
-    /** One task's cgroup2 directory. */
-    private final class Task extends CgroupTask {
-        private final Path dir;
-        private final String expectedPath;
-
-        Task(CgroupFs fs, String name, Path dir) {
-            super(fs, name);
-            this.dir = dir;
-            this.expectedPath = join(ownPath, SUBTREE + "/" + TASKS + "/" + name);
-        }
-
-        @Override
-        List<Path> dirs() {
-            return List.of(dir);
-        }
-
-        @Override
-        boolean holds(String procCgroup) {
-            return CgroupParsers.procCgroup(procCgroup).stream()
-                    .anyMatch(m -> m.unified() && m.path().equals(expectedPath));
-        }
-
-        @Override
-        void applyLimits(ResourceLimits limits) throws IOException {
-            OptionalLong memory = limits.memoryLimit();
-            if (memory.isPresent() && fs.exists(dir.resolve("memory.swap.max"))) {
-                fs.write(dir.resolve("memory.swap.max"), "0");
-            }
-            fs.write(dir.resolve("memory.max"), memory.isPresent() ? Long.toString(memory.getAsLong()) : "max");
-            if (fs.exists(dir.resolve("memory.oom.group"))) {
-                fs.write(dir.resolve("memory.oom.group"), "1");
-            }
-            fs.write(dir.resolve("pids.max"), Integer.toString(limits.effectiveMaxProcesses()));
-        }
-
-        @Override
-        long memoryBytes() {
-            return readNumber(dir.resolve("memory.current"));
-        }
-
-        @Override
-        OptionalLong peakMemoryBytes() {
-            Path peak = dir.resolve("memory.peak");
-            return fs.exists(peak) ? OptionalLong.of(readNumber(peak)) : OptionalLong.empty();
-        }
-
-        @Override
-        long oomKills() {
-            return readKey(dir.resolve("memory.events"), "oom_kill");
-        }
-
-        @Override
-        boolean killsTreeOnOom() {
-            return fs.exists(dir.resolve("memory.oom.group"));
-        }
-
-        @Override
-        long processLimitHits() {
-            return readKey(dir.resolve("pids.events"), "max");
-        }
-
-        @Override
-        int processCount() {
-            return (int) readNumber(dir.resolve("pids.current"));
-        }
-
-        @Override
-        Duration cpuTime() {
-            return Duration.ofNanos(readKey(dir.resolve("cpu.stat"), "usage_usec") * 1000);
-        }
-
-        @Override
-        void kill() {
-            long end = System.nanoTime() + KILL_DEADLINE.toNanos();
-            boolean atomic = fs.exists(dir.resolve("cgroup.kill"));
-            while (!isEmpty() && System.nanoTime() - end < 0) {
-                try {
-                    if (atomic) {
-                        fs.write(dir.resolve("cgroup.kill"), "1");
-                    } else {
-                        freezeAndKill();
-                    }
-                } catch (NoSuchFileException e) {
-                    return;
-                } catch (IOException e) {
-                    LOG.warn("killing task cgroup {} failed", dir, e);
-                    killPids(pids());
-                }
-                waitUntil(this::isEmpty, Duration.ofMillis(300));
-            }
-            logLeft(atomic ? "cgroup.kill" : "freeze and SIGKILL");
-        }
-
-        // Before cgroup.kill (Linux 5.14): frozen processes cannot fork, so one round of SIGKILL catches all.
-        private void freezeAndKill() throws IOException {
-            fs.write(dir.resolve("cgroup.freeze"), "1");
-            waitUntil(() -> readKey(dir.resolve("cgroup.events"), "frozen") == 1, Duration.ofSeconds(1));
-            killPids(pids());
-            fs.write(dir.resolve("cgroup.freeze"), "0");
-        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.bgtasks.linux.cgroup;
 
-import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
-import dev.bgtasks.spi.ResourceUsage;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
@@ -19,11 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +47,6 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     static final String UNIT_PREFIX = "bgtasks-";
     /** How long the sandbox waits to see a started task inside its scope. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(2);
-    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final String UNENFORCED = "systemd accepted the scope but enforces nothing here";
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemdScopeSandbox.class);
@@ -60,6 +54,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     private final Path systemdRun;
     private final Roots roots;
     private final Runner runner;
+    private final CgroupFs fs;
     private final ScheduledThreadPoolExecutor scheduler;
 
     /** Starts a process: the real one is a {@link ProcessBuilder}; tests wrap it to play the kernel's part. */
@@ -116,6 +111,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         this.systemdRun = systemdRun;
         this.roots = roots;
         this.runner = runner;
+        this.fs = new CgroupFs(roots.proc());
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "bgtasks-scope");
             thread.setDaemon(true);
@@ -223,14 +219,14 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         } catch (IOException e) {
             LOG.debug("closing stdin of pid {} failed", process.pid(), e);
         }
-        Optional<Path> scope;
+        Optional<CgroupV2Task> scope;
         try {
             scope = verify(process, unit, limits);
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             throw e;
         }
-        Scope p = new Scope(process, scope.orElse(null), unit);
+        ScopeProcess p = new ScopeProcess(process, scope.orElse(null), unit, scheduler);
         LOG.debug("launched pid {} in scope {}: {}", process.pid(), unit, spec.command());
         return p;
     }
@@ -239,12 +235,12 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
      * Waits for the process to show up in its scope and checks the scope's limits; empty when the process ended
      * before it could be seen there (systemd-run refused, or the task was that quick).
      */
-    private Optional<Path> verify(Process process, String unit, ResourceLimits limits) throws IOException {
+    private Optional<CgroupV2Task> verify(Process process, String unit, ResourceLimits limits) throws IOException {
         long pid = process.pid();
         String suffix = "/" + unit + ".scope";
         String[] seen = new String[1];
         boolean settled = CgroupTask.waitUntil(() -> {
-            seen[0] = unifiedPath(pid).orElse(null);
+            seen[0] = fs.procCgroup(pid).flatMap(SystemdScopeSandbox::unifiedPath).orElse(null);
             return (seen[0] != null && seen[0].endsWith(suffix)) || !process.isAlive();
         }, JOIN_DEADLINE);
         if (seen[0] == null || !seen[0].endsWith(suffix)) {
@@ -258,23 +254,24 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
                     + JOIN_DEADLINE.toMillis() + " ms; its cgroup2 path is " + seen[0]);
         }
         Path dir = roots.cgroup2Mount().resolve(stripLeadingSlash(seen[0]));
+        CgroupV2Task scope = new CgroupV2Task(fs, unit, dir, seen[0]);
         String wantMemory = limits.memoryLimit().isPresent() ? Long.toString(limits.memoryLimit().getAsLong())
                 : "max";
         String wantPids = Integer.toString(limits.effectiveMaxProcesses());
         String memory = readTrimmed(dir.resolve("memory.max")).orElse("(missing)");
         String pids = readTrimmed(dir.resolve("pids.max")).orElse("(missing)");
         if (!memory.equals(wantMemory) || !pids.equals(wantPids)) {
-            kill(process, dir);
+            kill(process, scope);
             throw new IOException(UNENFORCED + ": scope " + unit + " (" + dir + ") has memory.max " + memory
                     + " (wanted " + wantMemory + ") and pids.max " + pids + " (wanted " + wantPids + "); cgroup v1,"
                     + " or the user manager has no memory and pids controllers delegated. The task was killed.");
         }
-        return Optional.of(dir);
+        return Optional.of(scope);
     }
 
-    private void kill(Process process, Path scopeDir) {
-        if (scopeDir != null) {
-            writeKill(scopeDir);
+    private void kill(Process process, CgroupV2Task scope) {
+        if (scope != null) {
+            scope.writeKill();
         }
         process.destroyForcibly();
         try {
@@ -286,56 +283,18 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         }
     }
 
-    private static boolean writeKill(Path scopeDir) {
-        Path kill = scopeDir.resolve("cgroup.kill");
-        if (!Files.exists(kill)) {
-            return false;
-        }
-        try {
-            Files.writeString(kill, "1", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.WRITE);
-            return true;
-        } catch (IOException e) {
-            LOG.warn("writing {} failed", kill, e);
-            return false;
-        }
-    }
-
-    /** The process's cgroup2 path, from the {@code 0::} line of {@code /proc/<pid>/cgroup}. */
-    private Optional<String> unifiedPath(long pid) {
-        return readTrimmed(roots.proc().resolve(Long.toString(pid)).resolve("cgroup"))
-                .flatMap(SystemdScopeSandbox::unifiedPath);
-    }
-
+    /** The cgroup2 path in a {@code /proc/<pid>/cgroup} text: its {@code 0::} line. */
     static Optional<String> unifiedPath(String procCgroup) {
         return CgroupParsers.procCgroup(procCgroup).stream().filter(CgroupParsers.Membership::unified)
                 .map(CgroupParsers.Membership::path).findFirst();
     }
 
-    private static Optional<String> readTrimmed(Path file) {
+    private Optional<String> readTrimmed(Path file) {
         try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return Optional.of(fs.read(file).trim());
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }
-    }
-
-    private static long readNumber(Path dir, String file) {
-        if (dir == null) {
-            return 0;
-        }
-        try {
-            return readTrimmed(dir.resolve(file)).map(CgroupParsers::number).orElse(0L);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static long readKey(Path dir, String file, String key) {
-        if (dir == null) {
-            return 0;
-        }
-        return readTrimmed(dir.resolve(file)).map(t -> CgroupParsers.keyedValues(t).getOrDefault(key, 0L))
-                .orElse(0L);
     }
 
     private static String stripLeadingSlash(String s) {
@@ -361,13 +320,15 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     @Override
     public boolean killOrphan(long pid, String runToken) {
         Objects.requireNonNull(runToken, "runToken");
-        Optional<Path> dir = findScope(unitName(runToken));
+        String unit = unitName(runToken);
+        Optional<Path> dir = findScope(unit);
         if (dir.isEmpty()) {
             return false;
         }
-        boolean had = readTrimmed(dir.get().resolve("cgroup.procs")).map(t -> !CgroupParsers.pids(t).isEmpty())
-                .orElse(false);
-        boolean killed = writeKill(dir.get());
+        CgroupV2Task scope = new CgroupV2Task(fs, unit, dir.get(),
+                "/" + roots.cgroup2Mount().relativize(dir.get()));
+        boolean had = !scope.isEmpty();
+        boolean killed = scope.writeKill();
         if (had && killed) {
             LOG.info("killed the orphaned task of pid {} (scope {})", pid, dir.get());
         }
@@ -397,104 +358,5 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
                 + " and pids.max checked after the start (systemd enforces nothing on cgroup v1); kill: the scope's"
                 + " cgroup.kill; out-of-memory: memory.events oom_kill; re-adoption: not available (a restarted"
                 + " broker kills the token's scope)";
-    }
-
-    /** One task in its scope. */
-    private final class Scope implements SandboxedProcess {
-        private final Process process;
-        private final Path dir;
-        private final String unit;
-        private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-        private final AtomicLong peak = new AtomicLong();
-        private final AtomicLong oomKills = new AtomicLong();
-        private final AtomicLong limitHits = new AtomicLong();
-        private volatile boolean killedByUs;
-
-        Scope(Process process, Path dir, String unit) {
-            this.process = process;
-            this.dir = dir;
-            this.unit = unit;
-            if (dir != null) {
-                schedule(this::tick);
-            }
-            process.onExit().whenComplete((p, error) -> finish());
-        }
-
-        // Counters are sampled while the task runs: with --collect the scope's cgroup goes when it empties.
-        private void sample() {
-            peak.accumulateAndGet(Math.max(readNumber(dir, "memory.peak"), readNumber(dir, "memory.current")),
-                    Math::max);
-            oomKills.accumulateAndGet(readKey(dir, "memory.events", "oom_kill"), Math::max);
-            limitHits.accumulateAndGet(readKey(dir, "pids.events", "max"), Math::max);
-        }
-
-        private void tick() {
-            if (exit.isDone()) {
-                return;
-            }
-            sample();
-            schedule(this::tick);
-        }
-
-        private void schedule(Runnable action) {
-            try {
-                scheduler.schedule(action, TICK_NANOS, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("not sampling scope {} any more", unit);
-            }
-        }
-
-        private void finish() {
-            if (dir != null) {
-                sample();
-            }
-            int code = process.exitValue();
-            ExitStatus.Reason reason = CgroupProcess.reasonOf(code, oomKills.get(), limitHits.get(), killedByUs);
-            ExitStatus status = new ExitStatus(code, reason, peak.get());
-            LOG.debug("task in scope {} (pid {}) ended: {}", unit, process.pid(), status);
-            exit.complete(status);
-        }
-
-        @Override
-        public long pid() {
-            return process.pid();
-        }
-
-        @Override
-        public ResourceUsage usage() {
-            if (exit.isDone()) {
-                return new ResourceUsage(0, peak.get(), Duration.ZERO, 0);
-            }
-            long memory = readNumber(dir, "memory.current");
-            long p = peak.accumulateAndGet(Math.max(memory, readNumber(dir, "memory.peak")), Math::max);
-            Duration cpu = Duration.ofNanos(readKey(dir, "cpu.stat", "usage_usec") * 1000);
-            return new ResourceUsage(memory, p, cpu, (int) readNumber(dir, "pids.current"));
-        }
-
-        /** SIGTERM to the main process. */
-        @Override
-        public void terminate() {
-            process.destroy();
-        }
-
-        /** The scope's {@code cgroup.kill} (the whole tree), and SIGKILL to the main process. */
-        @Override
-        public void kill() {
-            killedByUs = true;
-            if (dir != null && !writeKill(dir) && Files.exists(dir)) {
-                LOG.warn("scope {} has no cgroup.kill; killing the main process only", unit);
-            }
-            process.destroyForcibly();
-        }
-
-        @Override
-        public CompletableFuture<ExitStatus> onExit() {
-            return exit.copy();
-        }
-
-        @Override
-        public String toString() {
-            return "scope " + unit + " pid " + process.pid();
-        }
     }
 }
