@@ -9,7 +9,7 @@ import com.sun.jna.LastErrorException;
  * {@link UnsatisfiedLinkError}, and later ones {@link NoClassDefFoundError}.
  *
  * <pre>{@code
- * int fd = Syscalls.netlinkSocket(NETLINK_ROUTE);
+ * int fd = Syscalls.netlinkSocket(0);          // NETLINK_ROUTE
  * Syscalls.bindNetlink(fd, groups);
  * Syscalls.send(fd, request);
  * }</pre>
