@@ -1,5 +1,14 @@
 package dev.bgtasks.linux;
 
+import dev.bgtasks.linux.cgroup.CgroupSandbox;
+import dev.bgtasks.linux.cgroup.CgroupUnavailableException;
+import dev.bgtasks.linux.cgroup.SystemdScopeSandbox;
+import dev.bgtasks.linux.dbus.DBusSignals;
+import dev.bgtasks.linux.netlink.RtnetlinkInternetSource;
+import dev.bgtasks.linux.power.PowerSupplySource;
+import dev.bgtasks.linux.presence.HeadlessSource;
+import dev.bgtasks.linux.presence.X11IdleSource;
+import dev.bgtasks.linux.rlimit.RlimitSandbox;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.ProcessSandbox;

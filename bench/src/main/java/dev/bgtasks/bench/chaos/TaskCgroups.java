@@ -1,13 +1,11 @@
 package dev.bgtasks.bench.chaos;
 
+import dev.bgtasks.spi.RunToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,13 +55,9 @@ final class TaskCgroups {
         return List.copyOf(roots);
     }
 
+    /** The task cgroup's name for a run token, as {@code CgroupSandbox} derives it. */
     static String taskName(String runToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(runToken.getBytes(StandardCharsets.UTF_8));
-            return "t" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return "t" + RunToken.hashHex(runToken, 16);
     }
 
     /** Task cgroups of these run tokens that still hold a process. */

@@ -1,5 +1,6 @@
 package dev.bgtasks.bench.chaos;
 
+import dev.bgtasks.spi.RunToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -10,13 +11,13 @@ import java.util.Map;
 
 /**
  * Finds task processes by their environment, as the broker's sandbox does: the broker gives every task (and its
- * children inherit) {@code BGTASKS_SOCKET}, {@code BGTASKS_RUN_TOKEN} and {@code BGTASKS_INSTANCE_ID}. The socket
- * names one broker home, so tasks of other brokers on the machine are never counted.
+ * children inherit) {@code BGTASKS_SOCKET}, {@link RunToken#ENVIRONMENT_VARIABLE} ({@code BGTASKS_RUN_TOKEN}) and
+ * {@code BGTASKS_INSTANCE_ID}. The socket names one broker home, so tasks of other brokers on the machine are never
+ * counted.
  */
 final class TaskProcesses {
     static final String SOCKET = "BGTASKS_SOCKET";
     static final String INSTANCE = "BGTASKS_INSTANCE_ID";
-    static final String RUN_TOKEN = "BGTASKS_RUN_TOKEN";
 
     private final Path procRoot;
 

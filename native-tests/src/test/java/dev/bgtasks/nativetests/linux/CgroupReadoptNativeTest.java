@@ -7,7 +7,7 @@ import static dev.bgtasks.nativetests.linux.CgroupNative.mib;
 import static dev.bgtasks.nativetests.linux.CgroupNative.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.linux.CgroupSandbox;
+import dev.bgtasks.linux.cgroup.CgroupSandbox;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.SandboxedProcess;
 import java.io.IOException;

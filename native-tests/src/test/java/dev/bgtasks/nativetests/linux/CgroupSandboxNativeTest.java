@@ -11,7 +11,7 @@ import static dev.bgtasks.nativetests.linux.CgroupNative.waitUntil;
 import static dev.bgtasks.nativetests.linux.CgroupNative.withFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.linux.CgroupSandbox;
+import dev.bgtasks.linux.cgroup.CgroupSandbox;
 import dev.bgtasks.nativetests.JavaProcess;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.ResourceLimits;

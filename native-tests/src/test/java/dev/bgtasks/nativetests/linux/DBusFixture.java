@@ -2,7 +2,7 @@ package dev.bgtasks.nativetests.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.linux.DBusSignals;
+import dev.bgtasks.linux.dbus.DBusSignals;
 import dev.bgtasks.spi.HostSignal;
 import java.io.IOException;
 import java.nio.file.Files;

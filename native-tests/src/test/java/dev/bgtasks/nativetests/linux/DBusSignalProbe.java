@@ -1,6 +1,6 @@
 package dev.bgtasks.nativetests.linux;
 
-import dev.bgtasks.linux.DBusSignals;
+import dev.bgtasks.linux.dbus.DBusSignals;
 import dev.bgtasks.spi.HostSignal;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -13,8 +13,8 @@ import java.util.Objects;
  * {@code INTERNET true|false|unknown} once at start and again whenever the value changes, one flushed line each.
  * Exits when its stdin closes. Prints nothing else on stdout (logs go to stderr).
  *
- * <p>The source is package-private in {@code dev.bgtasks.linux}, so this reaches it by reflection (the classpath
- * is unnamed-module, so {@code setAccessible} is allowed).
+ * <p>The source is {@code dev.bgtasks.linux.netlink.RtnetlinkInternetSource}; this reaches it by reflection (the
+ * classpath is unnamed-module, so {@code setAccessible} is allowed), as it did while the source was package-private.
  */
 public final class NetlinkProbeMain {
     private static final Object LOCK = new Object();
@@ -24,7 +24,7 @@ public final class NetlinkProbeMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Class<?> type = Class.forName("dev.bgtasks.linux.RtnetlinkInternetSource");
+        Class<?> type = Class.forName("dev.bgtasks.linux.netlink.RtnetlinkInternetSource");
         Constructor<?> constructor = type.getDeclaredConstructor();
         constructor.setAccessible(true);
         Object source = constructor.newInstance();

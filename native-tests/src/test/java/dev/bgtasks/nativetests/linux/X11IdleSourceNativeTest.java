@@ -29,7 +29,8 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * The X11 idle source against a real X server: a private {@code Xvfb} (Debian package xvfb) with the
  * MIT-SCREEN-SAVER extension, fake input through XTest. Missing Xvfb fails under {@code BGTASKS_REQUIRE_NATIVE=1}
- * and skips otherwise. The source is package-private, so this reaches it by reflection (unnamed module).
+ * and skips otherwise. The constructor with a threshold and a period is package-private, so this reaches it by
+ * reflection (unnamed module).
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(60)
@@ -96,7 +97,7 @@ class X11IdleSourceNativeTest {
 
     @Test
     void idleTimeGatesUserPresentAndInputBringsItBack() throws Exception {
-        Class<?> type = Class.forName("dev.bgtasks.linux.X11IdleSource");
+        Class<?> type = Class.forName("dev.bgtasks.linux.presence.X11IdleSource");
         Constructor<?> constructor = type.getDeclaredConstructor(Map.class, Duration.class, Duration.class);
         constructor.setAccessible(true);
         source = constructor.newInstance(Map.of("DISPLAY", display), Duration.ofSeconds(1), Duration.ofMillis(100));

@@ -1,0 +1,104 @@
+package dev.bgtasks.linux.cgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bgtasks.spi.ExitStatus.Reason;
+import dev.bgtasks.spi.RunToken;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How a task's end is named, the join wrapper, task names and the run-token check. */
+class CgroupProcessTest {
+    @Test
+    void anOomKillWinsOverEverything() { // SPEC X10
+        assertThat(CgroupProcess.reasonOf(137, 1, 0, false)).isEqualTo(Reason.OUT_OF_MEMORY);
+        assertThat(CgroupProcess.reasonOf(0, 2, 5, true)).isEqualTo(Reason.OUT_OF_MEMORY);
+        assertThat(CgroupProcess.reasonOf(null, 1, 0, false)).isEqualTo(Reason.OUT_OF_MEMORY);
+    }
+
+    @Test
+    void aRefusedForkCountsOnlyWhenTheTaskFailed() { // SPEC X12
+        assertThat(CgroupProcess.reasonOf(1, 0, 3, false)).isEqualTo(Reason.PROCESS_LIMIT);
+        assertThat(CgroupProcess.reasonOf(0, 0, 3, true)).isEqualTo(Reason.PROCESS_LIMIT);
+        assertThat(CgroupProcess.reasonOf(null, 0, 3, false)).isEqualTo(Reason.PROCESS_LIMIT);
+        assertThat(CgroupProcess.reasonOf(0, 0, 3, false)).isEqualTo(Reason.EXITED);
+    }
+
+    @Test
+    void otherwiseTheExitCodeDecides() {
+        assertThat(CgroupProcess.reasonOf(0, 0, 0, false)).isEqualTo(Reason.EXITED);
+        assertThat(CgroupProcess.reasonOf(3, 0, 0, false)).isEqualTo(Reason.EXITED);
+        assertThat(CgroupProcess.reasonOf(128 + 9, 0, 0, true)).isEqualTo(Reason.SIGNALED);
+        assertThat(CgroupProcess.reasonOf(128 + 15, 0, 0, false)).isEqualTo(Reason.SIGNALED);
+        assertThat(CgroupProcess.reasonOf(null, 0, 0, false)).isEqualTo(Reason.EXIT_CODE_UNKNOWN);
+    }
+
+    @Test
+    void theWrapperPassesFilesAndCommandAsPositionalParameters() { // SPEC S3
+        List<String> command = CgroupSandbox.wrapperCommand(List.of(Path.of("/cg/memory/t/cgroup.procs"),
+                Path.of("/cg/pids/t/cgroup.procs")), List.of("prog", "a b", "$(x)"));
+        assertThat(command).containsExactly("/bin/sh", "-c",
+                "echo $$ > \"$1\" && echo $$ > \"$2\" && shift 2 && exec \"$@\"", "bgtasks-task",
+                "/cg/memory/t/cgroup.procs", "/cg/pids/t/cgroup.procs", "prog", "a b", "$(x)");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theWrapperJoinsThenExecsWithTheArgumentsUntouched(@TempDir Path dir) throws Exception { // SPEC X1, S3
+        Path procs1 = Files.createFile(dir.resolve("procs1"));
+        Path procs2 = Files.createFile(dir.resolve("procs2"));
+        Path marker = dir.resolve("marker");
+        List<String> task = new ArrayList<>(List.of("/bin/sh", "-c", "printf '%s|' \"$$\" \"$@\" > \"$0\"",
+                marker.toString(), "a b", "$(touch " + dir.resolve("pwned") + ")", "*", "it's"));
+        Process p = new ProcessBuilder(CgroupSandbox.wrapperCommand(List.of(procs1, procs2), task)).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        String pid = Long.toString(p.pid());
+        assertThat(Files.readString(procs1).trim()).isEqualTo(pid);
+        assertThat(Files.readString(procs2).trim()).isEqualTo(pid);
+        // Same pid after the exec, arguments passed as data.
+        assertThat(Files.readString(marker, StandardCharsets.UTF_8))
+                .isEqualTo(pid + "|a b|$(touch " + dir.resolve("pwned") + ")|*|it's|");
+        assertThat(dir.resolve("pwned")).doesNotExist();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aFailedJoinStopsTheWrapperBeforeTheTaskRuns(@TempDir Path dir) throws Exception { // SPEC X1
+        Path marker = dir.resolve("ran");
+        Process p = new ProcessBuilder(CgroupSandbox.wrapperCommand(List.of(dir.resolve("missing/cgroup.procs")),
+                List.of("/usr/bin/touch", marker.toString()))).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void taskNamesAreStableHashesThatNeverShowTheToken() {
+        String name = CgroupSandbox.taskName("secret-token");
+        assertThat(name).matches("t[0-9a-f]{32}").doesNotContain("secret");
+        assertThat(CgroupSandbox.taskName("secret-token")).isEqualTo(name);
+        assertThat(CgroupSandbox.taskName("other-token")).isNotEqualTo(name);
+    }
+
+    @Test
+    void theRunTokenMustBeAWholeEnvironmentEntry() {
+        byte[] env = "A=1\0BGTASKS_RUN_TOKEN=abc\0B=2".getBytes(StandardCharsets.UTF_8);
+        assertThat(RunToken.hasEntry(env, "BGTASKS_RUN_TOKEN=abc")).isTrue();
+        assertThat(RunToken.hasEntry(env, "BGTASKS_RUN_TOKEN=ab")).isFalse();
+        assertThat(RunToken.hasEntry("XBGTASKS_RUN_TOKEN=abc".getBytes(StandardCharsets.UTF_8),
+                "BGTASKS_RUN_TOKEN=abc")).isFalse();
+        assertThat(RunToken.hasEntry("BGTASKS_RUN_TOKEN=abcd".getBytes(StandardCharsets.UTF_8),
+                "BGTASKS_RUN_TOKEN=abc")).isFalse();
+        assertThat(RunToken.hasEntry(new byte[0], "BGTASKS_RUN_TOKEN=abc")).isFalse();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.bgtasks.linux.rlimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bgtasks.spi.ExitStatus;
+import dev.bgtasks.spi.LaunchSpec;
+import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
+import dev.bgtasks.spi.SandboxedProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rlimit fallback: what it claims, the wrapper, and that the limit holds in a real process. */
+class RlimitSandboxTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void itClaimsBestEffortMemoryAndNoProcessLimit() { // SPEC R9
+        RlimitSandbox sandbox = new RlimitSandbox();
+        assertThat(sandbox.capabilities().memory()).isEqualTo(Enforcement.BEST_EFFORT);
+        assertThat(sandbox.capabilities().memoryMechanism()).startsWith("rlimit RLIMIT_DATA");
+        assertThat(sandbox.capabilities().processes()).isEqualTo(Enforcement.NONE);
+        assertThat(sandbox.capabilities().processMechanism()).contains("RLIMIT_NPROC counts all of the user's");
+        assertThat(sandbox.canReadopt()).isFalse();
+        assertThat(sandbox.describe()).startsWith("rlimit");
+    }
+
+    @Test
+    void theWrapperSetsTheDataLimitInKibibytesAndPassesArgumentsAsData() {
+        assertThat(RlimitSandbox.command(OptionalLong.of(64L << 20), List.of("prog", "$(x)"))).containsExactly(
+                "/bin/sh", "-c", "ulimit -d 65536 && exec \"$@\"", "bgtasks-task", "prog", "$(x)");
+        assertThat(RlimitSandbox.command(OptionalLong.of(1025), List.of("p"))).contains("ulimit -d 2 && exec \"$@\"");
+        assertThat(RlimitSandbox.command(OptionalLong.empty(), List.of("p", "q"))).containsExactly("p", "q");
+    }
+
+    @Test
+    void statusLinesAreReadInKibibytes() {
+        String status = "Name:\tjava\nVmHWM:\t   51200 kB\nVmRSS:\t   40960 kB\n";
+        assertThat(RlimitSandbox.statusValueKib(status, "VmRSS:")).isEqualTo(40960);
+        assertThat(RlimitSandbox.statusValueKib(status, "VmHWM:")).isEqualTo(51200);
+        assertThat(RlimitSandbox.statusValueKib(status, "VmSwap:")).isEqualTo(-1);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void anAllocationPastTheLimitFailsInsideTheTask() throws Exception {
+        RlimitSandbox sandbox = new RlimitSandbox();
+        String token = UUID.randomUUID().toString();
+        Path log = dir.resolve("task.log");
+        // tail holds its one endless line in memory: past 64 MiB its allocation fails.
+        SandboxedProcess p = sandbox.launch(new LaunchSpec(List.of("/bin/sh", "-c",
+                "ulimit -d; head -c 200000000 /dev/zero | tail > /dev/null"), Map.of("BGTASKS_RUN_TOKEN", token),
+                dir, log, token), ResourceLimits.builder().memoryBytes(64L << 20).build());
+        ExitStatus status = p.onExit().get(15, TimeUnit.SECONDS);
+        assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXITED);
+        assertThat(status.exitCode()).isNotZero();
+        assertThat(Files.readString(log)).startsWith("65536\n").contains("memory exhausted");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void killTakesTheTreeAndKillOrphanChecksTheToken() throws Exception {
+        RlimitSandbox sandbox = new RlimitSandbox();
+        String token = UUID.randomUUID().toString();
+        SandboxedProcess p = sandbox.launch(new LaunchSpec(List.of("/bin/sh", "-c", "sleep 30 & sleep 30; wait"),
+                Map.of("BGTASKS_RUN_TOKEN", token), dir, dir.resolve("t.log"), token), ResourceLimits.defaults());
+        try {
+            assertThat(sandbox.killOrphan(p.pid(), "other")).isFalse();
+            assertThat(waitUntil(() -> descendants(p.pid()).size() == 2, Duration.ofSeconds(5))).isTrue();
+            List<ProcessHandle> children = descendants(p.pid());
+            assertThat(p.usage().processCount()).isEqualTo(3);
+            p.kill();
+            ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(status.reason()).isEqualTo(ExitStatus.Reason.SIGNALED);
+            assertThat(waitUntil(() -> children.stream().allMatch(c -> gone(c.pid())),
+                    Duration.ofSeconds(5))).isTrue();
+        } finally {
+            ProcessHandle.of(p.pid()).ifPresent(RlimitSandbox::killTree);
+        }
+    }
+
+    // Polls with growing pauses until done holds or the deadline passes.
+    private static boolean waitUntil(BooleanSupplier done, Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        long pause = TimeUnit.MICROSECONDS.toNanos(500);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return true;
+    }
+
+    private static List<ProcessHandle> descendants(long pid) {
+        return ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+    }
+
+    // Gone, or a zombie waiting for init to reap it.
+    private static boolean gone(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+}
