@@ -57,6 +57,10 @@ final class GenericSandbox implements ProcessSandbox {
     /** Snapshot-and-kill rounds before {@link #killUntilGone} gives up. */
     static final int KILL_ROUNDS = 25;
 
+    /** What a watchdog cannot do at the start (SPEC X1), said in {@link #describe()}. */
+    static final String START_CAVEAT = "limits hold from the watchdog's first sample just after the start, not"
+            + " before the task's first instruction";
+
     private static final Logger LOG = LoggerFactory.getLogger(GenericSandbox.class);
 
     private final Duration interval;
@@ -198,7 +202,8 @@ final class GenericSandbox implements ProcessSandbox {
                 + "; re-adoption: " + (canReadopt()
                         ? "by run token in /proc/<pid>/environ, exit seen by ProcessHandle.onExit(), which polls"
                                 + " non-children, and the watchdog; exit code unknown"
-                        : "not available (no /proc)");
+                        : "not available (no /proc)")
+                + "; start: " + START_CAVEAT;
     }
 
     // ---- shared by the task handles ----

@@ -1,0 +1,62 @@
+package dev.bgtasks.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bgtasks.spi.LaunchSpec;
+import dev.bgtasks.spi.ProcessSandbox;
+import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.testing.contract.BackendContractTest;
+import dev.bgtasks.testing.contract.ContractRule;
+import dev.bgtasks.testing.contract.ShellTasks;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The rlimit fallback under the backend contract, on any Linux host (it needs no cgroup). It holds X1 (the task
+ * starts under its {@code RLIMIT_DATA}), the exit code and the orphan kill by run token; it declares, in its own
+ * words, that a memory limit kills nothing, that it has no per-task process limit, that grandchildren reparented to
+ * init escape its kill, and that it cannot re-adopt.
+ *
+ * <p>In this package because {@link RlimitSandbox} is package-private here; the Linux backend's split moves it to
+ * {@code dev.bgtasks.linux.rlimit} as a public class, and this test then moves to {@code dev.bgtasks.nativetests.linux}.
+ */
+@EnabledOnOs(OS.LINUX)
+class RlimitSandboxContractTest extends BackendContractTest {
+    @Override
+    protected ProcessSandbox newSandbox() {
+        return new RlimitSandbox();
+    }
+
+    @Override
+    protected Map<ContractRule, String> declaredGaps() {
+        return Map.of(
+                ContractRule.MEMORY_LIMIT, "allocations past it fail, nothing is killed",
+                ContractRule.PROCESS_LIMIT, "no per-task cap without the pids cgroup",
+                ContractRule.TREE_KILL, "grandchildren reparented to init escape",
+                ContractRule.ADOPT, "re-adoption: not available");
+    }
+
+    @Override
+    protected List<String> sleeper() {
+        return ShellTasks.sleeper();
+    }
+
+    @Override
+    protected List<String> exitWith(int code) {
+        return ShellTasks.exitWith(code);
+    }
+
+    /** The shell's {@code ulimit -d} after the wrapper's exec: the limit the task started under, in KiB. */
+    @Override
+    protected List<String> whereAmI() {
+        return List.of("/bin/sh", "-c", "ulimit -d");
+    }
+
+    @Override
+    protected void assertStartedInside(LaunchSpec spec, ResourceLimits limits, String output) {
+        long kib = (limits.memoryLimit().orElseThrow() + 1023) / 1024;
+        assertThat(output.strip()).isEqualTo(Long.toString(kib));
+    }
+}
