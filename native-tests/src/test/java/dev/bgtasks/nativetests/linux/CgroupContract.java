@@ -2,8 +2,8 @@ package dev.bgtasks.nativetests.linux;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.bgtasks.linux.CgroupSandbox;
-import dev.bgtasks.linux.CgroupUnavailableException;
+import dev.bgtasks.linux.cgroup.CgroupSandbox;
+import dev.bgtasks.linux.cgroup.CgroupUnavailableException;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;

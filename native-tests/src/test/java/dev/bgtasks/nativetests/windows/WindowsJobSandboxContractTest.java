@@ -13,7 +13,7 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.testing.contract.BackendContractTest;
 import dev.bgtasks.testing.contract.ContractRule;
 import dev.bgtasks.testing.contract.ContractTasks;
-import dev.bgtasks.windows.WindowsJobSandbox;
+import dev.bgtasks.windows.sandbox.WindowsJobSandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

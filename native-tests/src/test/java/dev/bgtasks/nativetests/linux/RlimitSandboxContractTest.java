@@ -1,7 +1,8 @@
-package dev.bgtasks.linux;
+package dev.bgtasks.nativetests.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bgtasks.linux.rlimit.RlimitSandbox;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
