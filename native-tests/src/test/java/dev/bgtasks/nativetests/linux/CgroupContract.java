@@ -8,7 +8,7 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
-import dev.bgtasks.testing.contract.BackendContractTest;
+import dev.bgtasks.testing.contract.ShellContractTest;
 import dev.bgtasks.testing.contract.ShellTasks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import java.util.List;
  * its cgroups beneath this process's own ({@code <own>/bgtasks/instances/t<hash>}) and removes them; nothing else
  * is touched.
  */
-abstract class CgroupContract extends BackendContractTest {
+abstract class CgroupContract extends ShellContractTest {
     /** {@return the start of {@link CgroupSandbox#mechanism()} this test is about: cgroup1 or cgroup2} */
     abstract String mechanism();
 
@@ -56,16 +56,6 @@ abstract class CgroupContract extends BackendContractTest {
     }
 
     @Override
-    protected List<String> sleeper() {
-        return ShellTasks.sleeper();
-    }
-
-    @Override
-    protected List<String> exitWith(int code) {
-        return ShellTasks.exitWith(code);
-    }
-
-    @Override
     protected List<String> whereAmI() {
         return ShellTasks.ownCgroups();
     }
@@ -75,21 +65,6 @@ abstract class CgroupContract extends BackendContractTest {
         String taskCgroup = "/bgtasks/instances/t" + RunToken.hashHex(spec.runToken(), 16);
         List<String> taskLines = output.lines().filter(l -> l.endsWith(taskCgroup)).toList();
         assertTaskLines(taskLines, output);
-    }
-
-    @Override
-    protected List<String> memoryHog() {
-        return ShellTasks.memoryHog();
-    }
-
-    @Override
-    protected List<String> childBurst(int children) {
-        return ShellTasks.childBurst(children);
-    }
-
-    @Override
-    protected List<String> setsidGrandchild() {
-        return ShellTasks.setsidGrandchild();
     }
 
     /** {@return whether a cgroup v1 memory and a cgroup v1 pids hierarchy hold this process} */

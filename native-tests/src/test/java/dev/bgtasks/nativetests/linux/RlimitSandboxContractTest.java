@@ -6,9 +6,8 @@ import dev.bgtasks.linux.rlimit.RlimitSandbox;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
-import dev.bgtasks.testing.contract.BackendContractTest;
+import dev.bgtasks.testing.contract.ShellContractTest;
 import dev.bgtasks.testing.contract.ContractRule;
-import dev.bgtasks.testing.contract.ShellTasks;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.condition.OS;
  * {@code dev.bgtasks.linux.rlimit} as a public class, and this test then moves to {@code dev.bgtasks.nativetests.linux}.
  */
 @EnabledOnOs(OS.LINUX)
-class RlimitSandboxContractTest extends BackendContractTest {
+class RlimitSandboxContractTest extends ShellContractTest {
     @Override
     protected ProcessSandbox newSandbox() {
         return new RlimitSandbox();
@@ -37,16 +36,6 @@ class RlimitSandboxContractTest extends BackendContractTest {
                 ContractRule.PROCESS_LIMIT, "no per-task cap without the pids cgroup",
                 ContractRule.TREE_KILL, "grandchildren reparented to init escape",
                 ContractRule.ADOPT, "re-adoption: not available");
-    }
-
-    @Override
-    protected List<String> sleeper() {
-        return ShellTasks.sleeper();
-    }
-
-    @Override
-    protected List<String> exitWith(int code) {
-        return ShellTasks.exitWith(code);
     }
 
     /** The shell's {@code ulimit -d} after the wrapper's exec: the limit the task started under, in KiB. */

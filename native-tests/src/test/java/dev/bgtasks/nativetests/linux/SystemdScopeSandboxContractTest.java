@@ -7,7 +7,7 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
-import dev.bgtasks.testing.contract.BackendContractTest;
+import dev.bgtasks.testing.contract.ShellContractTest;
 import dev.bgtasks.testing.contract.ContractRule;
 import dev.bgtasks.testing.contract.ShellTasks;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 @EnabledOnOs(OS.LINUX)
 @EnabledIf(value = "systemdUserManagerHere", disabledReason = "no systemd user manager with cgroup2 here (no"
         + " systemd-run, XDG_RUNTIME_DIR or user manager socket); the systemd scope contract runs in the Debian VM rig")
-class SystemdScopeSandboxContractTest extends BackendContractTest {
+class SystemdScopeSandboxContractTest extends ShellContractTest {
     static boolean systemdUserManagerHere() {
         List<String> whyNot = new ArrayList<>();
         boolean here = SystemdScopeSandbox.probe(System.getenv(), whyNot).isPresent();
@@ -55,16 +55,6 @@ class SystemdScopeSandboxContractTest extends BackendContractTest {
     }
 
     @Override
-    protected List<String> sleeper() {
-        return ShellTasks.sleeper();
-    }
-
-    @Override
-    protected List<String> exitWith(int code) {
-        return ShellTasks.exitWith(code);
-    }
-
-    @Override
     protected List<String> whereAmI() {
         return ShellTasks.ownCgroups();
     }
@@ -77,18 +67,4 @@ class SystemdScopeSandboxContractTest extends BackendContractTest {
                 .endsWith(scope);
     }
 
-    @Override
-    protected List<String> memoryHog() {
-        return ShellTasks.memoryHog();
-    }
-
-    @Override
-    protected List<String> childBurst(int children) {
-        return ShellTasks.childBurst(children);
-    }
-
-    @Override
-    protected List<String> setsidGrandchild() {
-        return ShellTasks.setsidGrandchild();
-    }
 }

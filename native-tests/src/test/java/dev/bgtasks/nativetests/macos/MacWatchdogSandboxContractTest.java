@@ -6,9 +6,8 @@ import dev.bgtasks.macos.sandbox.MacWatchdogSandbox;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
-import dev.bgtasks.testing.contract.BackendContractTest;
+import dev.bgtasks.testing.contract.ShellContractTest;
 import dev.bgtasks.testing.contract.ContractTasks;
-import dev.bgtasks.testing.contract.ShellTasks;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.condition.OS;
  * stock tool holds memory as it grows there.
  */
 @EnabledOnOs(OS.MAC)
-class MacWatchdogSandboxContractTest extends BackendContractTest {
+class MacWatchdogSandboxContractTest extends ShellContractTest {
     /** Forks; the fork calls setsid, prints its pid and becomes a sleep; the parent exits at once. */
     private static final String PERL_SETSID = "$| = 1; defined(my $pid = fork) or die \"fork: $!\";"
             + " if ($pid == 0) { POSIX::setsid(); print \"grandchild=$$\\n\"; exec \"sleep\", \"300\"; } exit 0;";
@@ -31,16 +30,6 @@ class MacWatchdogSandboxContractTest extends BackendContractTest {
     @Override
     protected ProcessSandbox newSandbox() {
         return MacWatchdogSandbox.open();
-    }
-
-    @Override
-    protected List<String> sleeper() {
-        return ShellTasks.sleeper();
-    }
-
-    @Override
-    protected List<String> exitWith(int code) {
-        return ShellTasks.exitWith(code);
     }
 
     @Override
@@ -63,11 +52,6 @@ class MacWatchdogSandboxContractTest extends BackendContractTest {
     @Override
     protected List<String> memoryHog() {
         return ContractTasks.command(List.of("-Xmx1g", "-XX:+UseSerialGC"), "hog");
-    }
-
-    @Override
-    protected List<String> childBurst(int children) {
-        return ShellTasks.childBurst(children);
     }
 
     @Override
