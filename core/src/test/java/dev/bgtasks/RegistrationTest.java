@@ -3,6 +3,8 @@ package dev.bgtasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bgtasks.broker.Broker;
+import dev.bgtasks.broker.BrokerConfig;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
@@ -55,6 +57,24 @@ class RegistrationTest {
         assertThat(bg.allTasks()).containsOnlyKeys(reg.taskId());
         assertThat(reg.name()).isEqualTo("export");
         assertThat(reg.trigger()).isEqualTo(bg.applicationTrigger());
+    }
+
+    @Test
+    void aJavaTaskIsRefusedAtOnceWhereNoJvmCanBeStarted() { // SPEC R1: never a task that dies at trigger time
+        BrokerConfig config = h.config();
+        try (Broker noJava = Broker.start(BrokerConfig.builder().home(dir.resolve("no-java")).platform(h.platform)
+                .clock(h.clock).policyFile(h.policyFile).environment(config.environment())
+                .javaExecutable(dir.resolve("missing/bin/java")).build());
+             BackgroundTasks app = BackgroundTasks.inProcess(noJava, APP, Runnable::run, Map.of())) {
+            app.executionManager().requestAccess().join();
+            assertThatThrownBy(() -> app.newTask().name("export").taskEntryPoint(SampleTasks.Valid.class.getName())
+                    .classpath(BrokerHarness.testClasspath().stream().map(Path::of).toList())
+                    .setTrigger(app.applicationTrigger()).register())
+                    .isInstanceOf(InvalidRegistrationException.class)
+                    .hasMessageContaining("taskEntryPoint").hasMessageContaining("no way to start a JVM")
+                    .hasMessageContaining("missing/bin/java");
+            assertThat(app.allTasks()).isEmpty();
+        }
     }
 
     /** The bad-input table: each row is one clear exception naming the field, and nothing is stored. */

@@ -11,6 +11,7 @@ import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import dev.bgtasks.testing.SampleTasks;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -352,6 +353,22 @@ class RunningTest {
         assertThat(completions).singleElement().satisfies(e -> {
             assertThat(e.terminationReason()).contains(TerminationReason.LAUNCH_FAILED);
             assertThatThrownBy(e::checkResult).hasMessageContaining("no cgroup");
+        });
+        assertThat(bg.applicationTrigger().requestAsync().join()).isEqualTo(ApplicationTriggerResult.ALLOWED);
+    }
+
+    @Test
+    void aTaskJvmThatCannotBeExecutedIsALaunchFailureTheAppHearsWithTheReason() throws IOException { // SPEC X4
+        javaTask();
+        FakeProcess process = trigger();
+        // What the cgroup sandbox's sh wrapper prints and exits with when exec finds no JVM.
+        Files.writeString(process.spec().logFile(),
+                "bgtasks-task: 1: exec: /image/lib/runtime/bin/java: not found\n");
+        process.exit(127);
+        assertThat(completions).singleElement().satisfies(e -> {
+            assertThat(e.terminationReason()).contains(TerminationReason.LAUNCH_FAILED);
+            assertThatThrownBy(e::checkResult).hasMessageContaining("could not be started")
+                    .hasMessageContaining("bin/java: not found");
         });
         assertThat(bg.applicationTrigger().requestAsync().join()).isEqualTo(ApplicationTriggerResult.ALLOWED);
     }

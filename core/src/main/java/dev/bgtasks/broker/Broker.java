@@ -4,6 +4,7 @@ import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.launch.JavaLauncher;
+import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.store.Store;
@@ -52,7 +53,10 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
 
     private Broker(BrokerConfig config, Store store) {
         this.ctx = new BrokerContext(this, config, store);
-        this.launcher = JavaLauncher.create(config.javaExecutable(), config.javaStartArchives());
+        JvmRuntime runtime = JvmRuntime.detect(config.javaExecutable(), config.environment(),
+                config.home().resolve("launchers"));
+        LOG.info("Java tasks start with {}", runtime.describe());
+        this.launcher = JavaLauncher.create(runtime, config.javaStartArchives());
         this.completions = new Completions(ctx);
         this.runs = new TaskRuns(ctx, launcher, completions);
         this.reactions = new SignalReactions(ctx, runs);

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param clock time and timers
  * @param policyFile the admin policy (SPEC A2)
  * @param readoptWindow how long a restarted broker waits for running tasks to reconnect (SPEC B3)
- * @param javaExecutable the {@code java} that runs Java tasks
+ * @param javaExecutable the {@code java} that runs Java tasks; null to find one ({@code BGTASKS_JAVA}, the runtime's
+ *     own, or a jpackage app image's launcher: see {@link dev.bgtasks.launch.JvmRuntime})
  * @param socketPath the broker's socket, passed to tasks as {@code BGTASKS_SOCKET}; null when tasks cannot
  *     reach the broker (in-process use without a server)
  * @param environment the broker's environment, whose {@code PATH} resolves command programs
@@ -35,7 +36,6 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(readoptWindow, "readoptWindow");
-        Objects.requireNonNull(javaExecutable, "javaExecutable");
         environment = Map.copyOf(environment);
     }
 
@@ -59,7 +59,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private BrokerClock clock;
         private Path policyFile;
         private Duration readoptWindow = DEFAULT_READOPT_WINDOW;
-        private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java");
+        private Path javaExecutable;
         private Path socketPath;
         private Map<String, String> environment = System.getenv();
         private Path javaStartArchives;
@@ -92,6 +92,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /** Runs Java tasks with {@code java}; without this call it is found as {@code JvmRuntime} says. */
         public Builder javaExecutable(Path java) {
             this.javaExecutable = java;
             return this;

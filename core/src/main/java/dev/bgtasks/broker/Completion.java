@@ -16,6 +16,10 @@ import dev.bgtasks.spi.ExitStatus;
 record Completion(TaskOutcome outcome, TerminationReason terminationReason, String errorClass,
                   String errorMessage) {
 
+    /** What a shell's {@code exec} exits with when the program cannot be run, or is not there. */
+    static final int EXEC_NOT_EXECUTABLE = 126;
+    static final int EXEC_NOT_FOUND = 127;
+
     static Completion of(RunningTask task, ExitStatus status) {
         switch (status.reason()) {
             case OUT_OF_MEMORY:
@@ -46,6 +50,12 @@ record Completion(TaskOutcome outcome, TerminationReason terminationReason, Stri
         }
         if (status.reason() == ExitStatus.Reason.SIGNALED) {
             return terminated(TerminationReason.KILLED, "killed from outside bgtasks (exit status "
+                    + status.exitCode() + ")");
+        }
+        if (task.isJavaTask() && !task.hostEverAttached && !task.readopted && !task.resultReported
+                && (status.exitCode() == EXEC_NOT_EXECUTABLE || status.exitCode() == EXEC_NOT_FOUND)) {
+            // The sandbox's exec of the JVM failed: the task never ran, and the app must hear why.
+            return terminated(TerminationReason.LAUNCH_FAILED, "the task's JVM could not be started (exit code "
                     + status.exitCode() + ")");
         }
         if (status.exitCode() != 0) {

@@ -35,6 +35,7 @@ final class HostSessions {
     HostAttachment attach(String runToken, HostControl control) {
         RunningTask task = runs.byToken(runToken).orElseGet(() -> recovery.readopt(runToken));
         task.host = control;
+        task.hostEverAttached = true;
         if (task.cancelReason() != null) {
             control.cancel(task.cancelReason());
         }

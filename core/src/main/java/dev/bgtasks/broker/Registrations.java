@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.InstanceState;
+import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.store.InstanceRow;
@@ -44,6 +45,12 @@ final class Registrations {
     /** SPEC R1, R7, R9. Needs no lock: checking an entry point reads the task's classpath. */
     void validate(TaskDefinition definition) {
         validator.validate(definition, ctx.sandbox.capabilities());
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
+            // Never a task that is ALLOWED and then dies at trigger time because no JVM can start.
+            launcher.problemWith(java.classpath()).ifPresent(problem -> {
+                throw new InvalidRegistrationException("taskEntryPoint", problem);
+            });
+        }
     }
 
     /** SPEC R2–R5: stores a validated definition. */

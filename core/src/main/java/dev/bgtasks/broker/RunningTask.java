@@ -10,6 +10,8 @@ final class RunningTask {
     final SandboxedProcess process;
     InstanceRow row;
     HostControl host;
+    /** The task host connected at least once: its JVM started. */
+    boolean hostEverAttached;
     BrokerClock.Timer budgetTimer;
     BrokerClock.Timer graceTimer;
     boolean killedAfterGrace;

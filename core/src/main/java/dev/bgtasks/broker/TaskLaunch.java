@@ -1,11 +1,12 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JavaLauncher;
+import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.RunToken;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,13 +37,21 @@ final class TaskLaunch {
             env.put(ENV_SOCKET, config.socketPath().toString());
         }
         Path workDir = definition.workingDirectory() == null ? config.home() : Path.of(definition.workingDirectory());
-        return new LaunchSpec(command(launcher, definition), env, workDir, config.instanceLog(instanceId), runToken);
+        JavaCommand command = command(config, launcher, definition);
+        // The JVM's changes first: the run token and the socket are the broker's word, whatever they say.
+        Map<String, String> environment = new LinkedHashMap<>(command.environment());
+        environment.putAll(env);
+        return new LaunchSpec(command.argv(), environment, workDir, config.instanceLog(instanceId), runToken);
     }
 
-    /** The task's argument vector: a command's own, or a JVM that runs the entry point in the task host. */
-    static List<String> command(JavaLauncher launcher, TaskDefinition definition) {
+    /**
+     * The task's argument vector and environment changes: a command's own, or a JVM that runs the entry point in
+     * the task host. A command also loses a jpackage launcher's marker, if one started the broker, so the
+     * programs it runs start as they would from a shell.
+     */
+    static JavaCommand command(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition) {
         if (definition.target() instanceof TaskTarget.Command command) {
-            return command.argv();
+            return new JavaCommand(command.argv(), JvmRuntime.childEnvironment(config.environment()));
         }
         TaskTarget.JavaEntryPoint java = (TaskTarget.JavaEntryPoint) definition.target();
         return launcher.command(java.classpath(), java.className(), definition.limits().memoryLimit());

@@ -10,6 +10,7 @@ import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskRuns {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final int LOG_TAIL_CHARS = 400;
 
     private final BrokerContext ctx;
     private final JavaLauncher launcher;
@@ -49,17 +51,18 @@ final class TaskRuns {
 
     /** X1: starts the instance in its sandbox; a failed start completes it as {@code LAUNCH_FAILED}. */
     void launch(InstanceRow pending, TaskDefinition definition) {
-        LaunchSpec spec = TaskLaunch.spec(ctx.config, launcher, definition, pending.taskId(), pending.instanceId(),
-                pending.runToken());
+        LaunchSpec spec = null;
         SandboxedProcess process;
         try {
+            spec = TaskLaunch.spec(ctx.config, launcher, definition, pending.taskId(), pending.instanceId(),
+                    pending.runToken());
             Files.createDirectories(spec.logFile().getParent());
             process = ctx.sandbox.launch(spec, definition.limits());
         } catch (IOException | RuntimeException e) {
             LOG.error("instance {} could not start: {}", pending.instanceId(), e.toString());
+            String what = spec == null ? "task " + definition.name() : spec.command().get(0);
             complete(pending, new Completion(TaskOutcome.TERMINATED, TerminationReason.LAUNCH_FAILED,
-                    e.getClass().getName(), "could not start " + spec.command().get(0) + ": " + e.getMessage()),
-                    null, null);
+                    e.getClass().getName(), "could not start " + what + ": " + e.getMessage()), null, null);
             return;
         }
         InstanceRow started = pending.started(process.pid(), ctx.clock.now());
@@ -203,13 +206,32 @@ final class TaskRuns {
             Completion completion = error != null
                     ? new Completion(TaskOutcome.FAILED, null, error.getClass().getName(),
                             "lost track of the task process: " + error.getMessage())
-                    : Completion.of(task, status);
+                    : withLogTail(Completion.of(task, status), instanceId);
             Long peak = status == null || status.peakMemoryBytes() <= 0 ? null : status.peakMemoryBytes();
             Integer exitCode = status == null ? null : status.exitCode();
             LOG.info("instance {} completed: {}{}{}", instanceId, completion.outcome(),
                     completion.terminationReason() == null ? "" : " " + completion.terminationReason(),
                     completion.errorMessage() == null ? "" : " - " + completion.errorMessage());
             complete(task.row, completion, exitCode, peak);
+        }
+    }
+
+    /** A failed launch says what the sandbox printed (e.g. {@code exec: .../bin/java: not found}). */
+    private Completion withLogTail(Completion completion, UUID instanceId) {
+        if (completion.terminationReason() != TerminationReason.LAUNCH_FAILED) {
+            return completion;
+        }
+        Path log = ctx.config.instanceLog(instanceId);
+        try {
+            List<String> lines = Files.readAllLines(log);
+            String tail = String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size())).strip();
+            if (tail.length() > LOG_TAIL_CHARS) {
+                tail = "..." + tail.substring(tail.length() - LOG_TAIL_CHARS);
+            }
+            return tail.isEmpty() ? completion : new Completion(completion.outcome(), completion.terminationReason(),
+                    completion.errorClass(), completion.errorMessage() + ": " + tail);
+        } catch (IOException | RuntimeException e) {
+            return completion;
         }
     }
 

@@ -2,6 +2,8 @@ package dev.bgtasks.daemon;
 
 import dev.bgtasks.BrokerUnavailableException;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.launch.JavaCommand;
+import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.RunToken;
 import java.io.File;
@@ -27,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects to the per-user broker, starting it when nothing answers (SPEC B1): the same {@code java} as the app,
- * on the classpath of bgtasks' own jars, detached in its own session, stdio to the broker log. A lock file makes
+ * Connects to the per-user broker, starting it when nothing answers (SPEC B1): a JVM of the app's runtime (as
+ * {@link JvmRuntime} finds one: {@code BGTASKS_JAVA}, the runtime's {@code bin/java}, or in a jpackage app image a
+ * copy of its launcher), on the classpath of bgtasks' own jars, detached in its own session, stdio to the broker log. A lock file makes
  * concurrent first calls, from any number of apps, start exactly one broker.
  *
  * <pre>{@code
@@ -96,9 +99,14 @@ public final class BrokerStarter {
 
     private static BrokerClient start(BrokerLocation location) throws IOException {
         location.ensureStateDirectories();
-        List<String> command = command(location);
-        LOG.info("starting the bgtasks broker: {}", command);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        JvmRuntime runtime = JvmRuntime.detect(null, System.getenv(), launcherCache(location));
+        if (runtime.unavailableReason().isPresent()) {
+            throw new BrokerUnavailableException("cannot start the broker: " + runtime.unavailableReason().get(),
+                    location.socket(), location.logFile(), null);
+        }
+        JavaCommand command = command(location, runtime);
+        LOG.info("starting the bgtasks broker: {}", command.argv());
+        ProcessBuilder builder = command.applyTo(new ProcessBuilder(command.argv()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
@@ -138,22 +146,28 @@ public final class BrokerStarter {
     public static final List<String> BROKER_JVM_OPTIONS =
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xms8m", "-Xmx96m");
 
-    static List<String> command(BrokerLocation location) {
-        List<String> command = new ArrayList<>();
-        // Its own session, so the app's terminal signals (Ctrl-C to the process group) never reach the broker.
-        setsid().ifPresent(command::add);
-        command.add(javaExecutable());
-        command.addAll(BROKER_JVM_OPTIONS);
+    /**
+     * The broker's command: a JVM as {@link JvmRuntime} starts one from this app's runtime (never the app's own
+     * launcher, which would run the app), on bgtasks' jars, with the location this app resolved.
+     */
+    static JavaCommand command(BrokerLocation location, JvmRuntime runtime) {
+        List<String> options = new ArrayList<>(BROKER_JVM_OPTIONS);
         // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
-        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, brokerClasspath()));
-        command.add(BrokerDaemon.class.getName());
-        command.add(location.runtimeDirectory().toString());
-        command.add(location.stateDirectory().toString());
-        command.add(location.logDirectory().toString());
-        return command;
+        options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        JavaCommand jvm = runtime.command(options, brokerClasspath(), BrokerDaemon.class.getName(), List.of(
+                location.runtimeDirectory().toString(), location.stateDirectory().toString(),
+                location.logDirectory().toString()));
+        List<String> argv = new ArrayList<>();
+        // Its own session, so the app's terminal signals (Ctrl-C to the process group) never reach the broker.
+        setsid().ifPresent(argv::add);
+        argv.addAll(jvm.argv());
+        return new JavaCommand(argv, jvm.environment());
+    }
+
+    /** Where an app image's shadow launchers live: the broker, on the same location, finds the same ones. */
+    static Path launcherCache(BrokerLocation location) {
+        return location.stateDirectory().resolve("launchers");
     }
 
     private static Optional<String> setsid() {
@@ -166,11 +180,6 @@ public final class BrokerStarter {
             LOG.warn("no setsid here: the broker stays in the app's process group and a Ctrl-C there stops it");
         }
         return Optional.empty();
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     private static File nullDevice() {

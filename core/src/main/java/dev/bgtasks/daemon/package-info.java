@@ -14,7 +14,8 @@
  * BrokerClient client = BrokerStarter.connectOrStart(BrokerLocation.forCurrentUser());
  * }</pre>
  *
- * <p>May use the broker, the ipc server and clients, the store and the SPI (config/import-control.xml); the ipc
+ * <p>May use the broker, the ipc server and clients, the store, the SPI and {@code launch} (the starter's JVM comes
+ * from {@code JvmRuntime}, as a Java task's does) (config/import-control.xml); the ipc
  * package never uses this one. The app facade ({@code BackgroundTasks}) and the {@code bgtask} command use the
  * starter and the locations. The main class's name, {@code dev.bgtasks.daemon.BrokerDaemon}, is on the command
  * line auto-start runs (and on those of the bench and native-test harnesses that start a broker by hand); the

@@ -1,21 +1,27 @@
 package dev.bgtasks.launch;
 
-import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * How a Java task's JVM is started: which {@code java}, a heap sized under the task's memory limit, the start
- * archive of its classpath, and the task host as its main class. It builds the argument vector; the broker hands it
- * to the sandbox, so the JVM is inside its limits from its first instruction (SPEC X1).
+ * How a Java task's JVM is started: a JVM from {@link JvmRuntime} (any runtime, jpackage app images included), a
+ * heap sized under the task's memory limit, the start archive of its classpath, and the task host as its main
+ * class. It builds the command; the broker hands it to the sandbox, so the JVM is inside its limits from its first
+ * instruction (SPEC X1).
  *
  * <pre>{@code
- * JavaLauncher launcher = JavaLauncher.create(javaExecutable, home.resolve("java-archives"));
+ * JavaLauncher launcher = JavaLauncher.create(JvmRuntime.ofJava(javaExecutable), home.resolve("java-archives"));
  * launcher.prepare(classpath, "tasks.ExportTask");                 // at registration: trains a start archive
- * List<String> argv = launcher.command(classpath, "tasks.ExportTask", OptionalLong.of(256L << 20));
- * // [java, -Xmx160m, -XX:SharedArchiveFile=..., -cp, app.jar:lib.jar, dev.bgtasks.host.TaskHost, tasks.ExportTask]
+ * JavaCommand jvm = launcher.command(classpath, "tasks.ExportTask", OptionalLong.of(256L << 20));
+ * // [java, -Xmx160m, -XX:SharedArchiveFile=..., --enable-native-access=ALL-UNNAMED, -cp, app.jar:lib.jar,
+ * //  dev.bgtasks.host.TaskHost, tasks.ExportTask]
  * launcher.close();
  * }</pre>
  *
@@ -29,28 +35,62 @@ public final class JavaLauncher implements AutoCloseable {
      * this package); a test checks that the two agree.
      */
     public static final String WARM_UP_FLAG = "--warm-up";
+    private static final Logger LOG = LoggerFactory.getLogger(JavaLauncher.class);
     private static final long MIB = 1L << 20;
     /** Room left outside the heap for metaspace, code cache, thread stacks and GC structures. */
     private static final long NON_HEAP_RESERVE = 96 * MIB;
 
-    private final Path javaExecutable;
+    private final JvmRuntime runtime;
     private final JavaStartArchives archives;
 
-    JavaLauncher(Path javaExecutable, JavaStartArchives archives) {
-        this.javaExecutable = javaExecutable;
+    JavaLauncher(JvmRuntime runtime, JavaStartArchives archives) {
+        this.runtime = runtime;
         this.archives = archives;
     }
 
     /**
-     * A launcher for {@code javaExecutable}.
+     * A launcher for JVMs from {@code runtime}.
      *
-     * @param javaExecutable the {@code java} that runs Java tasks
+     * @param runtime how JVMs start here
      * @param startArchives where start archives are kept; null for none
      * @return the launcher; close it to stop a training in progress
      */
-    public static JavaLauncher create(Path javaExecutable, Path startArchives) {
-        return new JavaLauncher(javaExecutable, startArchives == null ? JavaStartArchives.off()
-                : JavaStartArchives.in(startArchives, javaExecutable));
+    public static JavaLauncher create(JvmRuntime runtime, Path startArchives) {
+        Optional<Path> java = runtime.javaExecutable().filter(JavaLauncher::hasBaseArchive);
+        if (startArchives != null && java.isEmpty()) {
+            // Archives are dynamic ones, layered on the runtime's default archive: a jpackage runtime has none.
+            LOG.info("Java tasks start without class-data archives: {} has no default CDS archive",
+                    runtime.describe());
+        }
+        return new JavaLauncher(runtime, startArchives == null || java.isEmpty() ? JavaStartArchives.off()
+                : JavaStartArchives.in(startArchives, java.get()));
+    }
+
+    /** The default CDS archive of the JDK that {@code java} belongs to, which a dynamic archive needs. */
+    private static boolean hasBaseArchive(Path java) {
+        try {
+            Path home = java.toRealPath().getParent().getParent();
+            return Files.isRegularFile(home.resolve("lib").resolve("server").resolve("classes.jsa"))
+                    || Files.isRegularFile(home.resolve("bin").resolve("server").resolve("classes.jsa"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@return how JVMs start here} */
+    public JvmRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * Why a task on {@code classpath} could not be started here; a registration fails with it (never a task that
+     * dies at trigger time).
+     *
+     * @param classpath the task's classpath
+     * @return the reason, or empty when it can be started
+     */
+    public Optional<String> problemWith(List<String> classpath) {
+        return runtime.problemWith(classpath);
     }
 
     /**
@@ -64,23 +104,18 @@ public final class JavaLauncher implements AutoCloseable {
     }
 
     /**
-     * The argument vector of a task JVM that runs {@code entryPoint} in the task host.
+     * The command of a task JVM that runs {@code entryPoint} in the task host.
      *
      * @param classpath the task's classpath
      * @param entryPoint its {@code BackgroundTask} class
      * @param memoryLimit the task tree's memory limit in bytes, if it has one: the heap is sized below it
-     * @return {@code java}, its options, the classpath, the task host and the entry point
+     * @return the JVM, its options, the classpath, the task host and the entry point, and its environment changes
      */
-    public List<String> command(List<String> classpath, String entryPoint, OptionalLong memoryLimit) {
-        List<String> argv = new ArrayList<>();
-        argv.add(javaExecutable.toString());
-        memoryLimit.ifPresent(limit -> argv.add("-Xmx" + heapFor(limit) / MIB + "m"));
-        argv.addAll(archives.optionsFor(classpath, entryPoint));
-        argv.add("-cp");
-        argv.add(String.join(File.pathSeparator, classpath));
-        argv.add(TASK_HOST_CLASS);
-        argv.add(entryPoint);
-        return argv;
+    public JavaCommand command(List<String> classpath, String entryPoint, OptionalLong memoryLimit) {
+        List<String> options = new ArrayList<>();
+        memoryLimit.ifPresent(limit -> options.add("-Xmx" + heapFor(limit) / MIB + "m"));
+        options.addAll(archives.optionsFor(classpath, entryPoint));
+        return runtime.command(options, classpath, TASK_HOST_CLASS, List.of(entryPoint));
     }
 
     /**

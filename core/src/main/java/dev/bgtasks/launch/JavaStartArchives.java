@@ -243,8 +243,10 @@ public final class JavaStartArchives implements AutoCloseable {
 
     private List<String> warmUp(String key, List<String> classpath, String entryPoint, String archive,
                                 String share) {
+        // Dumped with the task's native access: on JDK 25 an archive dumped without it is half ignored, with an
+        // "[error][cds] Mismatched values" line in every task's log.
         return List.of(javaExecutable.toString(), archive, share, "-XX:+VerifySharedSpaces",
-                "-XX:ErrorFile=" + dir.resolve(key + CRASH_LOG_SUFFIX), "-cp",
+                JvmRuntime.NATIVE_ACCESS, "-XX:ErrorFile=" + dir.resolve(key + CRASH_LOG_SUFFIX), "-cp",
                 String.join(java.io.File.pathSeparator, classpath), JavaLauncher.TASK_HOST_CLASS,
                 JavaLauncher.WARM_UP_FLAG, entryPoint);
     }
