@@ -29,7 +29,8 @@ class BomCompletenessTest {
             "bgtasks-bom", "the BOM itself",
             "bgtasks-native-tests", "real-host tests of this build",
             "bgtasks-bench", "benchmarks of this build",
-            "bgtasks-example-desktop-sync", "an example app, run from the checkout");
+            "bgtasks-example-desktop-sync", "an example app, run from the checkout",
+            "bgtasks-example-packaged-seed", "an example app, packaged with jpackage from the checkout");
 
     @Test
     void everyPublishedModuleIsInTheBomAtTheBuildsVersion() throws Exception {
