@@ -124,6 +124,12 @@ class CrossProcessTest {
                 "COMPLETED " + instanceId + " SUCCEEDED");
         String outC = JavaProcess.output(JavaProcess.start(broker.home, AppMain.class, "receive", APP, "2"), 60);
         assertThat(outC.lines().filter(l -> l.startsWith("COMPLETED"))).isEmpty();
+
+        // Issue 13: no JVM warnings on any JDK from 17 to 25 (JDK 22+ warns on restricted methods by default).
+        String taskLog = java.nio.file.Files.readString(
+                broker.location.stateDirectory().resolve("runs").resolve(instanceId + ".log"));
+        assertThat(taskLog.lines().filter(l -> l.contains("WARNING"))).as(taskLog).isEmpty();
+        assertThat(broker.log().lines().filter(l -> l.contains("WARNING"))).as(broker.log()).isEmpty();
     }
 
     @Test
