@@ -5,6 +5,7 @@ import dev.bgtasks.daemon.BrokerDaemon;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.launch.JavaStartArchives;
+import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;
 import java.io.IOException;
@@ -44,6 +45,9 @@ final class DoctorCommand implements Callable<Integer> {
         AccessPolicy loaded = AccessPolicy.load(policy);
         out.println("policy:   " + policy + (Files.exists(policy) ? "" : " (absent: denies nothing)")
                 + loaded.error().map(e -> "\n  ERROR: " + e).orElse(""));
+        // As the broker decides it; in a jpackage image from the app's own runtime, doctor shows the image too.
+        out.println("java:     " + JvmRuntime.detect(null, System.getenv(), where.stateDirectory().resolve("launchers"))
+                .describe());
         out.println("java start archives: " + ("off".equals(System.getenv(BrokerDaemon.JAVA_START_ARCHIVES_VARIABLE))
                 ? "off (" + BrokerDaemon.JAVA_START_ARCHIVES_VARIABLE + "=off)"
                 : JavaStartArchives.summary(where.javaStartArchiveDirectory())));

@@ -120,6 +120,8 @@ class CliEndToEndTest {
         Result doctor = run("doctor");
         assertThat(doctor.out()).contains("in use:", "sandbox:", "signals:", "socket:", home.toString(),
                 "java start archives: ", "broker:   answers");
+        // How the broker starts JVMs: here, this JDK's own java (issue 13).
+        assertThat(doctor.out()).contains("java:     " + Path.of(System.getProperty("java.home"), "bin", "java"));
         if (System.getProperty("os.name").startsWith("Linux")) {
             // SPEC R9: the doctor names the mechanism in force; a Linux CI host must have a cgroup for tasks.
             assertThat(doctor.out()).contains("in use: linux").containsAnyOf("cgroup1 memory+pids",

@@ -24,6 +24,12 @@ public final class SeedApp {
     private SeedApp() {
     }
 
+    /**
+     * Runs one of the commands above, then exits.
+     *
+     * @param args {@code trigger NOTE [SECONDS]}, {@code receive SECONDS}, or nothing for both
+     * @throws InterruptedException when interrupted while waiting for a completion
+     */
     public static void main(String[] args) throws InterruptedException {
         String command = args.length > 0 ? args[0] : "both";
         try (BackgroundTasks bg = BackgroundTasks.open(APP_ID)) {
