@@ -6,6 +6,7 @@ import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.RegistrationRow;
+import dev.bgtasks.store.ScheduleRow;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 final class Registrations {
+    /** The slot of a broker-fired trigger: {@code @} and the task id, a name no app trigger may have. */
+    static final String BROKER_SLOT_PREFIX = "@";
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerContext ctx;
@@ -32,8 +35,11 @@ final class Registrations {
     private final JavaLauncher launcher;
     private final TaskRuns runs;
     private final SignalReactions reactions;
+    private final TriggerSchedules schedules;
 
-    Registrations(BrokerContext ctx, JavaLauncher launcher, TaskRuns runs, SignalReactions reactions) {
+    Registrations(BrokerContext ctx, JavaLauncher launcher, TaskRuns runs, SignalReactions reactions,
+                  TriggerSchedules schedules) {
+        this.schedules = schedules;
         this.ctx = ctx;
         this.validator = new RegistrationValidator(ctx.config.environment());
         this.launcher = launcher;
@@ -44,6 +50,7 @@ final class Registrations {
     /** SPEC R1, R7, R9. Needs no lock: checking an entry point reads the task's classpath. */
     void validate(TaskDefinition definition) {
         validator.validate(definition, ctx.sandbox.capabilities());
+        RegistrationValidator.validateTrigger(definition.trigger(), ctx.config.minimumFreshness());
     }
 
     /** SPEC R2–R5: stores a validated definition. */
@@ -55,14 +62,21 @@ final class Registrations {
                         + status + (status == BackgroundAccessStatus.UNSPECIFIED
                         ? "; call requestAccess() first" : ""));
             }
-            tx.registrationForTrigger(appId, definition.triggerName()).ifPresent(held -> {
+            UUID taskId = UUID.randomUUID();
+            // A trigger the broker fires has a slot of its own, named so no app trigger can ask for it.
+            TaskDefinition stored = definition.trigger().firedByBroker()
+                    ? definition.inSlot(BROKER_SLOT_PREFIX + taskId) : definition;
+            tx.registrationForTrigger(appId, stored.triggerName()).ifPresent(held -> {
                 throw new IllegalStateException("trigger " + triggerLabel(definition.triggerName()) + " of "
                         + appId + " is already held by task " + held.taskId() + " ('" + held.name()
                         + "'); unregister it first, or name another trigger with applicationTrigger(name)");
             });
-            RegistrationRow created = new RegistrationRow(UUID.randomUUID(), appId, definition.name(),
-                    definition.triggerName(), DefinitionCodec.encode(definition), ctx.clock.now());
+            RegistrationRow created = new RegistrationRow(taskId, appId, stored.name(),
+                    stored.triggerName(), DefinitionCodec.encode(stored), ctx.clock.now());
             tx.insertRegistration(created);
+            if (stored.trigger().firedByBroker()) {
+                tx.putSchedule(TriggerSchedules.first(taskId, stored.trigger(), created.registeredAt()));
+            }
             return created;
         });
         LOG.info("registered task {} '{}' of {} on trigger {}", row.taskId(), row.name(), appId,
@@ -70,11 +84,16 @@ final class Registrations {
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             launcher.prepare(java.classpath(), java.className());
         }
+        if (definition.trigger().scheduled()) {
+            schedules.run();
+        }
         return info(row);
     }
 
     List<RegistrationInfo> list(String appId) {
-        return ctx.store.read(tx -> tx.registrations(appId)).stream().map(Registrations::info).toList();
+        return ctx.store.read(tx -> tx.registrations(appId).stream()
+                .map(row -> info(row, tx.schedule(row.taskId()).map(ScheduleRow::nextFireAt).orElse(null)))
+                .toList());
     }
 
     /** SPEC R8; false when the app has no such registration. */
@@ -96,6 +115,7 @@ final class Registrations {
         Instant now = ctx.clock.now();
         Optional<InstanceRow> active = ctx.store.write(tx -> {
             tx.deleteRegistration(row.taskId());
+            tx.deleteSchedule(row.taskId());
             Optional<InstanceRow> current = tx.activeInstance(row.appId(), row.triggerName())
                     .filter(i -> i.taskId().equals(row.taskId()));
             current.filter(i -> i.state() == InstanceState.PENDING).ifPresent(pending -> {
@@ -116,8 +136,13 @@ final class Registrations {
         });
     }
 
-    private static RegistrationInfo info(RegistrationRow row) {
-        return new RegistrationInfo(row.taskId(), row.appId(), row.registeredAt(), DefinitionCodec.decode(row));
+    private RegistrationInfo info(RegistrationRow row) {
+        return info(row, ctx.store.read(tx -> tx.schedule(row.taskId())).map(ScheduleRow::nextFireAt).orElse(null));
+    }
+
+    private static RegistrationInfo info(RegistrationRow row, java.time.Instant nextFireAt) {
+        return new RegistrationInfo(row.taskId(), row.appId(), row.registeredAt(), DefinitionCodec.decode(row),
+                nextFireAt);
     }
 
     static String triggerLabel(String triggerName) {

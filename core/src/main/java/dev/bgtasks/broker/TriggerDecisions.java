@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.store.InstanceRow;
@@ -33,6 +34,7 @@ final class TriggerDecisions {
     /** How many triggers {@link #remembered} keeps read inputs for before it starts afresh. */
     private static final int REMEMBERED_TRIGGERS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final byte[] NO_ARGUMENTS = ValueMapCodec.encode(Map.of());
 
     private final BrokerContext ctx;
     private final SignalReactions reactions;
@@ -86,6 +88,23 @@ final class TriggerDecisions {
             reactions.tryStart(decision.created());
         }
         return decision.response();
+    }
+
+    /**
+     * SPEC Y4: a broker-fired trigger is a request with empty arguments and the same decision; a fire refused
+     * (an instance pending or running, access, energy saver) is dropped, and logged.
+     */
+    TriggerResponse fire(RegistrationRow registration, String why) {
+        TriggerResponse response = decide(new TriggerRequest(registration.appId(), registration.triggerName(),
+                NO_ARGUMENTS.clone(), null));
+        if (response.result() == ApplicationTriggerResult.ALLOWED) {
+            LOG.info("task {} '{}' of {} fired ({}): instance {}", registration.taskId(), registration.name(),
+                    registration.appId(), why, response.instanceId());
+        } else {
+            LOG.info("task {} '{}' of {} fired ({}) but the fire is dropped: {}", registration.taskId(),
+                    registration.name(), registration.appId(), why, response.result());
+        }
+        return response;
     }
 
     private record Decision(TriggerResponse response, InstanceRow created, String why) {
