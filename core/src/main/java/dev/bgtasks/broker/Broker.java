@@ -58,7 +58,8 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         this.completions = new Completions(ctx);
         this.runs = new TaskRuns(ctx, launcher, completions);
         this.reactions = new SignalReactions(ctx, runs);
-        this.triggers = new TriggerDecisions(ctx, reactions);
+        this.triggers = new TriggerDecisions(ctx, reactions, runs);
+        runs.onSlotFreed(done -> triggers.promoteQueued(done.appId(), done.triggerName()));
         this.schedules = new TriggerSchedules(ctx, triggers);
         this.transitions = new SystemTransitions(ctx, triggers);
         this.registrations = new Registrations(ctx, launcher, runs, reactions, schedules);
@@ -90,6 +91,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     /** SPEC B3, T7, Y5: takes back what the previous broker left, starts what may start, fires what is due. */
     private synchronized void recover() {
         recovery.recover();
+        triggers.promoteAllQueued();
         reactions.startPendingWhereConditionsHold();
         schedules.run();
     }

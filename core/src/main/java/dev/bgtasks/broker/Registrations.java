@@ -124,6 +124,14 @@ final class Registrations {
                         .completed(TaskOutcome.CANCELED, null, null, "discarded by unregister", null, null, now));
                 tx.markDelivered(pending.instanceId());
             });
+            // SPEC R8, P3: an instance queued behind the current one goes the same way.
+            tx.instancesInState(InstanceState.QUEUED).stream().filter(i -> i.taskId().equals(row.taskId()))
+                    .forEach(queued -> {
+                        tx.updateInstance(queued.cancelled(BackgroundTaskCancellationReason.ABORT, now)
+                                .completed(TaskOutcome.CANCELED, null, null, "discarded by unregister", null, null,
+                                        now));
+                        tx.markDelivered(queued.instanceId());
+                    });
             return current;
         });
         LOG.info("unregistered task {} '{}' of {} (cancelTask={})", row.taskId(), row.name(), row.appId(),
