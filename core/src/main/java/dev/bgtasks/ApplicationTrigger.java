@@ -68,9 +68,35 @@ public final class ApplicationTrigger {
      * @return completes with the result and, when an instance was created, its id
      */
     public CompletableFuture<TriggerResponse> request(Map<String, ?> arguments) {
+        return request(arguments, IfRunning.KEEP);
+    }
+
+    /**
+     * Asks for the registered task to run, saying what to do when an instance of this trigger is already pending
+     * or running (SPEC P3): keep it ({@code CURRENTLY_RUNNING}), replace it, or queue one more run after it.
+     *
+     * @param arguments the task's arguments, as for {@link #requestAsync(Map)}
+     * @param ifRunning {@code KEEP} (as {@link #requestAsync(Map)}), {@code REPLACE} or {@code QUEUE_ONE}
+     * @return completes with the broker's answer
+     * @throws IllegalArgumentException at once, for arguments that are not allowed (SPEC T6)
+     */
+    public CompletableFuture<ApplicationTriggerResult> requestAsync(Map<String, ?> arguments, IfRunning ifRunning) {
+        return request(arguments, ifRunning).thenApply(TriggerResponse::result);
+    }
+
+    /**
+     * Like {@link #requestAsync(Map, IfRunning)}, with the instance id the broker answered with.
+     *
+     * @param arguments the task's arguments, as for {@link #requestAsync(Map)}
+     * @param ifRunning what to do when an instance holds the trigger
+     * @return completes with the result and, when an instance was created, its id
+     */
+    public CompletableFuture<TriggerResponse> request(Map<String, ?> arguments, IfRunning ifRunning) {
         Objects.requireNonNull(arguments, "arguments");
+        Objects.requireNonNull(ifRunning, "ifRunning");
         byte[] encoded = ValueMapCodec.encode(arguments);
-        TriggerRequest request = new TriggerRequest(owner.appId(), name, encoded, owner.callerRunToken());
+        TriggerRequest request = new TriggerRequest(owner.appId(), name, encoded, owner.callerRunToken(),
+                ifRunning);
         return Futures.call(() -> owner.broker().requestTrigger(request));
     }
 

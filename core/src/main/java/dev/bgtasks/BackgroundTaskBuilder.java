@@ -2,6 +2,7 @@ package dev.bgtasks;
 
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
+import dev.bgtasks.broker.TriggerSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ public final class BackgroundTaskBuilder {
     private List<String> classpath;
     private List<String> command;
     private ApplicationTrigger trigger;
+    private BackgroundTrigger brokerTrigger;
     private final Set<SystemConditionType> conditions = EnumSet.noneOf(SystemConditionType.class);
     private boolean cancelOnConditionLoss;
     private ResourceLimits limits = ResourceLimits.defaults();
@@ -98,6 +100,20 @@ public final class BackgroundTaskBuilder {
      */
     public BackgroundTaskBuilder setTrigger(ApplicationTrigger applicationTrigger) {
         this.trigger = applicationTrigger;
+        this.brokerTrigger = null;
+        return this;
+    }
+
+    /**
+     * A trigger the broker fires by itself: a {@link TimeTrigger}, a {@link MaintenanceTrigger} or a
+     * {@link SystemTrigger} (SPEC Y1–Y3). The registration gets a trigger slot of its own.
+     *
+     * @param backgroundTrigger the trigger; replaces an application trigger set before
+     * @return this builder
+     */
+    public BackgroundTaskBuilder setTrigger(BackgroundTrigger backgroundTrigger) {
+        this.brokerTrigger = Objects.requireNonNull(backgroundTrigger, "trigger");
+        this.trigger = null;
         return this;
     }
 
@@ -182,11 +198,11 @@ public final class BackgroundTaskBuilder {
     }
 
     TaskDefinition definition() {
-        if (trigger == null) {
+        if (trigger == null && brokerTrigger == null) {
             throw new InvalidRegistrationException("trigger",
                     "a task needs a trigger: call setTrigger(bg.applicationTrigger())");
         }
-        if (!trigger.owner().appId().equals(owner.appId())) {
+        if (trigger != null && !trigger.owner().appId().equals(owner.appId())) {
             throw new InvalidRegistrationException("trigger",
                     "the trigger belongs to app " + trigger.owner().appId() + ", not " + owner.appId());
         }
@@ -201,8 +217,24 @@ public final class BackgroundTaskBuilder {
         } else if (command != null) {
             target = new TaskTarget.Command(command);
         }
-        return new TaskDefinition(name, trigger.name(), target, conditions, cancelOnConditionLoss, limits,
-                bestEffortLimits, cancellationGrace, workingDirectory.toAbsolutePath().toString());
+        // A broker-fired trigger's slot is named by the broker when it stores the registration.
+        return new TaskDefinition(name, trigger != null ? trigger.name() : "", target, conditions,
+                cancelOnConditionLoss, limits, bestEffortLimits, cancellationGrace,
+                workingDirectory.toAbsolutePath().toString(), triggerSpec());
+    }
+
+    private TriggerSpec triggerSpec() {
+        if (brokerTrigger == null) {
+            return TriggerSpec.APPLICATION;
+        }
+        if (brokerTrigger instanceof TimeTrigger time) {
+            return TriggerSpec.time(time.freshness(), time.oneShot());
+        }
+        if (brokerTrigger instanceof MaintenanceTrigger maintenance) {
+            return TriggerSpec.maintenance(maintenance.freshness(), maintenance.oneShot());
+        }
+        SystemTrigger system = (SystemTrigger) brokerTrigger;
+        return TriggerSpec.system(system.type(), system.oneShot());
     }
 
     private static List<String> defaultClasspath() {

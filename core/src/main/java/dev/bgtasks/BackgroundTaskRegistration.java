@@ -1,7 +1,9 @@
 package dev.bgtasks;
 
 import dev.bgtasks.broker.RegistrationInfo;
+import dev.bgtasks.broker.TriggerSpec;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -43,6 +45,30 @@ public final class BackgroundTaskRegistration {
     /** {@return the trigger that starts the task} */
     public ApplicationTrigger trigger() {
         return owner.applicationTrigger(info.definition().triggerName());
+    }
+
+    /**
+     * The trigger the broker fires by itself, for a registration on a time, maintenance or system trigger.
+     *
+     * @return the trigger, or empty for a registration on an {@link ApplicationTrigger}
+     */
+    public Optional<BackgroundTrigger> backgroundTrigger() {
+        TriggerSpec spec = info.definition().trigger();
+        return switch (spec.kind()) {
+            case APPLICATION -> Optional.empty();
+            case TIME -> Optional.of(new TimeTrigger(spec.freshness(), spec.oneShot()));
+            case MAINTENANCE -> Optional.of(new MaintenanceTrigger(spec.freshness(), spec.oneShot()));
+            case SYSTEM -> Optional.of(new SystemTrigger(spec.systemType(), spec.oneShot()));
+        };
+    }
+
+    /**
+     * When a time or maintenance trigger is due next, as stored when this registration was read (SPEC Y5).
+     *
+     * @return the wall-clock time, or empty for other triggers and a one-shot trigger that has fired
+     */
+    public Optional<Instant> nextFireTime() {
+        return Optional.ofNullable(info.nextFireAt());
     }
 
     /** {@return the conditions that must all hold for an instance to start} */

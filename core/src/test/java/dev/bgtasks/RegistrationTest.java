@@ -80,7 +80,7 @@ class RegistrationTest {
     /** The bad-input table: each row is one clear exception naming the field, and nothing is stored. */
     static Stream<Arguments> badRegistrations() {
         return Stream.of(
-                bad("no trigger", b -> b.setTrigger(null), "trigger"),
+                bad("no trigger", b -> b.setTrigger((ApplicationTrigger) null), "trigger"),
                 bad("no entry point and no command", b -> b.taskEntryPoint(null), "taskEntryPoint"),
                 bad("entry point and command", b -> b.command(List.of("/bin/true")), "taskEntryPoint"),
                 bad("class not on the classpath", b -> b.taskEntryPoint("tasks.DoesNotExist"), "taskEntryPoint"),

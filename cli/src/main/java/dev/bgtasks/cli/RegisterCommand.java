@@ -1,9 +1,11 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.SystemTriggerType;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
+import dev.bgtasks.broker.TriggerSpec;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
                 "  bgtask register --app com.example.notes --name sync --condition internet-available \\",
                 "      --memory 256M --time-limit 10m -- rsync -a /home/me/notes /mnt/backup",
+                "  bgtask register --app com.example.notes --name nightly --maintenance 24h \\",
+                "      --condition free-network-available -- /usr/local/bin/backup",
                 "  bgtask register --app com.example.notes --name export --entry-point tasks.Export \\",
                 "      --classpath app.jar"})
 final class RegisterCommand implements Callable<Integer> {
@@ -41,6 +46,18 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--trigger", paramLabel = "SLOT", defaultValue = "",
             description = "The trigger slot (default: the app's default trigger).")
     String trigger;
+    @Option(names = "--every", paramLabel = "DURATION",
+            description = "A time trigger: run every DURATION (at least 15m), e.g. 6h (SPEC Y1).")
+    String every;
+    @Option(names = "--maintenance", paramLabel = "DURATION",
+            description = "A maintenance trigger: every DURATION, only on AC power (SPEC Y2).")
+    String maintenance;
+    @Option(names = "--on", paramLabel = "TRANSITION",
+            description = "A system trigger: internet-available, network-state-change, user-present, user-away, "
+                    + "session-connected, power-state-change, background-work-cost-change, energy-saver-off (Y3).")
+    String on;
+    @Option(names = "--one-shot", description = "With --every, --maintenance or --on: fire once only.")
+    boolean oneShot;
     @Option(names = "--condition", paramLabel = "TYPE",
             description = "A condition, AND-ed with the others: internet-available, internet-not-available, "
                     + "free-network-available, user-present, user-not-present, session-connected, "
@@ -84,11 +101,39 @@ final class RegisterCommand implements Callable<Integer> {
                 timeLimit == null ? null : Units.duration(timeLimit));
         TaskDefinition definition = new TaskDefinition(name, trigger, target, types, cancelOnConditionLoss, limits,
                 bestEffortLimits, grace == null ? null : Units.duration(grace),
-                Path.of("").toAbsolutePath().toString());
+                Path.of("").toAbsolutePath().toString(), triggerSpec());
         try (BrokerClient broker = BrokerConnection.connect()) {
             RegistrationInfo info = broker.register(app.appId, definition);
             spec.commandLine().getOut().println(info.taskId());
             return 0;
+        }
+    }
+
+    private TriggerSpec triggerSpec() {
+        int given = (every != null ? 1 : 0) + (maintenance != null ? 1 : 0) + (on != null ? 1 : 0);
+        if (given > 1 || given == 1 && !trigger.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give at most one of --trigger, --every, --maintenance and --on");
+        }
+        if (given == 0) {
+            if (oneShot) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--one-shot goes with --every, --maintenance or --on");
+            }
+            return TriggerSpec.APPLICATION;
+        }
+        if (every != null) {
+            return TriggerSpec.time(Units.duration(every), oneShot);
+        }
+        if (maintenance != null) {
+            return TriggerSpec.maintenance(Units.duration(maintenance), oneShot);
+        }
+        try {
+            return TriggerSpec.system(SystemTriggerType.valueOf(on.trim().toUpperCase(Locale.ROOT).replace('-', '_')),
+                    oneShot);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--on " + on + " is not a transition; "
+                    + "see bgtask register --help");
         }
     }
 

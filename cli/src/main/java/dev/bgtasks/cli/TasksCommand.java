@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class TasksCommand implements Callable<Integer> {
     @Mixin
     AppOption app;
-    @Option(names = "--json", description = "Print JSON: an array of {taskId, appId, registeredAt, definition}.")
+    @Option(names = "--json", description = "Print JSON: an array of {taskId, appId, registeredAt, definition, nextFireAt}.")
     boolean json;
     @Spec
     CommandSpec spec;
@@ -40,8 +40,12 @@ final class TasksCommand implements Callable<Integer> {
                 var d = t.definition();
                 String what = d.target() instanceof TaskTarget.JavaEntryPoint java ? java.className()
                         : String.join(" ", ((TaskTarget.Command) d.target()).argv());
-                out.printf("%s  %-24s trigger=%-10s %s%n", t.taskId(), d.name(),
-                        d.triggerName().isEmpty() ? "(default)" : d.triggerName(), what);
+                String trigger = d.trigger().firedByBroker() ? d.trigger().describe()
+                        : d.triggerName().isEmpty() ? "(default)" : d.triggerName();
+                out.printf("%s  %-24s trigger=%-10s %s%n", t.taskId(), d.name(), trigger, what);
+                if (t.nextFireAt() != null) {
+                    out.println("    next fire: " + t.nextFireAt());
+                }
                 if (!d.conditions().isEmpty()) {
                     out.println("    conditions: " + d.conditions().stream().map(SystemConditionType::kebabCase)
                             .collect(Collectors.joining(", "))

@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.IfRunning;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.arguments.KeyValuePairs;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +40,10 @@ final class TriggerCommand implements Callable<Integer> {
     String trigger;
     @Option(names = "--arg", paramLabel = "KEY=VALUE", description = "An argument for the task (a string).")
     List<String> args = new ArrayList<>();
+    @Option(names = "--if-running", paramLabel = "POLICY", defaultValue = "keep",
+            description = "When an instance is pending or running: keep (CURRENTLY_RUNNING), replace (cancel it, "
+                    + "run anew) or queue (one more run after it) (SPEC P3).")
+    String ifRunning;
     @Option(names = "--wait", description = "Wait for the instance to complete, showing its progress.")
     boolean waitForCompletion;
     @Option(names = "--json", description = "Print JSON: {result, instanceId} and with --wait also {instance}.")
@@ -53,7 +59,7 @@ final class TriggerCommand implements Callable<Integer> {
         try (BrokerClient broker = BrokerConnection.connect();
              AutoCloseable subscription = waitForCompletion ? broker.subscribe(app.appId, events::add) : () -> { }) {
             TriggerResponse response = broker.requestTrigger(new TriggerRequest(app.appId, trigger,
-                    ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE)));
+                    ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE), ifRunning()));
             if (!waitForCompletion || response.result() != ApplicationTriggerResult.ALLOWED) {
                 print(out, response, null);
                 return response.result() == ApplicationTriggerResult.ALLOWED ? 0 : 1;
@@ -73,6 +79,16 @@ final class TriggerCommand implements Callable<Integer> {
             }
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    private IfRunning ifRunning() {
+        return switch (ifRunning.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "keep" -> IfRunning.KEEP;
+            case "replace" -> IfRunning.REPLACE;
+            case "queue", "queue-one" -> IfRunning.QUEUE_ONE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--if-running " + ifRunning + ": use keep, replace or queue");
+        };
     }
 
     private void explainPending(PrintWriter out, BrokerClient broker, UUID instanceId) {

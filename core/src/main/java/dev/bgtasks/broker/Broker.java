@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The one place where trigger semantics live. This facade owns the broker's lock and its store, and hands each SPEC
  * group to one part: {@link AccessControl} (A), {@link Registrations} (R), {@link TriggerDecisions} (T, the one that
  * decides T4), {@link TaskRuns} (X: launch, budget, cancellation, grace, exit, completion), {@link HostSessions}
- * (the task host's side, S2), {@link Recovery} (B3), {@link SignalReactions} (X8, X9, T7's condition latch) and
- * {@link Completions} (X5). It decides over the SPI ({@code HostSignals}, {@code ProcessSandbox}), a {@link Store}
+ * (the task host's side, S2), {@link Recovery} (B3), {@link SignalReactions} (X8, X9, T7's condition latch),
+ * {@link Completions} (X5), {@link TriggerSchedules} (Y1, Y2, Y5) and {@link SystemTransitions} (Y3). It decides over the SPI ({@code HostSignals}, {@code ProcessSandbox}), a {@link Store}
  * and a {@link BrokerClock}; it never touches a socket.
  *
  * <pre>{@code
@@ -47,6 +47,8 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     private final Registrations registrations;
     private final AccessControl access;
     private final TriggerDecisions triggers;
+    private final TriggerSchedules schedules;
+    private final SystemTransitions transitions;
     private final Recovery recovery;
     private final HostSessions hosts;
     private final AutoCloseable signalSubscription;
@@ -60,12 +62,15 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         this.completions = new Completions(ctx);
         this.runs = new TaskRuns(ctx, launcher, completions);
         this.reactions = new SignalReactions(ctx, runs);
-        this.registrations = new Registrations(ctx, launcher, runs, reactions);
+        this.triggers = new TriggerDecisions(ctx, reactions, runs);
+        runs.onSlotFreed(done -> triggers.promoteQueued(done.appId(), done.triggerName()));
+        this.schedules = new TriggerSchedules(ctx, triggers);
+        this.transitions = new SystemTransitions(ctx, triggers);
+        this.registrations = new Registrations(ctx, launcher, runs, reactions, schedules);
         this.access = new AccessControl(ctx, registrations, runs, reactions);
-        this.triggers = new TriggerDecisions(ctx, reactions);
         this.recovery = new Recovery(ctx, runs);
         this.hosts = new HostSessions(ctx, runs, recovery, completions);
-        this.signalSubscription = ctx.signals.subscribe(ignored -> reactions.onSignalsChanged());
+        this.signalSubscription = ctx.signals.subscribe(ignored -> onSignalsChanged());
     }
 
     /**
@@ -87,10 +92,23 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         }
     }
 
-    /** SPEC B3, T7: takes back what the previous broker left, then starts what may start. */
+    /** SPEC B3, T7, Y5: takes back what the previous broker left, starts what may start, fires what is due. */
     private synchronized void recover() {
         recovery.recover();
+        triggers.promoteAllQueued();
         reactions.startPendingWhereConditionsHold();
+        schedules.run();
+    }
+
+    /** X8, X9, T7 first; then the system triggers on the transition (Y3) and a maintenance fire waiting for AC (Y2). */
+    private void onSignalsChanged() {
+        reactions.onSignalsChanged();
+        synchronized (this) {
+            if (!ctx.closed) {
+                transitions.onSignalsChanged();
+                schedules.run();
+            }
+        }
     }
 
     public BrokerConfig config() {
@@ -284,6 +302,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
             ctx.closed = true;
             runs.stopTimers();
             recovery.stopTimer();
+            schedules.stop();
         }
         try {
             signalSubscription.close();

@@ -24,11 +24,15 @@ import java.util.Objects;
  *     reach the broker (in-process use without a server)
  * @param environment the broker's environment, whose {@code PATH} resolves command programs
  * @param javaStartArchives where the class-data archives that speed up Java task starts are kept; null for none
+ * @param minimumFreshness the shortest period a time or maintenance trigger may have (SPEC Y1): 15 minutes unless
+ *     a test rig allows shorter
  */
 public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
                            Duration readoptWindow, Path javaExecutable, Path socketPath,
-                           Map<String, String> environment, Path javaStartArchives) {
+                           Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness) {
     public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
+    /** UWP's floor for a time trigger's freshness. */
+    public static final Duration DEFAULT_MINIMUM_FRESHNESS = Duration.ofMinutes(15);
 
     public BrokerConfig {
         Objects.requireNonNull(home, "home");
@@ -37,6 +41,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(readoptWindow, "readoptWindow");
         environment = Map.copyOf(environment);
+        minimumFreshness = Objects.requireNonNullElse(minimumFreshness, DEFAULT_MINIMUM_FRESHNESS);
     }
 
     public static Builder builder() {
@@ -63,6 +68,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private Path socketPath;
         private Map<String, String> environment = System.getenv();
         private Path javaStartArchives;
+        private Duration minimumFreshness = DEFAULT_MINIMUM_FRESHNESS;
 
         private Builder() {
         }
@@ -114,10 +120,19 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /** SPEC Y1: allows time and maintenance triggers a period shorter than 15 minutes (test rigs). */
+        public Builder minimumFreshness(Duration shortest) {
+            if (shortest.isNegative() || shortest.isZero()) {
+                throw new IllegalArgumentException("the minimum freshness must be positive, got " + shortest);
+            }
+            this.minimumFreshness = shortest;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
                     policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
-                    socketPath, environment, javaStartArchives);
+                    socketPath, environment, javaStartArchives, minimumFreshness);
         }
     }
 }

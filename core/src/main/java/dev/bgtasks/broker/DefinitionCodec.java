@@ -1,8 +1,10 @@
 package dev.bgtasks.broker;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.SystemTriggerType;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.store.RegistrationRow;
 import java.time.Duration;
@@ -15,7 +17,9 @@ import java.util.List;
  */
 final class DefinitionCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** What a definition on the app's own trigger is written as, so an older broker still reads it. */
+    private static final int APPLICATION_TRIGGER_VERSION = 1;
 
     private DefinitionCodec() {
     }
@@ -24,7 +28,12 @@ final class DefinitionCodec {
     record Stored(int version, String entryPoint, List<String> classpath, List<String> command,
                   List<SystemConditionType> conditions, boolean cancelOnConditionLoss, Long memoryBytes,
                   Integer maxProcesses, Long wallClockMillis, boolean bestEffortLimits, long graceMillis,
-                  String workingDirectory) {
+                  String workingDirectory,
+                  // Left out when null: a row on the app's trigger reads as before to an older broker.
+                  @JsonInclude(JsonInclude.Include.NON_NULL) TriggerSpec.Kind triggerKind,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Long freshnessMillis,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) SystemTriggerType systemTrigger,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean oneShot) {
     }
 
     static String encode(TaskDefinition definition) {
@@ -38,10 +47,15 @@ final class DefinitionCodec {
             command = cmd.argv();
         }
         ResourceLimits limits = definition.limits();
-        Stored stored = new Stored(VERSION, entryPoint, classpath, command, List.copyOf(definition.conditions()),
+        TriggerSpec trigger = definition.trigger();
+        boolean fired = trigger.firedByBroker();
+        Stored stored = new Stored(fired ? VERSION : APPLICATION_TRIGGER_VERSION, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
-                definition.cancellationGrace().toMillis(), definition.workingDirectory());
+                definition.cancellationGrace().toMillis(), definition.workingDirectory(),
+                fired ? trigger.kind() : null,
+                trigger.freshness() == null ? null : trigger.freshness().toMillis(), trigger.systemType(),
+                fired ? trigger.oneShot() : null);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -74,6 +88,15 @@ final class DefinitionCodec {
                 stored.conditions().isEmpty() ? EnumSet.noneOf(SystemConditionType.class)
                         : EnumSet.copyOf(stored.conditions()),
                 stored.cancelOnConditionLoss(), limits, stored.bestEffortLimits(),
-                Duration.ofMillis(stored.graceMillis()), stored.workingDirectory());
+                Duration.ofMillis(stored.graceMillis()), stored.workingDirectory(), trigger(stored));
+    }
+
+    private static TriggerSpec trigger(Stored stored) {
+        if (stored.triggerKind() == null) {
+            return TriggerSpec.APPLICATION;
+        }
+        return new TriggerSpec(stored.triggerKind(),
+                stored.freshnessMillis() == null ? null : Duration.ofMillis(stored.freshnessMillis()),
+                stored.systemTrigger(), Boolean.TRUE.equals(stored.oneShot()));
     }
 }

@@ -14,6 +14,13 @@ import java.util.UUID;
  * @param appId the app
  * @param registeredAt when
  * @param definition what was registered
+ * @param nextFireAt when a time or maintenance trigger fires next (SPEC Y5); null for other triggers, a one-shot
+ *     trigger that has fired (a maintenance fire waiting for AC power shows its past due time)
  */
-public record RegistrationInfo(UUID taskId, String appId, Instant registeredAt, TaskDefinition definition) {
+public record RegistrationInfo(UUID taskId, String appId, Instant registeredAt, TaskDefinition definition,
+                               Instant nextFireAt) {
+    /** A registration with no schedule. */
+    public RegistrationInfo(UUID taskId, String appId, Instant registeredAt, TaskDefinition definition) {
+        this(taskId, appId, registeredAt, definition, null);
+    }
 }

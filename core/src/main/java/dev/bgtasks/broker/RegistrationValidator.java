@@ -64,7 +64,9 @@ final class RegistrationValidator {
             throw new InvalidRegistrationException("trigger",
                     "a task needs a trigger: call setTrigger(bg.applicationTrigger())");
         }
-        requireTriggerName(definition.triggerName());
+        if (!definition.trigger().firedByBroker()) {
+            requireTriggerName(definition.triggerName());
+        }
         validateTarget(definition.target());
         ConditionRules.validate(definition.conditions());
         validateLimits(definition.limits(), definition.bestEffortLimits(), capabilities);
@@ -76,6 +78,20 @@ final class RegistrationValidator {
         if (definition.workingDirectory() != null && !Files.isDirectory(Path.of(definition.workingDirectory()))) {
             throw new InvalidRegistrationException("workingDirectory",
                     definition.workingDirectory() + " is not a directory");
+        }
+    }
+
+    /** SPEC Y1–Y3: a period no shorter than the broker allows, a system trigger's transition named. */
+    static void validateTrigger(TriggerSpec trigger, Duration minimumFreshness) {
+        if (trigger.scheduled()) {
+            Duration freshness = trigger.freshness();
+            if (freshness == null || freshness.compareTo(minimumFreshness) < 0) {
+                throw new InvalidRegistrationException("trigger", "freshness " + freshness
+                        + " is shorter than the " + minimumFreshness + " this broker allows"
+                        + " (a test rig may allow shorter: bgtask daemon --minimum-freshness)");
+            }
+        } else if (trigger.kind() == TriggerSpec.Kind.SYSTEM && trigger.systemType() == null) {
+            throw new InvalidRegistrationException("trigger", "a system trigger needs a type");
         }
     }
 

@@ -7,6 +7,7 @@ import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.RegistrationRow;
+import dev.bgtasks.store.ScheduleRow;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 final class Registrations {
+    /** The slot of a broker-fired trigger: {@code @} and the task id, a name no app trigger may have. */
+    static final String BROKER_SLOT_PREFIX = "@";
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerContext ctx;
@@ -33,8 +36,11 @@ final class Registrations {
     private final JavaLauncher launcher;
     private final TaskRuns runs;
     private final SignalReactions reactions;
+    private final TriggerSchedules schedules;
 
-    Registrations(BrokerContext ctx, JavaLauncher launcher, TaskRuns runs, SignalReactions reactions) {
+    Registrations(BrokerContext ctx, JavaLauncher launcher, TaskRuns runs, SignalReactions reactions,
+                  TriggerSchedules schedules) {
+        this.schedules = schedules;
         this.ctx = ctx;
         this.validator = new RegistrationValidator(ctx.config.environment());
         this.launcher = launcher;
@@ -45,6 +51,7 @@ final class Registrations {
     /** SPEC R1, R7, R9. Needs no lock: checking an entry point reads the task's classpath. */
     void validate(TaskDefinition definition) {
         validator.validate(definition, ctx.sandbox.capabilities());
+        RegistrationValidator.validateTrigger(definition.trigger(), ctx.config.minimumFreshness());
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             // Never a task that is ALLOWED and then dies at trigger time because no JVM can start.
             launcher.problemWith(java.classpath()).ifPresent(problem -> {
@@ -62,14 +69,21 @@ final class Registrations {
                         + status + (status == BackgroundAccessStatus.UNSPECIFIED
                         ? "; call requestAccess() first" : ""));
             }
-            tx.registrationForTrigger(appId, definition.triggerName()).ifPresent(held -> {
+            UUID taskId = UUID.randomUUID();
+            // A trigger the broker fires has a slot of its own, named so no app trigger can ask for it.
+            TaskDefinition stored = definition.trigger().firedByBroker()
+                    ? definition.inSlot(BROKER_SLOT_PREFIX + taskId) : definition;
+            tx.registrationForTrigger(appId, stored.triggerName()).ifPresent(held -> {
                 throw new IllegalStateException("trigger " + triggerLabel(definition.triggerName()) + " of "
                         + appId + " is already held by task " + held.taskId() + " ('" + held.name()
                         + "'); unregister it first, or name another trigger with applicationTrigger(name)");
             });
-            RegistrationRow created = new RegistrationRow(UUID.randomUUID(), appId, definition.name(),
-                    definition.triggerName(), DefinitionCodec.encode(definition), ctx.clock.now());
+            RegistrationRow created = new RegistrationRow(taskId, appId, stored.name(),
+                    stored.triggerName(), DefinitionCodec.encode(stored), ctx.clock.now());
             tx.insertRegistration(created);
+            if (stored.trigger().firedByBroker()) {
+                tx.putSchedule(TriggerSchedules.first(taskId, stored.trigger(), created.registeredAt()));
+            }
             return created;
         });
         LOG.info("registered task {} '{}' of {} on trigger {}", row.taskId(), row.name(), appId,
@@ -77,11 +91,16 @@ final class Registrations {
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             launcher.prepare(java.classpath(), java.className());
         }
+        if (definition.trigger().scheduled()) {
+            schedules.run();
+        }
         return info(row);
     }
 
     List<RegistrationInfo> list(String appId) {
-        return ctx.store.read(tx -> tx.registrations(appId)).stream().map(Registrations::info).toList();
+        return ctx.store.read(tx -> tx.registrations(appId).stream()
+                .map(row -> info(row, tx.schedule(row.taskId()).map(ScheduleRow::nextFireAt).orElse(null)))
+                .toList());
     }
 
     /** SPEC R8; false when the app has no such registration. */
@@ -103,6 +122,7 @@ final class Registrations {
         Instant now = ctx.clock.now();
         Optional<InstanceRow> active = ctx.store.write(tx -> {
             tx.deleteRegistration(row.taskId());
+            tx.deleteSchedule(row.taskId());
             Optional<InstanceRow> current = tx.activeInstance(row.appId(), row.triggerName())
                     .filter(i -> i.taskId().equals(row.taskId()));
             current.filter(i -> i.state() == InstanceState.PENDING).ifPresent(pending -> {
@@ -111,6 +131,14 @@ final class Registrations {
                         .completed(TaskOutcome.CANCELED, null, null, "discarded by unregister", null, null, now));
                 tx.markDelivered(pending.instanceId());
             });
+            // SPEC R8, P3: an instance queued behind the current one goes the same way.
+            tx.instancesInState(InstanceState.QUEUED).stream().filter(i -> i.taskId().equals(row.taskId()))
+                    .forEach(queued -> {
+                        tx.updateInstance(queued.cancelled(BackgroundTaskCancellationReason.ABORT, now)
+                                .completed(TaskOutcome.CANCELED, null, null, "discarded by unregister", null, null,
+                                        now));
+                        tx.markDelivered(queued.instanceId());
+                    });
             return current;
         });
         LOG.info("unregistered task {} '{}' of {} (cancelTask={})", row.taskId(), row.name(), row.appId(),
@@ -123,8 +151,13 @@ final class Registrations {
         });
     }
 
-    private static RegistrationInfo info(RegistrationRow row) {
-        return new RegistrationInfo(row.taskId(), row.appId(), row.registeredAt(), DefinitionCodec.decode(row));
+    private RegistrationInfo info(RegistrationRow row) {
+        return info(row, ctx.store.read(tx -> tx.schedule(row.taskId())).map(ScheduleRow::nextFireAt).orElse(null));
+    }
+
+    private static RegistrationInfo info(RegistrationRow row, java.time.Instant nextFireAt) {
+        return new RegistrationInfo(row.taskId(), row.appId(), row.registeredAt(), DefinitionCodec.decode(row),
+                nextFireAt);
     }
 
     static String triggerLabel(String triggerName) {

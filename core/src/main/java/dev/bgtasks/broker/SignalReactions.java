@@ -123,10 +123,14 @@ final class SignalReactions {
         lastUnmet.remove(instanceId);
     }
 
-    /** The app cancels an instance that has not started: it completes as cancelled ({@code ABORT}). */
+    /**
+     * The app cancels an instance that has not started (pending, or queued behind another, SPEC P3): it completes
+     * as cancelled ({@code ABORT}).
+     */
     boolean cancelPending(String appId, UUID instanceId) {
         Optional<InstanceRow> pending = ctx.store.read(tx -> tx.instance(instanceId))
-                .filter(i -> i.appId().equals(appId) && i.state() == InstanceState.PENDING);
+                .filter(i -> i.appId().equals(appId)
+                        && (i.state() == InstanceState.PENDING || i.state() == InstanceState.QUEUED));
         pending.ifPresent(row -> {
             forget(instanceId);
             LOG.info("pending instance {} cancelled before it started", instanceId);

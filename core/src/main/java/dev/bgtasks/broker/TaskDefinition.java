@@ -26,10 +26,11 @@ import java.util.Set;
  * @param bestEffortLimits accept limits the platform can only watch, not enforce (SPEC R9)
  * @param cancellationGrace how long a cancelled task has to finish before it is killed (SPEC X6)
  * @param workingDirectory the task process's working directory
+ * @param trigger what starts it; {@link TriggerSpec#APPLICATION} (the default) for the app's own trigger
  */
 public record TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                              boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
-                             Duration cancellationGrace, String workingDirectory) {
+                             Duration cancellationGrace, String workingDirectory, TriggerSpec trigger) {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     public TaskDefinition {
@@ -37,5 +38,20 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
                 ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(conditions));
         limits = Objects.requireNonNullElse(limits, ResourceLimits.defaults());
         cancellationGrace = Objects.requireNonNullElse(cancellationGrace, DEFAULT_GRACE);
+        trigger = Objects.requireNonNullElse(trigger, TriggerSpec.APPLICATION);
+    }
+
+    /** A definition on the app's own trigger. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION);
+    }
+
+    /** The same definition on another trigger slot (a broker-fired trigger gets a slot of its own). */
+    public TaskDefinition inSlot(String slot) {
+        return new TaskDefinition(name, slot, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger);
     }
 }

@@ -42,6 +42,8 @@ final class TaskRuns {
     // Guarded by the broker's lock.
     private final Map<UUID, RunningTask> running = new HashMap<>();
     private final Map<String, UUID> runningByToken = new HashMap<>();
+    /** Set once by the broker, before any instance runs. */
+    private java.util.function.Consumer<InstanceRow> slotFreed = done -> { };
 
     TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions) {
         this.ctx = ctx;
@@ -245,6 +247,12 @@ final class TaskRuns {
                 completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, ctx.clock.now());
         ctx.store.run(tx -> tx.updateInstance(done));
         completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
+        slotFreed.accept(done);
+    }
+
+    /** What runs when an instance has completed and left its trigger slot (SPEC P3: the queued one moves up). */
+    void onSlotFreed(java.util.function.Consumer<InstanceRow> action) {
+        this.slotFreed = action;
     }
 
     /** On close: no timer fires into a closed broker; the processes keep running (SPEC B3). */

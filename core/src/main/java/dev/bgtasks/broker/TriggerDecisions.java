@@ -2,11 +2,15 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.IfRunning;
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.RegistrationRow;
 import dev.bgtasks.store.StoreTransaction;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The answer to a trigger (SPEC T1–T7), in DESIGN.md's order: from inside a task → {@code DISABLED_BY_POLICY}; no
  * registration → {@code UNKNOWN_ERROR}; access denied, or energy saver on without {@code ALWAYS_ALLOWED} →
- * {@code DISABLED_BY_POLICY}; an instance of the trigger pending or running → {@code CURRENTLY_RUNNING} (T4); else a
- * new pending instance and {@code ALLOWED}, started at once if its conditions hold (T7).
+ * {@code DISABLED_BY_POLICY}; an instance of the trigger pending or running → {@code CURRENTLY_RUNNING} (T4), unless
+ * the request says {@code REPLACE} or {@code QUEUE_ONE} (P3); else a new pending instance and {@code ALLOWED}, started
+ * at once if its conditions hold (T7). Broker-fired triggers decide here too (Y4).
  *
  * <pre>{@code
  * TriggerDecisions.check(request);                     // outside the lock: argument size, names
@@ -33,15 +38,18 @@ final class TriggerDecisions {
     /** How many triggers {@link #remembered} keeps read inputs for before it starts afresh. */
     private static final int REMEMBERED_TRIGGERS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final byte[] NO_ARGUMENTS = ValueMapCodec.encode(Map.of());
 
     private final BrokerContext ctx;
     private final SignalReactions reactions;
+    private final TaskRuns runs;
     /** Per app and trigger name, guarded by the broker's lock; see {@link #remembered}. */
     private final Map<String, RememberedInputs> triggerInputs = new HashMap<>();
 
-    TriggerDecisions(BrokerContext ctx, SignalReactions reactions) {
+    TriggerDecisions(BrokerContext ctx, SignalReactions reactions, TaskRuns runs) {
         this.ctx = ctx;
         this.reactions = reactions;
+        this.runs = runs;
     }
 
     /** What needs no lock: the names (T2) and the arguments' size (T6). */
@@ -66,11 +74,15 @@ final class TriggerDecisions {
         // Most repeated triggers are refused; deciding that needs no write lock and no commit, and an app that
         // asks in a loop reads the same rows until something is written. Under this broker's lock nothing can
         // change between the read and the write.
-        Decision decision = refusal(remembered(request), energySaver);
+        IfRunning ifRunning = request.ifRunning();
+        Decision decision = refusal(remembered(request), energySaver, ifRunning);
         if (decision == null) {
+            if (ifRunning == IfRunning.REPLACE) {
+                replaceHolders(request);
+            }
             decision = ctx.store.write(tx -> {
                 TriggerInputs inputs = TriggerInputs.read(tx, request);
-                Decision refused = refusal(inputs, energySaver);
+                Decision refused = refusal(inputs, energySaver, ifRunning);
                 return refused != null ? refused : create(tx, inputs, request, now);
             });
         }
@@ -82,10 +94,72 @@ final class TriggerDecisions {
             LOG.info("trigger {} of {}: {}{}", Registrations.triggerLabel(request.triggerName()), request.appId(),
                     decision.response().result(), decision.why().isEmpty() ? "" : " (" + decision.why() + ")");
         }
-        if (decision.created() != null) {
+        if (decision.created() != null && decision.created().state() == InstanceState.PENDING) {
             reactions.tryStart(decision.created());
         }
         return decision.response();
+    }
+
+    /**
+     * SPEC P3 {@code REPLACE}: a queued instance and a pending one complete cancelled ({@code ABORT}) at once; a
+     * running one is asked to stop, and the new instance queues behind it until it has.
+     */
+    private void replaceHolders(TriggerRequest request) {
+        TriggerInputs inputs = ctx.store.read(tx -> TriggerInputs.read(tx, request));
+        inputs.queued().ifPresent(queued -> reactions.cancelPending(request.appId(), queued.instanceId()));
+        inputs.active().ifPresent(active -> {
+            LOG.info("instance {} is replaced by a new request", active.instanceId());
+            if (active.state() == InstanceState.PENDING) {
+                reactions.cancelPending(request.appId(), active.instanceId());
+            } else {
+                runs.cancelIfRunning(active.instanceId(), BackgroundTaskCancellationReason.ABORT);
+            }
+        });
+    }
+
+    /** SPEC P3: when the instance holding a slot completes, the instance queued behind it becomes pending. */
+    void promoteQueued(String appId, String triggerName) {
+        Optional<InstanceRow> promoted = ctx.store.write(tx -> {
+            if (tx.activeInstance(appId, triggerName).isPresent()) {
+                return Optional.<InstanceRow>empty();
+            }
+            Optional<InstanceRow> queued = queuedIn(tx, appId, triggerName).map(InstanceRow::promoted);
+            queued.ifPresent(tx::updateInstance);
+            return queued;
+        });
+        promoted.ifPresent(row -> {
+            LOG.info("queued instance {} of {} is pending", row.instanceId(), appId);
+            reactions.tryStart(row);
+        });
+    }
+
+    /** At start: an instance queued behind one that ended while no broker ran. */
+    void promoteAllQueued() {
+        for (InstanceRow queued : ctx.store.read(tx -> tx.instancesInState(InstanceState.QUEUED))) {
+            promoteQueued(queued.appId(), queued.triggerName());
+        }
+    }
+
+    private static Optional<InstanceRow> queuedIn(StoreTransaction tx, String appId, String triggerName) {
+        return tx.instancesInState(InstanceState.QUEUED).stream()
+                .filter(i -> i.appId().equals(appId) && i.triggerName().equals(triggerName)).findFirst();
+    }
+
+    /**
+     * SPEC Y4: a broker-fired trigger is a request with empty arguments and the same decision; a fire refused
+     * (an instance pending or running, access, energy saver) is dropped, and logged.
+     */
+    TriggerResponse fire(RegistrationRow registration, String why) {
+        TriggerResponse response = decide(new TriggerRequest(registration.appId(), registration.triggerName(),
+                NO_ARGUMENTS.clone(), null));
+        if (response.result() == ApplicationTriggerResult.ALLOWED) {
+            LOG.info("task {} '{}' of {} fired ({}): instance {}", registration.taskId(), registration.name(),
+                    registration.appId(), why, response.instanceId());
+        } else {
+            LOG.info("task {} '{}' of {} fired ({}) but the fire is dropped: {}", registration.taskId(),
+                    registration.name(), registration.appId(), why, response.result());
+        }
+        return response;
     }
 
     private record Decision(TriggerResponse response, InstanceRow created, String why) {
@@ -96,11 +170,13 @@ final class TriggerDecisions {
 
     /** What the store says of one trigger: all that a refusal is decided from. */
     private record TriggerInputs(Optional<RegistrationRow> registration, BackgroundAccessStatus access,
-                                 Optional<InstanceRow> active) {
+                                 Optional<InstanceRow> active, Optional<InstanceRow> queued) {
         static TriggerInputs read(StoreTransaction tx, TriggerRequest request) {
+            Optional<InstanceRow> active = tx.activeInstance(request.appId(), request.triggerName());
             return new TriggerInputs(tx.registrationForTrigger(request.appId(), request.triggerName()),
-                    tx.accessStatus(request.appId()).orElse(BackgroundAccessStatus.UNSPECIFIED),
-                    tx.activeInstance(request.appId(), request.triggerName()));
+                    tx.accessStatus(request.appId()).orElse(BackgroundAccessStatus.UNSPECIFIED), active,
+                    // Only an occupied slot can have an instance queued behind it.
+                    active.isEmpty() ? Optional.empty() : queuedIn(tx, request.appId(), request.triggerName()));
         }
     }
 
@@ -132,7 +208,7 @@ final class TriggerDecisions {
      * The decision order of DESIGN.md: registration, access and energy saver, the slot; null when a new instance
      * is due.
      */
-    private static Decision refusal(TriggerInputs inputs, boolean energySaver) {
+    private static Decision refusal(TriggerInputs inputs, boolean energySaver, IfRunning ifRunning) {
         if (inputs.registration().isEmpty()) {
             return Decision.of(ApplicationTriggerResult.UNKNOWN_ERROR, null, "no registration holds this trigger");
         }
@@ -145,19 +221,29 @@ final class TriggerDecisions {
                     "energy saver is on and access is " + status);
         }
         Optional<InstanceRow> active = inputs.active();
-        if (active.isPresent()) {
+        boolean queueFull = ifRunning == IfRunning.QUEUE_ONE && inputs.queued().isPresent();
+        if (active.isPresent() && (ifRunning == IfRunning.KEEP || queueFull)) {
             return Decision.of(ApplicationTriggerResult.CURRENTLY_RUNNING, active.get().instanceId(),
-                    "instance " + active.get().instanceId() + " is " + active.get().state());
+                    "instance " + active.get().instanceId() + " is " + active.get().state()
+                            + (queueFull ? " and " + inputs.queued().get().instanceId() + " is queued" : ""));
         }
         return null;
     }
 
-    /** A new pending instance in the trigger's slot (T5, T6: the arguments are copied). */
+    /**
+     * A new pending instance in the trigger's slot (T5, T6: the arguments are copied), or one queued behind the
+     * instance holding it (P3).
+     */
     private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
-        InstanceRow created = InstanceRow.pending(UUID.randomUUID(), inputs.registration().orElseThrow().taskId(),
-                request.appId(), request.triggerName(), request.arguments().clone(), RunToken.newToken(), now);
+        UUID taskId = inputs.registration().orElseThrow().taskId();
+        InstanceRow created = inputs.active().isPresent()
+                ? InstanceRow.queued(UUID.randomUUID(), taskId, request.appId(), request.triggerName(),
+                        request.arguments().clone(), RunToken.newToken(), now)
+                : InstanceRow.pending(UUID.randomUUID(), taskId, request.appId(), request.triggerName(),
+                        request.arguments().clone(), RunToken.newToken(), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
-                "instance " + created.instanceId());
+                "instance " + created.instanceId() + (inputs.active().isPresent()
+                        ? " queued behind " + inputs.active().get().instanceId() : ""));
     }
 }

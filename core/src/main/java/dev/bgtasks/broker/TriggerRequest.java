@@ -1,5 +1,6 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.IfRunning;
 import java.util.Objects;
 
 /**
@@ -14,11 +15,19 @@ import java.util.Objects;
  * @param arguments the encoded arguments (already validated by the caller's library, checked again for size)
  * @param callerRunToken the run token in the caller's environment: set when the caller runs inside a task (SPEC
  *     T1), else null
+ * @param ifRunning what to do when an instance holds the trigger (SPEC P3); null is {@code KEEP}
  */
-public record TriggerRequest(String appId, String triggerName, byte[] arguments, String callerRunToken) {
+public record TriggerRequest(String appId, String triggerName, byte[] arguments, String callerRunToken,
+                             IfRunning ifRunning) {
     public TriggerRequest {
         Objects.requireNonNull(appId, "appId");
         Objects.requireNonNull(triggerName, "triggerName");
         Objects.requireNonNull(arguments, "arguments");
+        ifRunning = Objects.requireNonNullElse(ifRunning, IfRunning.KEEP);
+    }
+
+    /** A request that keeps a running instance (SPEC T4). */
+    public TriggerRequest(String appId, String triggerName, byte[] arguments, String callerRunToken) {
+        this(appId, triggerName, arguments, callerRunToken, IfRunning.KEEP);
     }
 }

@@ -35,6 +35,11 @@ public final class BrokerDaemon implements AutoCloseable {
     public static final String READOPT_VARIABLE = "BGTASKS_READOPT_SECONDS";
     /** {@code off} starts Java tasks without class-data archives (for one: to see class loading as it is). */
     public static final String JAVA_START_ARCHIVES_VARIABLE = "BGTASKS_JAVA_START_ARCHIVES";
+    /**
+     * Allows time and maintenance triggers a shorter period than 15 minutes, in seconds (test rigs, SPEC Y1); never
+     * set by default.
+     */
+    public static final String MINIMUM_FRESHNESS_VARIABLE = "BGTASKS_MINIMUM_FRESHNESS_SECONDS";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerDaemon.class);
 
     private final BrokerLocation location;
@@ -77,7 +82,12 @@ public final class BrokerDaemon implements AutoCloseable {
         return start(location, platform, System.getenv());
     }
 
-    static BrokerDaemon start(BrokerLocation location, HostPlatform platform, Map<String, String> env)
+    /**
+     * Starts the broker and its server with the settings of {@code env} (the {@code BGTASKS_*} variables above).
+     *
+     * @throws IOException when the socket cannot be bound
+     */
+    public static BrokerDaemon start(BrokerLocation location, HostPlatform platform, Map<String, String> env)
             throws IOException {
         location.ensureRuntimeDirectory();
         location.ensureStateDirectories();
@@ -85,9 +95,16 @@ public final class BrokerDaemon implements AutoCloseable {
                 .orElseGet(AccessPolicy::defaultFile);
         Duration readoptWindow = Optional.ofNullable(env.get(READOPT_VARIABLE)).map(Long::parseLong)
                 .map(Duration::ofSeconds).orElse(BrokerConfig.DEFAULT_READOPT_WINDOW);
-        BrokerConfig config = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
+        BrokerConfig.Builder builder = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
                 .policyFile(policyFile).socketPath(location.socket()).readoptWindow(readoptWindow)
-                .environment(env).javaStartArchives(javaStartArchives(location, env)).build();
+                .environment(env).javaStartArchives(javaStartArchives(location, env));
+        Optional.ofNullable(env.get(MINIMUM_FRESHNESS_VARIABLE)).map(Long::parseLong).map(Duration::ofSeconds)
+                .ifPresent(shortest -> {
+                    LOG.info("{}: time and maintenance triggers may fire every {}", MINIMUM_FRESHNESS_VARIABLE,
+                            shortest);
+                    builder.minimumFreshness(shortest);
+                });
+        BrokerConfig config = builder.build();
         Broker broker = Broker.start(config);
         try {
             BrokerServer server = BrokerServer.start(broker, location.socket());

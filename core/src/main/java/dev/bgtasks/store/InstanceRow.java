@@ -61,6 +61,20 @@ public record InstanceRow(UUID instanceId, UUID taskId, String appId, String tri
                 runToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false);
     }
 
+    /** A new QUEUED instance: it waits for the one holding its trigger slot (SPEC P3). */
+    public static InstanceRow queued(UUID instanceId, UUID taskId, String appId, String triggerName,
+                                     byte[] arguments, String runToken, Instant requestedAt) {
+        return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.QUEUED, arguments, 0,
+                runToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false);
+    }
+
+    /** This QUEUED instance now holds its slot, PENDING. */
+    public InstanceRow promoted() {
+        return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.PENDING, arguments, progress,
+                runToken, pid, cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode,
+                peakMemoryBytes, requestedAt, startedAt, cancelRequestedAt, endedAt, delivered);
+    }
+
     public InstanceRow started(long processId, Instant at) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.RUNNING, arguments, progress,
                 runToken, processId, cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode,

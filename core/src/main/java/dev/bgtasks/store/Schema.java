@@ -79,8 +79,17 @@ final class Schema {
             CREATE INDEX instances_undelivered ON instances (app_id, ended_at)
                 WHERE state = 'COMPLETED' AND delivered = 0""");
 
+    /** SPEC Y5: the stored schedules of time, maintenance and system triggers. */
+    private static final List<String> V2 = List.of(
+            """
+            CREATE TABLE trigger_schedules (
+                task_id TEXT PRIMARY KEY NOT NULL,
+                next_fire_at TEXT,
+                spent INTEGER NOT NULL
+            ) STRICT""");
+
     /** Index i brings a file from version i to version i + 1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2);
 
     private Schema() {
     }

@@ -256,6 +256,39 @@ final class SqlTransaction implements StoreTransaction {
                 columns.instant(row, "ended_at"), row.getInt("delivered") != 0);
     }
 
+    // Schedules.
+
+    @Override
+    public void putSchedule(ScheduleRow row) {
+        update("store the schedule of " + row.taskId(), null,
+                "INSERT OR REPLACE INTO trigger_schedules (task_id, next_fire_at, spent) VALUES (?, ?, ?)",
+                Columns.text(row.taskId()), Columns.text(row.nextFireAt()), row.spent() ? 1 : 0);
+    }
+
+    @Override
+    public Optional<ScheduleRow> schedule(UUID taskId) {
+        return first(query("read the schedule of " + taskId,
+                "SELECT task_id, next_fire_at, spent FROM trigger_schedules WHERE task_id = ?", this::scheduleRow,
+                Columns.text(taskId)));
+    }
+
+    @Override
+    public List<ScheduleRow> schedules() {
+        return query("list schedules", "SELECT task_id, next_fire_at, spent FROM trigger_schedules ORDER BY task_id",
+                this::scheduleRow);
+    }
+
+    @Override
+    public void deleteSchedule(UUID taskId) {
+        update("delete the schedule of " + taskId, null, "DELETE FROM trigger_schedules WHERE task_id = ?",
+                Columns.text(taskId));
+    }
+
+    private ScheduleRow scheduleRow(ResultSet row) throws SQLException {
+        return new ScheduleRow(columns.uuid(row, "task_id"), columns.instant(row, "next_fire_at"),
+                row.getInt("spent") != 0);
+    }
+
     // Plumbing.
 
     @FunctionalInterface

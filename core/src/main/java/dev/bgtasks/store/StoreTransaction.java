@@ -89,4 +89,16 @@ public interface StoreTransaction {
      * @return true only for the call that changed it from undelivered, so exactly one listener gets it
      */
     boolean markDelivered(UUID instanceId);
+
+    // Schedules of broker-fired triggers (SPEC Y5).
+
+    /** Stores or replaces the schedule of {@code row.taskId()}. */
+    void putSchedule(ScheduleRow row);
+
+    Optional<ScheduleRow> schedule(UUID taskId);
+
+    /** Every stored schedule. */
+    List<ScheduleRow> schedules();
+
+    void deleteSchedule(UUID taskId);
 }

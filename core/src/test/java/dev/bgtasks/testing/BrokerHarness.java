@@ -19,6 +19,8 @@ public final class BrokerHarness implements AutoCloseable {
     public final FakeClock clock;
     public final Path policyFile;
     private Broker broker;
+    /** SPEC Y1: a rig's shorter minimum freshness, applied from the next {@link #restart()}; null for the default. */
+    public java.time.Duration minimumFreshness;
 
     public BrokerHarness(Path home) {
         this(home, FakePlatform.withGoodConditions(), new FakeClock());
@@ -33,8 +35,12 @@ public final class BrokerHarness implements AutoCloseable {
     }
 
     public BrokerConfig config() {
-        return BrokerConfig.builder().home(home.resolve("state")).platform(platform).clock(clock)
-                .policyFile(policyFile).environment(Map.of("PATH", "/usr/bin:/bin")).build();
+        BrokerConfig.Builder builder = BrokerConfig.builder().home(home.resolve("state")).platform(platform)
+                .clock(clock).policyFile(policyFile).environment(Map.of("PATH", "/usr/bin:/bin"));
+        if (minimumFreshness != null) {
+            builder.minimumFreshness(minimumFreshness);
+        }
+        return builder.build();
     }
 
     public Broker broker() {

@@ -14,7 +14,9 @@ import java.util.Optional;
  */
 public final class FakeClock implements BrokerClock {
     private final List<ScheduledAction> timers = new ArrayList<>();
+    /** Monotonic time, in which timers are due; the wall clock is it plus {@link #wallOffset}. */
     private Instant now;
+    private Duration wallOffset = Duration.ZERO;
     private long sequence;
 
     public FakeClock() {
@@ -27,7 +29,7 @@ public final class FakeClock implements BrokerClock {
 
     @Override
     public synchronized Instant now() {
-        return now;
+        return now.plus(wallOffset);
     }
 
     @Override
@@ -58,6 +60,14 @@ public final class FakeClock implements BrokerClock {
         synchronized (this) {
             now = target;
         }
+    }
+
+    /**
+     * Moves the wall clock by {@code by} (either way) while monotonic time stands still: a clock set forward or
+     * back, or a suspend the timers did not count. Timers keep the time they had left; none runs.
+     */
+    public synchronized void jump(Duration by) {
+        wallOffset = wallOffset.plus(by);
     }
 
     private synchronized Optional<ScheduledAction> nextDue(Instant target) {

@@ -1,0 +1,65 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.SystemTriggerType;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What starts a registration's instances, as the broker receives and stores it: the app's {@code ApplicationTrigger}
+ * (the default) or a time, maintenance or system trigger (SPEC Y1–Y3). One flat record, so it travels and is stored
+ * as plain JSON.
+ *
+ * <pre>{@code
+ * TriggerSpec every6h = TriggerSpec.time(Duration.ofHours(6), false);
+ * TriggerSpec online = TriggerSpec.system(SystemTriggerType.INTERNET_AVAILABLE, true);
+ * }</pre>
+ *
+ * @param kind which family of trigger
+ * @param freshness the period of a time or maintenance trigger, else null
+ * @param systemType the transition of a system trigger, else null
+ * @param oneShot fires once and never again
+ */
+public record TriggerSpec(Kind kind, Duration freshness, SystemTriggerType systemType, boolean oneShot) {
+    /** The app's own trigger: the slot named by the registration's trigger name. */
+    public static final TriggerSpec APPLICATION = new TriggerSpec(Kind.APPLICATION, null, null, false);
+
+    /** The trigger families. */
+    public enum Kind { APPLICATION, TIME, MAINTENANCE, SYSTEM }
+
+    public TriggerSpec {
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    public static TriggerSpec time(Duration freshness, boolean oneShot) {
+        return new TriggerSpec(Kind.TIME, freshness, null, oneShot);
+    }
+
+    public static TriggerSpec maintenance(Duration freshness, boolean oneShot) {
+        return new TriggerSpec(Kind.MAINTENANCE, freshness, null, oneShot);
+    }
+
+    public static TriggerSpec system(SystemTriggerType type, boolean oneShot) {
+        return new TriggerSpec(Kind.SYSTEM, null, type, oneShot);
+    }
+
+    /** Whether it fires on a schedule (time or maintenance). */
+    public boolean scheduled() {
+        return kind == Kind.TIME || kind == Kind.MAINTENANCE;
+    }
+
+    /** Whether the broker fires it by itself (anything but the app's trigger); such a registration has its own slot. */
+    public boolean firedByBroker() {
+        return kind != Kind.APPLICATION;
+    }
+
+    /** How {@code bgtask tasks} names it: {@code every 6h}, {@code maintenance every 1d}, {@code on INTERNET_AVAILABLE}. */
+    public String describe() {
+        String once = oneShot ? " (one-shot)" : "";
+        return switch (kind) {
+            case APPLICATION -> "application";
+            case TIME -> (oneShot ? "after " : "every ") + freshness + once;
+            case MAINTENANCE -> "maintenance " + (oneShot ? "after " : "every ") + freshness + once;
+            case SYSTEM -> "on " + systemType + once;
+        };
+    }
+}
