@@ -24,16 +24,18 @@ final class DefinitionCodec {
     record Stored(int version, String entryPoint, List<String> classpath, List<String> command,
                   List<SystemConditionType> conditions, boolean cancelOnConditionLoss, Long memoryBytes,
                   Integer maxProcesses, Long wallClockMillis, boolean bestEffortLimits, long graceMillis,
-                  String workingDirectory) {
+                  String workingDirectory, String module) {
     }
 
     static String encode(TaskDefinition definition) {
         String entryPoint = null;
         List<String> classpath = null;
         List<String> command = null;
+        String module = null;
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             entryPoint = java.className();
             classpath = java.classpath();
+            module = java.module();
         } else if (definition.target() instanceof TaskTarget.Command cmd) {
             command = cmd.argv();
         }
@@ -41,7 +43,7 @@ final class DefinitionCodec {
         Stored stored = new Stored(VERSION, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
-                definition.cancellationGrace().toMillis(), definition.workingDirectory());
+                definition.cancellationGrace().toMillis(), definition.workingDirectory(), module);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -66,7 +68,7 @@ final class DefinitionCodec {
                     + ", newer than this broker's " + VERSION);
         }
         TaskTarget target = stored.entryPoint() != null
-                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath())
+                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath(), stored.module())
                 : new TaskTarget.Command(stored.command());
         ResourceLimits limits = new ResourceLimits(stored.memoryBytes(), stored.maxProcesses(),
                 stored.wallClockMillis() == null ? null : Duration.ofMillis(stored.wallClockMillis()));

@@ -2,6 +2,7 @@ package dev.bgtasks.daemon;
 
 import dev.bgtasks.BrokerUnavailableException;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.launch.RunningModules;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.RunToken;
 import java.io.File;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects to the per-user broker, starting it when nothing answers (SPEC B1): the same {@code java} as the app,
- * on the classpath of bgtasks' own jars, detached in its own session, stdio to the broker log. A lock file makes
+ * on the classpath of bgtasks' own jars (or, for an app on the module path or in a jlink image, as the
+ * {@code dev.bgtasks.core} module on the app's module path), detached in its own session, stdio to the broker log. A lock file makes
  * concurrent first calls, from any number of apps, start exactly one broker.
  *
  * <pre>{@code
@@ -103,6 +105,8 @@ public final class BrokerStarter {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
         builder.environment().remove(RunToken.ENVIRONMENT_VARIABLE);
+        // The broker's code is what brokerCode() names: with -m, a CLASSPATH the app inherited would add to it.
+        builder.environment().remove("CLASSPATH");
         Process process = builder.start();
         long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(10);
@@ -147,9 +151,7 @@ public final class BrokerStarter {
         // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
         command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, brokerClasspath()));
-        command.add(BrokerDaemon.class.getName());
+        command.addAll(brokerCode());
         command.add(location.runtimeDirectory().toString());
         command.add(location.stateDirectory().toString());
         command.add(location.logDirectory().toString());
@@ -175,6 +177,28 @@ public final class BrokerStarter {
 
     private static File nullDevice() {
         return new File(System.getProperty("os.name", "").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+
+    /**
+     * Where the broker JVM finds its code and main class: where this JVM has bgtasks. On the classpath, the jars of
+     * bgtasks and its dependencies. As a named module (an app on the module path, or a jlink image), the same module
+     * path and {@code -m}: the broker's boot layer then binds the backends and the SLF4J provider it finds there, as
+     * the app's did; from a jlink image the modules are in the image and the module path is empty.
+     */
+    static List<String> brokerCode() {
+        Module core = BrokerStarter.class.getModule();
+        if (!core.isNamed()) {
+            return List.of("-cp", String.join(File.pathSeparator, brokerClasspath()), BrokerDaemon.class.getName());
+        }
+        List<String> code = new ArrayList<>();
+        List<String> modulePath = RunningModules.modulePath(core);
+        if (!modulePath.isEmpty()) {
+            code.add("-p");
+            code.add(String.join(File.pathSeparator, modulePath));
+        }
+        code.add("-m");
+        code.add(core.getName() + "/" + BrokerDaemon.class.getName());
+        return code;
     }
 
     /** The jars of bgtasks and its dependencies, backends and the app's SLF4J provider included. */
