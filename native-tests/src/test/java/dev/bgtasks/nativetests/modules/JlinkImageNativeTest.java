@@ -22,7 +22,7 @@ class JlinkImageNativeTest {
         Path jdk = Path.of(System.getProperty("java.home"));
         Path jmods = jdk.resolve("jmods");
         requireOrSkip(Files.isDirectory(jmods) && Files.isExecutable(jdk.resolve("bin/jlink")),
-                "this JDK has no jmods/ or jlink (" + jdk + "; Debian: openjdk-17-jmods)");
+                "this JDK has no jmods/ or jlink (" + jdk + "; Debian 12: openjdk-17-jdk-headless)");
         Path home = TempHome.create();
         try {
             Path work = home.resolve("work");
