@@ -3,8 +3,11 @@ package dev.bgtasks;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerSpec;
+import dev.bgtasks.launch.RunningModules;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.task.BackgroundTask;
 import java.io.File;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -212,8 +216,8 @@ public final class BackgroundTaskBuilder {
         }
         TaskTarget target = null;
         if (entryPoint != null) {
-            target = new TaskTarget.JavaEntryPoint(entryPoint,
-                    classpath != null ? classpath : defaultClasspath());
+            target = classpath != null ? new TaskTarget.JavaEntryPoint(entryPoint, classpath)
+                    : defaultJavaTarget(entryPoint);
         } else if (command != null) {
             target = new TaskTarget.Command(command);
         }
@@ -235,6 +239,61 @@ public final class BackgroundTaskBuilder {
         }
         SystemTrigger system = (SystemTrigger) brokerTrigger;
         return TriggerSpec.system(system.type(), system.oneShot());
+    }
+
+    /**
+     * Where the task JVM finds the entry point when the app did not say: where this JVM has it. An app on the module
+     * path (or in a jlink image) that has the class in a named module runs it from that module, on this JVM's module
+     * path; any other app runs it on this JVM's classpath.
+     */
+    private static TaskTarget.JavaEntryPoint defaultJavaTarget(String className) {
+        Module core = BackgroundTaskBuilder.class.getModule();
+        if (core.isNamed()) {
+            Optional<Class<?>> type = loadWithoutInitializing(className);
+            if (type.isPresent() && type.get().getModule().isNamed()) {
+                Module module = type.get().getModule();
+                String packageName = type.get().getPackageName();
+                if (!module.isExported(packageName, core) && !module.isOpen(packageName, core)) {
+                    throw new InvalidRegistrationException("taskEntryPoint", "module " + module.getName()
+                            + " does not export " + packageName + " to " + core.getName()
+                            + ", so the task host cannot create " + className + ": add 'exports " + packageName
+                            + " to " + core.getName() + ";' to its module-info");
+                }
+                requireTaskClass(type.get());
+                return new TaskTarget.JavaEntryPoint(className, RunningModules.modulePath(module), module.getName());
+            }
+        }
+        return new TaskTarget.JavaEntryPoint(className, defaultClasspath());
+    }
+
+    /** What the broker checks on a classpath; a module it reads as descriptors only, so the app checks the class. */
+    private static void requireTaskClass(Class<?> type) {
+        if (!BackgroundTask.class.isAssignableFrom(type)) {
+            throw new InvalidRegistrationException("taskEntryPoint",
+                    type.getName() + " does not implement " + BackgroundTask.class.getName());
+        }
+        int modifiers = type.getModifiers();
+        boolean publicConstructor;
+        try {
+            publicConstructor = Modifier.isPublic(type.getConstructor().getModifiers());
+        } catch (NoSuchMethodException e) {
+            publicConstructor = false;
+        }
+        if (!Modifier.isPublic(modifiers) || Modifier.isAbstract(modifiers) || !publicConstructor) {
+            throw new InvalidRegistrationException("taskEntryPoint",
+                    type.getName() + " must be a public, concrete class with a public constructor without arguments");
+        }
+    }
+
+    private static Optional<Class<?>> loadWithoutInitializing(String className) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            return Optional.of(Class.forName(className, false,
+                    loader != null ? loader : ClassLoader.getSystemClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            // The broker names what is wrong with the entry point when it checks the registration.
+            return Optional.empty();
+        }
     }
 
     private static List<String> defaultClasspath() {

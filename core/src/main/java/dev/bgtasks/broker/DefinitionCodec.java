@@ -28,7 +28,7 @@ final class DefinitionCodec {
     record Stored(int version, String entryPoint, List<String> classpath, List<String> command,
                   List<SystemConditionType> conditions, boolean cancelOnConditionLoss, Long memoryBytes,
                   Integer maxProcesses, Long wallClockMillis, boolean bestEffortLimits, long graceMillis,
-                  String workingDirectory,
+                  String workingDirectory, String module,
                   // Left out when null: a row on the app's trigger reads as before to an older broker.
                   @JsonInclude(JsonInclude.Include.NON_NULL) TriggerSpec.Kind triggerKind,
                   @JsonInclude(JsonInclude.Include.NON_NULL) Long freshnessMillis,
@@ -40,9 +40,11 @@ final class DefinitionCodec {
         String entryPoint = null;
         List<String> classpath = null;
         List<String> command = null;
+        String module = null;
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             entryPoint = java.className();
             classpath = java.classpath();
+            module = java.module();
         } else if (definition.target() instanceof TaskTarget.Command cmd) {
             command = cmd.argv();
         }
@@ -52,7 +54,7 @@ final class DefinitionCodec {
         Stored stored = new Stored(fired ? VERSION : APPLICATION_TRIGGER_VERSION, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
-                definition.cancellationGrace().toMillis(), definition.workingDirectory(),
+                definition.cancellationGrace().toMillis(), definition.workingDirectory(), module,
                 fired ? trigger.kind() : null,
                 trigger.freshness() == null ? null : trigger.freshness().toMillis(), trigger.systemType(),
                 fired ? trigger.oneShot() : null);
@@ -80,7 +82,7 @@ final class DefinitionCodec {
                     + ", newer than this broker's " + VERSION);
         }
         TaskTarget target = stored.entryPoint() != null
-                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath())
+                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath(), stored.module())
                 : new TaskTarget.Command(stored.command());
         ResourceLimits limits = new ResourceLimits(stored.memoryBytes(), stored.maxProcesses(),
                 stored.wallClockMillis() == null ? null : Duration.ofMillis(stored.wallClockMillis()));

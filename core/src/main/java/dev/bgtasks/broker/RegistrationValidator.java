@@ -126,6 +126,10 @@ final class RegistrationValidator {
             throw new InvalidRegistrationException("taskEntryPoint",
                     quote(className) + " is not a Java class name");
         }
+        if (java.module() != null) {
+            ModuleEntryPointCheck.validate(java);
+            return;
+        }
         if (java.classpath().isEmpty()) {
             throw new InvalidRegistrationException("classpath", "is empty");
         }

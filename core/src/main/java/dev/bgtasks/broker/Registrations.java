@@ -88,7 +88,7 @@ final class Registrations {
         });
         LOG.info("registered task {} '{}' of {} on trigger {}", row.taskId(), row.name(), appId,
                 triggerLabel(row.triggerName()));
-        if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint java && java.module() == null) {
             launcher.prepare(java.classpath(), java.className());
         }
         if (definition.trigger().scheduled()) {

@@ -54,6 +54,10 @@ final class TaskLaunch {
             return new JavaCommand(command.argv(), JvmRuntime.childEnvironment(config.environment()));
         }
         TaskTarget.JavaEntryPoint java = (TaskTarget.JavaEntryPoint) definition.target();
+        if (java.module() != null) {
+            return launcher.moduleCommand(java.classpath(), java.module(), java.className(),
+                    definition.limits().memoryLimit());
+        }
         return launcher.command(java.classpath(), java.className(), definition.limits().memoryLimit());
     }
 }

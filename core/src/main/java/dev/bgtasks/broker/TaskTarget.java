@@ -14,15 +14,32 @@ import java.util.Objects;
  */
 public sealed interface TaskTarget {
     /**
-     * A class implementing {@code BackgroundTask}, run by the task host.
+     * A class implementing {@code BackgroundTask}, run by the task host: from a classpath, or, when {@code module}
+     * is set, from that named module on a module path (the app runs on the module path or from a jlink image).
+     *
+     * <pre>{@code
+     * new TaskTarget.JavaEntryPoint("com.example.tasks.Export", List.of("/opt/app/mods"), "com.example.app");
+     * }</pre>
      *
      * @param className the binary class name
-     * @param classpath the classpath entries it is loaded from
+     * @param classpath the classpath entries it is loaded from; with a module, the module path (empty when the
+     *                  modules are in the Java runtime image)
+     * @param module the named module of the class; null for a class on the classpath
      */
-    record JavaEntryPoint(String className, List<String> classpath) implements TaskTarget {
+    record JavaEntryPoint(String className, List<String> classpath, String module) implements TaskTarget {
         public JavaEntryPoint {
             Objects.requireNonNull(className, "className");
             classpath = List.copyOf(classpath);
+        }
+
+        /**
+         * A class on a classpath.
+         *
+         * @param className the binary class name
+         * @param classpath the classpath entries it is loaded from
+         */
+        public JavaEntryPoint(String className, List<String> classpath) {
+            this(className, classpath, null);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.bgtasks.BrokerUnavailableException;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JvmRuntime;
+import dev.bgtasks.launch.RunningModules;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.RunToken;
 import java.io.File;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Connects to the per-user broker, starting it when nothing answers (SPEC B1): a JVM of the app's runtime (as
  * {@link JvmRuntime} finds one: {@code BGTASKS_JAVA}, the runtime's {@code bin/java}, or in a jpackage app image a
- * copy of its launcher), on the classpath of bgtasks' own jars, detached in its own session, stdio to the broker log. A lock file makes
+ * copy of its launcher), on the classpath of bgtasks' own jars (or, for an app on the module path or in a jlink
+ * image, as the {@code dev.bgtasks.core} module on the app's module path), detached in its own session, stdio to the
+ * broker log. A lock file makes
  * concurrent first calls, from any number of apps, start exactly one broker.
  *
  * <pre>{@code
@@ -111,6 +114,8 @@ public final class BrokerStarter {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
         builder.environment().remove(RunToken.ENVIRONMENT_VARIABLE);
+        // The broker's code is what command() names: with -m, a CLASSPATH the app inherited would add to it.
+        builder.environment().remove("CLASSPATH");
         Process process = builder.start();
         long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(10);
@@ -155,9 +160,16 @@ public final class BrokerStarter {
         // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
         options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        JavaCommand jvm = runtime.command(options, brokerClasspath(), BrokerDaemon.class.getName(), List.of(
-                location.runtimeDirectory().toString(), location.stateDirectory().toString(),
-                location.logDirectory().toString()));
+        List<String> args = List.of(location.runtimeDirectory().toString(), location.stateDirectory().toString(),
+                location.logDirectory().toString());
+        Module core = BrokerStarter.class.getModule();
+        // Where this JVM has bgtasks: on the classpath, bgtasks' jars; as a named module (an app on the module path,
+        // or a jlink image), the same module path, so the broker's boot layer binds the backends and the SLF4J
+        // provider it finds there, as the app's did.
+        JavaCommand jvm = core.isNamed()
+                ? runtime.moduleCommand(options, RunningModules.modulePath(core), List.of(), core.getName(),
+                        BrokerDaemon.class.getName(), args)
+                : runtime.command(options, brokerClasspath(), BrokerDaemon.class.getName(), args);
         List<String> argv = new ArrayList<>();
         // Its own session, so the app's terminal signals (Ctrl-C to the process group) never reach the broker.
         setsid().ifPresent(argv::add);

@@ -119,6 +119,32 @@ public final class JavaLauncher implements AutoCloseable {
     }
 
     /**
+     * The argument vector of a task JVM that runs {@code entryPoint} of the named module {@code module}: the task host
+     * runs as {@code dev.bgtasks.core}, and the app's module is added to the boot layer so that the host can load the
+     * class (the module must export its package to {@code dev.bgtasks.core}). No start archive: archives are kept per
+     * classpath.
+     *
+     * <pre>{@code
+     * // [java, -Xmx160m, -p, app.jar:bgtasks-core.jar:..., --add-modules, com.example.app,
+     * //  -m, dev.bgtasks.core/dev.bgtasks.host.TaskHost, com.example.tasks.Export]
+     * }</pre>
+     *
+     * @param modulePath the module path; empty when the modules are in the runtime image of this launcher's java
+     * @param module the module of the entry point
+     * @param entryPoint its {@code BackgroundTask} class
+     * @param memoryLimit the task tree's memory limit in bytes, if it has one: the heap is sized below it
+     * @return {@code java}, its options, the module path, the task host and the entry point, and its environment
+     *     changes
+     */
+    public JavaCommand moduleCommand(List<String> modulePath, String module, String entryPoint,
+                                     OptionalLong memoryLimit) {
+        List<String> options = new ArrayList<>();
+        memoryLimit.ifPresent(limit -> options.add("-Xmx" + heapFor(limit) / MIB + "m"));
+        return runtime.moduleCommand(options, modulePath, List.of(module), RunningModules.CORE_MODULE,
+                TASK_HOST_CLASS, List.of(entryPoint));
+    }
+
+    /**
      * A heap that leaves the JVM's own memory room under the limit, so the task meets {@code OutOfMemoryError}
      * before the sandbox kills the tree (SPEC X10): half the limit for small limits, the limit less a fixed
      * reserve for large ones.

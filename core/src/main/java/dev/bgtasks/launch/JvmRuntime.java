@@ -205,6 +205,49 @@ public final class JvmRuntime {
     }
 
     /**
+     * The command of a JVM that runs {@code mainClass} of the named module {@code module} from a module path (an app
+     * on the module path, or a jlink image whose modules are in the runtime itself). A jpackage image's launcher
+     * copies run class-path code only, so there this is refused.
+     *
+     * @param jvmOptions options before the module path ({@link #NATIVE_ACCESS} is added)
+     * @param modulePath the module path; empty when the modules are in the runtime image
+     * @param addModules modules to add to the boot layer beside {@code module}; may be empty
+     * @param module the module of the main class
+     * @param mainClass the main class
+     * @param args its arguments, passed unchanged
+     * @return the argument vector and the environment changes it needs
+     * @throws IllegalStateException when no JVM, or no {@code java} that takes a module path, can be started here
+     */
+    public JavaCommand moduleCommand(List<String> jvmOptions, List<String> modulePath, List<String> addModules,
+                                     String module, String mainClass, List<String> args) {
+        if (unavailable != null) {
+            throw new IllegalStateException(unavailable);
+        }
+        if (image != null) {
+            throw new IllegalStateException("a named module cannot start from a jpackage app image's launcher: "
+                    + describe() + "; set " + JAVA_VARIABLE + " to a java that has the app's modules");
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(java.toString());
+        argv.addAll(jvmOptions);
+        if (!jvmOptions.contains(NATIVE_ACCESS)) {
+            argv.add(NATIVE_ACCESS);
+        }
+        if (!modulePath.isEmpty()) {
+            argv.add("-p");
+            argv.add(String.join(File.pathSeparator, modulePath));
+        }
+        if (!addModules.isEmpty()) {
+            argv.add("--add-modules");
+            argv.add(String.join(",", addModules));
+        }
+        argv.add("-m");
+        argv.add(module + "/" + mainClass);
+        argv.addAll(args);
+        return new JavaCommand(argv, new LinkedHashMap<>(childEnvironment(environment)));
+    }
+
+    /**
      * Why a JVM on {@code classpath} cannot be started here, checked without starting one: no way to start a JVM
      * at all, or (in an app image) a classpath entry the launcher's cfg cannot carry.
      *

@@ -2,6 +2,9 @@ package dev.bgtasks.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class JavaLauncherTest {
@@ -15,5 +18,20 @@ class JavaLauncherTest {
         for (long limit = 4 * MIB; limit < 8192 * MIB; limit += 37 * MIB) {
             assertThat(JavaLauncher.heapFor(limit)).isLessThan(limit).isPositive();
         }
+    }
+
+    @Test
+    void aModuleTaskRunsTheTaskHostAsCoreWithTheAppModuleAdded() {
+        JavaLauncher launcher = JavaLauncher.create(JvmRuntime.ofJava(Path.of("/opt/app/bin/java")), null);
+        assertThat(launcher.moduleCommand(List.of("/opt/app/mods/app.jar", "/opt/app/mods/core.jar"), "com.example.app",
+                "com.example.tasks.Export", OptionalLong.of(256 * MIB)).argv()).containsExactly("/opt/app/bin/java",
+                "-Xmx160m", JvmRuntime.NATIVE_ACCESS, "-p", "/opt/app/mods/app.jar" + java.io.File.pathSeparator + "/opt/app/mods/core.jar",
+                "--add-modules", "com.example.app", "-m", "dev.bgtasks.core/dev.bgtasks.host.TaskHost",
+                "com.example.tasks.Export");
+        // A jlink image has the modules inside: no module path at all.
+        assertThat(launcher.moduleCommand(List.of(), "com.example.app", "com.example.tasks.Export",
+                OptionalLong.empty()).argv()).containsExactly("/opt/app/bin/java", JvmRuntime.NATIVE_ACCESS,
+                "--add-modules", "com.example.app", "-m",
+                "dev.bgtasks.core/dev.bgtasks.host.TaskHost", "com.example.tasks.Export");
     }
 }
