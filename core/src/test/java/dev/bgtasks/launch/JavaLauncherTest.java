@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class JavaLauncherTest {
     private static final long MIB = 1L << 20;
+    /** A java that exists: the runtime checks that the one it is given can run. */
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
     @Test
     void theHeapStaysBelowTheMemoryLimit() { // SPEC X10
@@ -22,15 +24,15 @@ class JavaLauncherTest {
 
     @Test
     void aModuleTaskRunsTheTaskHostAsCoreWithTheAppModuleAdded() {
-        JavaLauncher launcher = JavaLauncher.create(JvmRuntime.ofJava(Path.of("/opt/app/bin/java")), null);
+        JavaLauncher launcher = JavaLauncher.create(JvmRuntime.ofJava(JAVA), null);
         assertThat(launcher.moduleCommand(List.of("/opt/app/mods/app.jar", "/opt/app/mods/core.jar"), "com.example.app",
-                "com.example.tasks.Export", OptionalLong.of(256 * MIB)).argv()).containsExactly("/opt/app/bin/java",
+                "com.example.tasks.Export", OptionalLong.of(256 * MIB)).argv()).containsExactly(JAVA.toString(),
                 "-Xmx160m", JvmRuntime.NATIVE_ACCESS, "-p", "/opt/app/mods/app.jar" + java.io.File.pathSeparator + "/opt/app/mods/core.jar",
                 "--add-modules", "com.example.app", "-m", "dev.bgtasks.core/dev.bgtasks.host.TaskHost",
                 "com.example.tasks.Export");
         // A jlink image has the modules inside: no module path at all.
         assertThat(launcher.moduleCommand(List.of(), "com.example.app", "com.example.tasks.Export",
-                OptionalLong.empty()).argv()).containsExactly("/opt/app/bin/java", JvmRuntime.NATIVE_ACCESS,
+                OptionalLong.empty()).argv()).containsExactly(JAVA.toString(), JvmRuntime.NATIVE_ACCESS,
                 "--add-modules", "com.example.app", "-m",
                 "dev.bgtasks.core/dev.bgtasks.host.TaskHost", "com.example.tasks.Export");
     }
