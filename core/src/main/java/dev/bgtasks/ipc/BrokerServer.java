@@ -298,7 +298,16 @@ public final class BrokerServer implements AutoCloseable {
         for (ServerConnection connection : List.copyOf(connections)) {
             connection.close();
         }
-        workers.shutdownNow();
+        // Task hosts' detaches were handed to the workers: let them reach the broker before it closes.
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         LOG.info("stopped serving {}", socket);
     }
 

@@ -112,8 +112,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             n = channel.read(buffer.clear());
         } catch (IOException e) {
             LOG.debug("connection {}: {}", number, e.toString());
-            stopReading();
-            server.execute(this::close);
+            close();
             return;
         }
         try {
@@ -149,7 +148,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         }
         long linger = lingerDeadline;
         if (linger != 0 && now - linger >= 0) {
-            server.execute(this::close);
+            close();
             return;
         }
         if (ending.get()) {
@@ -249,12 +248,12 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     @Override
     public void failed(IOException failure) {
         LOG.debug("connection {}: writing failed: {}", number, failure.toString());
-        server.execute(this::close);
+        close();
     }
 
     @Override
     public void drained() {
-        server.execute(this::close);
+        close();
     }
 
     /**
@@ -510,7 +509,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         if (!accepted && !closed.get() && !ending.get() && overflowed.compareAndSet(false, true)) {
             // A peer that does not read must not hold the broker: drop it, off this (possibly the broker's) thread.
             server.complain("connection {} does not read what the broker sends; disconnecting it", number);
-            server.execute(this::close);
+            close();
         }
     }
 
@@ -534,7 +533,11 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         output.finish(last);
     }
 
-    /** Idempotent, from any thread but the broker's own (it may wait for the broker's lock to detach a host). */
+    /**
+     * Frees the slot and closes the socket at once, from any thread, the broker's own included: nothing here waits
+     * for the broker, so a peer the I/O thread ends is gone at its deadline even while every worker waits for the
+     * broker's lock. Only a task host's detach takes that lock, so it runs on a worker afterwards.
+     */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -544,7 +547,8 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         }
         subscriptions.clear();
         if (role == Role.HOST) {
-            server.hostDetached(runToken, this);
+            String token = runToken;
+            server.execute(() -> server.hostDetached(token, this));
         }
         // The slot is free before the peer can see the end, so a peer that reconnects at once finds room.
         releaseSlot();
