@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,8 +43,6 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     static final int MAX_SUBSCRIPTIONS = 64;
     /** Frames read but not yet handled before the server stops reading this peer: a flood waits in its socket. */
     static final int MAX_QUEUED_FRAMES = 32;
-    /** Frames handled in one turn on a worker before the other connections get theirs. */
-    private static final int FRAMES_PER_TURN = 16;
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
     private enum Role { NONE, APP, HOST }
@@ -64,11 +61,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
-    // Guarded by itself: the frames waiting for a worker, and whether one is on them.
-    private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
-    private boolean draining;
-    private boolean readPaused;
-    private boolean readStopped;
+    private final ConnectionInbox inbox;
     // Holds a cancellation that comes before hello-ok is queued, so the host always reads hello-ok first.
     private final Object cancelGate = new Object();
     private volatile Role role = Role.NONE;
@@ -79,9 +72,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     private boolean anyFrame;
     private boolean helloSent;
     private BackgroundTaskCancellationReason earlyCancel;
-    // Guarded by this: which limit the connection counts against, and whether it has stopped counting.
-    private ConnectionLimits.Kind kind;
-    private boolean released;
+    private final ConnectionSlot slot;
 
     ServerConnection(long number, SocketChannel channel, SelectionKey key, BrokerServer server,
                      ConnectionLimits.Kind kind, long acceptedNanos) {
@@ -93,7 +84,19 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         this.hostSide = server.broker();
         this.appRequests = new AppRequests(broker);
         this.output = new ChannelOutput(channel, server.options().outboxFrames(), this);
-        this.kind = kind;
+        this.inbox = new ConnectionInbox(server::execute, MAX_QUEUED_FRAMES, new ConnectionInbox.Reading() {
+            @Override
+            public void pause() {
+                interest(SelectionKey.OP_READ, false);
+            }
+
+            @Override
+            public void resume() {
+                interest(SelectionKey.OP_READ, true);
+                server.wakeup();
+            }
+        });
+        this.slot = new ConnectionSlot(server.limits(), kind);
         this.acceptedNanos = acceptedNanos;
     }
 
@@ -177,52 +180,18 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
 
     /** Runs {@code work} after what this connection received before it, on the server's workers. */
     private void enqueue(Runnable work) {
-        synchronized (inbox) {
-            inbox.add(work);
-            if (inbox.size() >= MAX_QUEUED_FRAMES && !readPaused) {
-                readPaused = true;
-                interest(SelectionKey.OP_READ, false);
-            }
-            if (draining) {
-                return;
-            }
-            draining = true;
-        }
-        server.execute(this::drain);
-    }
-
-    private void drain() {
-        for (int i = 0; i < FRAMES_PER_TURN; i++) {
-            Runnable work;
-            synchronized (inbox) {
-                work = inbox.poll();
-                if (work == null) {
-                    draining = false;
-                    return;
-                }
-                if (readPaused && inbox.size() <= MAX_QUEUED_FRAMES / 2) {
-                    readPaused = false;
-                    if (!readStopped) {
-                        interest(SelectionKey.OP_READ, true);
-                        server.wakeup();
-                    }
-                }
-            }
+        inbox.add(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
                 LOG.error("connection {}: unexpected failure; closing it", number, e);
                 close();
             }
-        }
-        server.execute(this::drain);
+        });
     }
 
     private void stopReading() {
-        synchronized (inbox) {
-            readStopped = true;
-        }
-        interest(SelectionKey.OP_READ, false);
+        inbox.stopReading();
     }
 
     private void interest(int op, boolean wanted) {
@@ -261,32 +230,11 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
      * once the peer's hello is in (it may already be) and the answer written.
      */
     void answerBusy(ConnectionLimits.Kind full) {
-        moveTo(ConnectionLimits.Kind.BUSY);
+        slot.moveTo(ConnectionLimits.Kind.BUSY);
         answeredBusy = true;
         server.toldBusy(number, full);
-        ObjectNode frame = frame(Messages.BUSY);
-        frame.put(Messages.LIMIT, server.limits().limit(full));
-        frame.put(Messages.LIMIT_OF, full.description());
-        frame.put(Messages.RETRY_AFTER_MILLIS, BrokerServer.BUSY_RETRY_AFTER.toMillis());
-        send(Frames.encode(frame));
-    }
-
-    private synchronized boolean moveTo(ConnectionLimits.Kind to) {
-        if (released || kind == to) {
-            return !released;
-        }
-        if (!server.limits().move(kind, to)) {
-            return false;
-        }
-        kind = to;
-        return true;
-    }
-
-    private synchronized void releaseSlot() {
-        if (!released) {
-            released = true;
-            server.limits().release(kind);
-        }
+        send(ServerFrames.busy(server.limits().limit(full), full.description(),
+                BrokerServer.BUSY_RETRY_AFTER.toMillis()));
     }
 
     private void handle(ObjectNode frame) {
@@ -353,13 +301,13 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             return;
         }
         if (Messages.ROLE_APP.equals(roleName)) {
-            if (!moveTo(ConnectionLimits.Kind.APP)) {
+            if (!slot.moveTo(ConnectionLimits.Kind.APP)) {
                 answerBusy(ConnectionLimits.Kind.APP);
                 endWith(null);
                 return;
             }
             role = Role.APP;
-            send(helloOk(null));
+            send(ServerFrames.helloOk(null));
         } else if (Messages.ROLE_HOST.equals(roleName)) {
             attachHost(p);
         } else {
@@ -370,7 +318,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     private void attachHost(Params p) {
         HostAttachment attachment;
         String token;
-        if (!moveTo(ConnectionLimits.Kind.HOST)) {
+        if (!slot.moveTo(ConnectionLimits.Kind.HOST)) {
             answerBusy(ConnectionLimits.Kind.HOST);
             endWith(null);
             return;
@@ -392,10 +340,10 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         }
         LOG.debug("connection {}: task host of instance {} attached", number, attachment.instanceId());
         synchronized (cancelGate) {
-            send(helloOk(attachment));
+            send(ServerFrames.helloOk(attachment));
             helloSent = true;
             if (earlyCancel != null) {
-                send(cancelFrame(earlyCancel));
+                send(ServerFrames.cancel(earlyCancel));
             }
         }
     }
@@ -407,7 +355,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
                 earlyCancel = reason;
                 return;
             }
-            send(cancelFrame(reason));
+            send(ServerFrames.cancel(reason));
         }
     }
 
@@ -453,14 +401,14 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
 
     /** Called on the broker's thread, under its lock: serializes and queues, never blocks. */
     private void pushEvent(int subscription, AppEvent event) {
-        ObjectNode frame = frame(Messages.PUSH_EVENT);
+        ObjectNode frame = ServerFrames.frame(Messages.PUSH_EVENT);
         frame.put(Messages.SUBSCRIPTION, subscription);
         frame.set(Messages.EVENT, WireJson.MAPPER.valueToTree(event));
         send(Frames.encode(frame));
     }
 
     private void respond(int id, JsonNode result) {
-        ObjectNode frame = frame(Messages.RESPONSE);
+        ObjectNode frame = ServerFrames.frame(Messages.RESPONSE);
         frame.put(Messages.ID, id);
         frame.set(Messages.RESULT, result == null ? NullNode.getInstance() : result);
         byte[] bytes;
@@ -474,31 +422,10 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     }
 
     private void respond(int id, WireError error) {
-        ObjectNode frame = frame(Messages.RESPONSE);
+        ObjectNode frame = ServerFrames.frame(Messages.RESPONSE);
         frame.put(Messages.ID, id);
         frame.set(Messages.ERROR, error.toJson());
         send(Frames.encode(frame));
-    }
-
-    private static byte[] helloOk(HostAttachment attachment) {
-        ObjectNode frame = frame(Messages.HELLO_OK);
-        frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
-        if (attachment != null) {
-            frame.set(Messages.ATTACHMENT, WireJson.MAPPER.valueToTree(attachment));
-        }
-        return Frames.encode(frame);
-    }
-
-    private static byte[] cancelFrame(BackgroundTaskCancellationReason reason) {
-        ObjectNode frame = frame(Messages.PUSH_CANCEL);
-        frame.put(Messages.REASON, reason.name());
-        return Frames.encode(frame);
-    }
-
-    private static ObjectNode frame(String type) {
-        ObjectNode frame = WireJson.MAPPER.createObjectNode();
-        frame.put(Messages.TYPE, type);
-        return frame;
     }
 
     private void send(byte[] frame) {
@@ -522,12 +449,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             return;
         }
         stopReading();
-        byte[] last = null;
-        if (error != null) {
-            ObjectNode frame = frame(Messages.FATAL);
-            frame.set(Messages.ERROR, error.toJson());
-            last = Frames.encode(frame);
-        }
+        byte[] last = error == null ? null : ServerFrames.fatal(error);
         long deadline = System.nanoTime() + BrokerServer.LINGER.toNanos();
         lingerDeadline = deadline == 0 ? 1 : deadline;
         output.finish(last);
@@ -551,7 +473,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             server.execute(() -> server.hostDetached(token, this));
         }
         // The slot is free before the peer can see the end, so a peer that reconnects at once finds room.
-        releaseSlot();
+        slot.release();
         server.connectionClosed(this);
         output.stop();
         try {

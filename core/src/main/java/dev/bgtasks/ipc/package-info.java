@@ -11,9 +11,10 @@
  *       limits in {@code ConnectionLimits} and the worker pool), {@code ServerLoop} (the one I/O thread: a
  *       selector that accepts, checks each peer with {@code PeerCheck}, reads through a {@code FrameDecoder} per
  *       connection, and sweeps for hello, frame and linger deadlines), {@code ServerConnection} (one per client:
- *       hello, requests in order on the workers, pushes, {@code busy} answers), {@code ChannelOutput} (bounded,
- *       non-blocking writes to a slow client), {@code AppRequests} (an app request to a {@code BrokerOperations}
- *       call).</li>
+ *       hello, requests, pushes, {@code busy} answers) with its {@code ConnectionInbox} (requests in order on the
+ *       workers), {@code ConnectionSlot} (its place in the limits) and {@code ChannelOutput} (bounded,
+ *       non-blocking writes to a slow client), {@code ServerFrames} (what only the server sends),
+ *       {@code AppRequests} (an app request to a {@code BrokerOperations} call).</li>
  *   <li>Clients: {@link dev.bgtasks.ipc.BrokerClient} (an app's {@code BrokerOperations} over the socket),
  *       {@link dev.bgtasks.ipc.HostConnection} (a task process's protocol: attach by run token, progress, result,
  *       cancellation) over {@code HostLink} (its reconnect state machine, SPEC B3), both on
