@@ -44,12 +44,15 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         minimumFreshness = Objects.requireNonNullElse(minimumFreshness, DEFAULT_MINIMUM_FRESHNESS);
     }
 
+    /** The broker's database, in its home. */
+    public static final String DATABASE_FILE_NAME = "bgtasks.db";
+
     public static Builder builder() {
         return new Builder();
     }
 
     public Path databaseFile() {
-        return home.resolve("bgtasks.db");
+        return home.resolve(DATABASE_FILE_NAME);
     }
 
     /** Where the stdout and stderr of one instance go. */

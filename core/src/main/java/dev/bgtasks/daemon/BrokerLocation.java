@@ -1,5 +1,6 @@
 package dev.bgtasks.daemon;
 
+import dev.bgtasks.broker.BrokerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -57,6 +58,11 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
 
     public Path startLock() {
         return runtimeDirectory.resolve("start.lock");
+    }
+
+    /** The broker's database: its lock tells whether a broker runs (the socket may be busy or not yet bound). */
+    public Path databaseFile() {
+        return stateDirectory.resolve(BrokerConfig.DATABASE_FILE_NAME);
     }
 
     public Path pidFile() {

@@ -1,12 +1,14 @@
 package dev.bgtasks.daemon;
 
 import dev.bgtasks.BrokerUnavailableException;
+import dev.bgtasks.ipc.BrokerBusyException;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.launch.RunningModules;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.store.Store;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -30,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects to the per-user broker, starting it when nothing answers (SPEC B1): a JVM of the app's runtime (as
+ * Connects to the per-user broker, starting it when none runs (SPEC B1): a JVM of the app's runtime (as
  * {@link JvmRuntime} finds one: {@code BGTASKS_JAVA}, the runtime's {@code bin/java}, or in a jpackage app image a
  * copy of its launcher), on the classpath of bgtasks' own jars (or, for an app on the module path or in a jlink
  * image, as the {@code dev.bgtasks.core} module on the app's module path), detached in its own session, stdio to the
@@ -40,12 +42,20 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * BrokerClient client = BrokerStarter.connectOrStart(BrokerLocation.forCurrentUser());
  * }</pre>
+ *
+ * <p>A broker is started only when, under the start lock, no broker holds the database lock (issue 20): a socket
+ * that refuses, closes or answers {@code busy} says nothing about whether a broker runs. A busy broker is asked
+ * again, backing off, until the deadline, and then the call fails with a {@link BrokerUnavailableException} that
+ * says the broker is busy and names its limit; a broker that holds its database but does not answer is waited for
+ * the same way.
  */
 public final class BrokerStarter {
     static final Duration START_DEADLINE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(BrokerStarter.class);
     /** File locks are per process: threads of one JVM queue here first. */
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+    private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Classes whose jars the broker needs, named as resources so core holds no reference to them. */
     private static final List<String> BROKER_CLASSES = List.of(
             "dev/bgtasks/broker/Broker.class",
@@ -60,14 +70,69 @@ public final class BrokerStarter {
             "com/sun/jna/Native.class",
             "com/sun/jna/platform/FileUtils.class");
 
+    /** What starts a broker process; tests count its calls. */
+    interface Launcher {
+        /**
+         * Starts a broker for {@code location}.
+         *
+         * @return its process, watched while it starts; null when it is not a child of this one
+         */
+        Process launch(BrokerLocation location) throws IOException;
+    }
+
     private BrokerStarter() {
     }
 
+    /**
+     * Connects to the broker of {@code location}, starting it when none runs.
+     *
+     * @throws BrokerUnavailableException when the broker stays busy, or does not answer, or cannot be started,
+     *     within 30 s; the message says which, naming the socket and the log
+     */
     public static BrokerClient connectOrStart(BrokerLocation location) {
-        Optional<BrokerClient> running = tryConnect(location);
-        if (running.isPresent()) {
-            return running.get();
+        return connectOrStart(location, START_DEADLINE, BrokerStarter::launch);
+    }
+
+    static BrokerClient connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher) {
+        long giveUp = System.nanoTime() + deadline.toNanos();
+        long pause = FIRST_PAUSE_NANOS;
+        while (true) {
+            Attempt attempt = tryConnect(location, deadline);
+            if (attempt.client() == null && !(attempt.refusal() instanceof BrokerBusyException)
+                    && !brokerHoldsDatabase(location)) {
+                attempt = startUnlessRunning(location, deadline, launcher);
+            }
+            if (attempt.client() != null) {
+                return attempt.client();
+            }
+            // A broker runs: busy (it said so), or starting, or stopping. Never a reason to start another.
+            if (attempt.refusal() instanceof BrokerBusyException busy) {
+                throw new BrokerUnavailableException("the broker is busy: it holds " + busy.limit() + " "
+                        + busy.limitOf() + ", the most it takes, and was still full after " + deadline.toSeconds()
+                        + " s", location.socket(), location.logFile(), busy);
+            }
+            long left = giveUp - System.nanoTime();
+            if (left <= 0) {
+                throw new BrokerUnavailableException("a broker holds the database "
+                        + location.databaseFile() + " but did not answer within " + deadline.toSeconds() + " s"
+                        + (attempt.refusal() == null ? "" : " (" + attempt.refusal().getMessage() + ")"),
+                        location.socket(), location.logFile(), attempt.refusal());
+            }
+            LockSupport.parkNanos(Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
+    }
+
+    /** A connection, or why there is none ({@code null}: no socket file). */
+    private record Attempt(BrokerClient client, IOException refusal) {
+    }
+
+    /**
+     * Under the start lock: connects if a broker answers now, else starts one if none holds the database. The
+     * attempt has no client when a broker is found running (busy, or still starting) or the started one gave way
+     * to another.
+     */
+    private static Attempt startUnlessRunning(BrokerLocation location, Duration deadline, Launcher launcher) {
         IN_PROCESS.lock();
         try {
             location.ensureRuntimeDirectory();
@@ -75,11 +140,12 @@ public final class BrokerStarter {
                     StandardOpenOption.WRITE);
                  FileLock lock = channel.lock()) {
                 // Whoever held the lock before us may have started it.
-                running = tryConnect(location);
-                if (running.isPresent()) {
-                    return running.get();
+                Attempt running = tryConnect(location, deadline);
+                if (running.client() != null || running.refusal() instanceof BrokerBusyException
+                        || brokerHoldsDatabase(location)) {
+                    return running;
                 }
-                return start(location);
+                return start(location, deadline, launcher);
             }
         } catch (IOException e) {
             throw new BrokerUnavailableException("could not start the broker: " + e.getMessage(),
@@ -89,18 +155,24 @@ public final class BrokerStarter {
         }
     }
 
-    private static Optional<BrokerClient> tryConnect(BrokerLocation location) {
+    private static Attempt tryConnect(BrokerLocation location, Duration deadline) {
         if (!Files.exists(location.socket())) {
-            return Optional.empty();
+            return new Attempt(null, null);
         }
         try {
-            return Optional.of(BrokerClient.connect(location.socket()));
+            // Busy answers are retried in there, up to the deadline.
+            return new Attempt(BrokerClient.connect(location.socket(), deadline), null);
         } catch (IOException e) {
-            return Optional.empty();
+            return new Attempt(null, e);
         }
     }
 
-    private static BrokerClient start(BrokerLocation location) throws IOException {
+    /** Whether a broker holds the database: then one runs, whatever its socket says. */
+    static boolean brokerHoldsDatabase(BrokerLocation location) {
+        return Store.isLocked(location.databaseFile());
+    }
+
+    private static Process launch(BrokerLocation location) throws IOException {
         location.ensureStateDirectories();
         JvmRuntime runtime = JvmRuntime.detect(null, System.getenv(), launcherCache(location));
         if (runtime.unavailableReason().isPresent()) {
@@ -116,20 +188,28 @@ public final class BrokerStarter {
         builder.environment().remove(RunToken.ENVIRONMENT_VARIABLE);
         // The broker's code is what command() names: with -m, a CLASSPATH the app inherited would add to it.
         builder.environment().remove("CLASSPATH");
-        Process process = builder.start();
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        long pause = TimeUnit.MILLISECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Optional<BrokerClient> client = tryConnect(location);
-            if (client.isPresent()) {
-                return client.get();
+        return builder.start();
+    }
+
+    private static Attempt start(BrokerLocation location, Duration deadline, Launcher launcher) throws IOException {
+        Process process = launcher.launch(location);
+        long giveUp = System.nanoTime() + START_DEADLINE.toNanos();
+        long pause = FIRST_PAUSE_NANOS;
+        while (System.nanoTime() < giveUp) {
+            Attempt attempt = tryConnect(location, deadline);
+            if (attempt.client() != null || attempt.refusal() instanceof BrokerBusyException) {
+                return attempt;
             }
-            if (!process.isAlive() && !setsidParentExitedEarly(process)) {
+            if (process != null && !process.isAlive() && !setsidParentExitedEarly(process)) {
+                if (brokerHoldsDatabase(location)) {
+                    // Another broker (one not started through this lock: a service) took the database first.
+                    return attempt;
+                }
                 throw new BrokerUnavailableException("the broker exited with code " + process.exitValue()
                         + " while starting", location.socket(), location.logFile(), null);
             }
             LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(200));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
         }
         throw new BrokerUnavailableException("the broker did not answer within " + START_DEADLINE,
                 location.socket(), location.logFile(), null);

@@ -16,7 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class ClientChannel implements AutoCloseable {
     /** Requests queued for writing before a call is refused: the broker is not reading. */
     static final int OUTBOX_FRAMES = 1024;
+    /** The longest wait between two tries at a busy broker. */
+    static final Duration MAX_BUSY_BACKOFF = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ClientChannel.class);
 
     /** What the owner hears from the connection; called on its reader thread. */
@@ -64,9 +68,12 @@ final class ClientChannel implements AutoCloseable {
     }
 
     /**
-     * Connects and says hello with {@code helloFields} (the role, a run token).
+     * Connects and says hello with {@code helloFields} (the role, a run token). A broker that answers
+     * {@code busy} is asked again, after the wait it names and then backing off up to {@link #MAX_BUSY_BACKOFF},
+     * until {@code deadline} has passed.
      *
      * @return the open channel; {@link #helloReply()} holds the broker's {@code hello-ok}
+     * @throws BrokerBusyException when the broker was still busy at the deadline
      * @throws IOException when nothing answers on the socket, or the connection ends before the broker answers
      * @throws BrokerProtocolException when the broker does not answer within the deadline or speaks another
      *     protocol version
@@ -74,6 +81,33 @@ final class ClientChannel implements AutoCloseable {
      */
     static ClientChannel open(Path socket, ObjectNode helloFields, Duration deadline, Listener listener)
             throws IOException {
+        long start = System.nanoTime();
+        long giveUp = start + deadline.toNanos();
+        long backoff = 0;
+        while (true) {
+            try {
+                return openOnce(socket, helloFields, Duration.ofNanos(Math.max(1, giveUp - System.nanoTime())),
+                        listener);
+            } catch (BrokerBusyException busy) {
+                backoff = Math.min(MAX_BUSY_BACKOFF.toNanos(), Math.max(busy.retryAfter().toNanos(), 2 * backoff));
+                // Up to half again as long, so a crowd told busy at once does not come back at once.
+                long wait = backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                long now = System.nanoTime();
+                if (now + wait - giveUp >= 0) {
+                    throw busy.afterWaiting(Duration.ofNanos(now - start));
+                }
+                LOG.debug("{}; trying again in {} ms", busy.getMessage(), TimeUnit.NANOSECONDS.toMillis(wait));
+                LockSupport.parkNanos(wait);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new BrokerProtocolException("interrupted while waiting for the busy broker at " + socket);
+                }
+            }
+        }
+    }
+
+    private static ClientChannel openOnce(Path socket, ObjectNode helloFields, Duration deadline,
+                                          Listener listener) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -111,8 +145,14 @@ final class ClientChannel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BrokerProtocolException("interrupted while waiting for the broker at " + socket);
         }
-        if (Messages.FATAL.equals(reply.path(Messages.TYPE).asText())) {
+        String type = reply.path(Messages.TYPE).asText();
+        if (Messages.FATAL.equals(type)) {
             throw WireError.fromJson(reply.path(Messages.ERROR)).toException(socket);
+        }
+        if (Messages.BUSY.equals(type)) {
+            throw new BrokerBusyException(socket, reply.path(Messages.LIMIT).asInt(-1),
+                    reply.path(Messages.LIMIT_OF).asText("connections"),
+                    Duration.ofMillis(Math.max(0, reply.path(Messages.RETRY_AFTER_MILLIS).asLong(0))), null);
         }
         int version = reply.path(Messages.VERSION).asInt(-1);
         if (version != Frames.PROTOCOL_VERSION) {
@@ -230,7 +270,7 @@ final class ClientChannel implements AutoCloseable {
                     LOG.debug("an answer from {} came after its call gave up: {}", socket, frame.get(Messages.ID));
                 }
             }
-            case Messages.HELLO_OK -> hello.complete(frame);
+            case Messages.HELLO_OK, Messages.BUSY -> hello.complete(frame);
             case Messages.FATAL -> {
                 if (!hello.complete(frame)) {
                     LOG.warn("the broker at {} ends the connection: {}", socket,

@@ -32,7 +32,7 @@ public final class Frames {
     public static final int PROTOCOL_VERSION = 1;
     static final int HEADER_BYTES = 4;
     // A peer that announces a large frame and then stalls must not make us hold the full size up front.
-    private static final int FIRST_CHUNK_BYTES = 64 * 1024;
+    static final int FIRST_CHUNK_BYTES = 64 * 1024;
 
     private Frames() {
     }
@@ -75,11 +75,16 @@ public final class Frames {
             throw new FrameException("the stream ended inside a frame header (" + got + " of 4 bytes)");
         }
         int length = header.flip().getInt();
+        checkLength(length);
+        return parse(readBody(channel, length));
+    }
+
+    /** Refuses a declared body length before any of the body is read or any room is made for it. */
+    static void checkLength(int length) throws FrameException {
         if (length < 0 || length > MAX_FRAME_BYTES) {
             throw new FrameException("frame length " + Integer.toUnsignedString(length)
                     + " is out of range: at most " + MAX_FRAME_BYTES + " bytes");
         }
-        return parse(readBody(channel, length));
     }
 
     private static byte[] readBody(ReadableByteChannel channel, int length) throws IOException {

@@ -26,6 +26,14 @@ final class Messages {
     /** An error that belongs to no request: a refused hello or an unreadable frame; the connection then ends. */
     static final String FATAL = "error";
     static final String RESPONSE = "response";
+    /**
+     * The answer to hello when a limit is reached: the connection then ends, and the client tries again after
+     * {@link #RETRY_AFTER_MILLIS} or later (issue 20).
+     */
+    static final String BUSY = "busy";
+    static final String LIMIT = "limit";
+    static final String LIMIT_OF = "limitOf";
+    static final String RETRY_AFTER_MILLIS = "retryAfterMillis";
     static final String PUSH_EVENT = "event";
     static final String PUSH_CANCEL = "cancel";
 

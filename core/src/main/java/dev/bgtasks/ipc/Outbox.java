@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The frames waiting to be written to one connection, and the thread that writes them, in order. {@link #offer}
- * never blocks: the broker delivers events while holding its lock, so a peer that stops reading must cost it
- * nothing. When the queue is full the owner decides what to do (the server drops the connection).
+ * The frames waiting to be written to a client's connection, and the thread that writes them, in order.
+ * {@link #offer} never blocks; when the queue is full the owner decides what to do. (The server writes through
+ * {@link ChannelOutput} instead, on non-blocking channels without a thread per connection.)
  *
  * <p>{@link #send} writes on the calling thread when nothing is queued or being written: a request from the
  * client's caller, or a response from the connection's own reader thread, then skips two thread hand-offs of a

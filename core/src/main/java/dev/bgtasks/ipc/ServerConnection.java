@@ -10,103 +10,242 @@ import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.HostOperations;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One accepted connection: a reader thread that takes requests in order and answers them, and an {@link Outbox}
- * for answers and pushed frames. The first frame must be {@code hello}; it makes the connection an app's (any app
- * id per request) or a task host's (bound to one run token, SPEC S2).
+ * One accepted connection: frames decoded on the server's I/O thread are handled in order on its worker pool, one
+ * at a time per connection, and answers and pushed frames leave through a {@link ChannelOutput}, also in order.
+ * The first frame must be {@code hello}; it makes the connection an app's (any app id per request) or a task
+ * host's (bound to one run token, SPEC S2), each counted against its own limit; when that limit is reached the
+ * hello is answered {@code busy} and the connection ends (issue 20).
+ *
+ * <pre>{@code
+ * ServerConnection c = new ServerConnection(7, channel, key, server, Kind.UNIDENTIFIED, System.nanoTime());
+ * c.readable(readBuffer, now);   // the I/O thread, when the socket has bytes
+ * c.checkDeadlines(now);         // the I/O thread, every sweep: hello, frame and linger timeouts
+ * }</pre>
  *
  * <p>Bad input ends here: a frame that cannot be read closes this connection after an error frame; a readable
- * request that cannot be carried out gets an error response and the connection goes on (SPEC B2).
+ * request that cannot be carried out gets an error response and the connection goes on (SPEC B2). A peer that
+ * starts a frame and does not finish it within the frame timeout, or never says hello, is closed the same way.
  */
-final class ServerConnection implements AppRequests.Subscriptions {
+final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput.Owner {
     /** Keeps one client from piling listeners into the broker. */
     static final int MAX_SUBSCRIPTIONS = 64;
+    /** Frames read but not yet handled before the server stops reading this peer: a flood waits in its socket. */
+    static final int MAX_QUEUED_FRAMES = 32;
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
 
     private enum Role { NONE, APP, HOST }
 
     private final long number;
     private final SocketChannel channel;
+    private final SelectionKey key;
     private final BrokerServer server;
     private final BrokerOperations broker;
     private final HostOperations hostSide;
     private final AppRequests appRequests;
-    private final Outbox outbox;
-    private final Thread reader;
+    private final ChannelOutput output;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final long acceptedNanos;
     private final Map<Integer, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final ConnectionInbox inbox;
     // Holds a cancellation that comes before hello-ok is queued, so the host always reads hello-ok first.
     private final Object cancelGate = new Object();
     private volatile Role role = Role.NONE;
     private volatile String runToken;
-    private volatile Future<?> helloTimer;
-    private volatile Future<?> lingerTimer;
+    private volatile boolean answeredBusy;
+    private volatile long lingerDeadline;
+    /** Read on the I/O thread only: a frame arrived, so the hello deadline no longer applies. */
+    private boolean anyFrame;
     private boolean helloSent;
     private BackgroundTaskCancellationReason earlyCancel;
+    private final ConnectionSlot slot;
 
-    ServerConnection(long number, SocketChannel channel, BrokerServer server, int outboxFrames) {
+    ServerConnection(long number, SocketChannel channel, SelectionKey key, BrokerServer server,
+                     ConnectionLimits.Kind kind, long acceptedNanos) {
         this.number = number;
         this.channel = channel;
+        this.key = key;
         this.server = server;
         this.broker = server.broker();
         this.hostSide = server.broker();
         this.appRequests = new AppRequests(broker);
-        this.outbox = new Outbox(channel, outboxFrames, "bgtasks-conn-" + number + "-writer", failure -> close());
-        this.reader = new Thread(this::readLoop, "bgtasks-conn-" + number + "-reader");
-        reader.setDaemon(true);
+        this.output = new ChannelOutput(channel, server.options().outboxFrames(), this);
+        this.inbox = new ConnectionInbox(server::execute, MAX_QUEUED_FRAMES, new ConnectionInbox.Reading() {
+            @Override
+            public void pause() {
+                interest(SelectionKey.OP_READ, false);
+            }
+
+            @Override
+            public void resume() {
+                interest(SelectionKey.OP_READ, true);
+                server.wakeup();
+            }
+        });
+        this.slot = new ConnectionSlot(server.limits(), kind);
+        this.acceptedNanos = acceptedNanos;
     }
 
-    void start(Duration helloTimeout) {
-        outbox.start();
-        reader.start();
-        helloTimer = server.schedule(helloTimeout, () -> {
-            if (role == Role.NONE) {
-                endWith(WireError.protocol("no hello within " + helloTimeout));
+    long number() {
+        return number;
+    }
+
+    /** On the I/O thread: the socket has bytes, or its end. Reads once; the next readiness reads on. */
+    void readable(ByteBuffer buffer, long now) {
+        if (closed.get() || ending.get()) {
+            stopReading();
+            return;
+        }
+        int n;
+        try {
+            n = channel.read(buffer.clear());
+        } catch (IOException e) {
+            LOG.debug("connection {}: {}", number, e.toString());
+            close();
+            return;
+        }
+        try {
+            if (n > 0) {
+                decoder.feed(buffer.flip(), now, this::received);
+            } else if (n < 0) {
+                stopReading();
+                decoder.endOfStream();
+                LOG.debug("connection {}: the peer closed it", number);
+                // It may still read: answers to what it sent before go out before the connection closes.
+                enqueue(() -> endWith(null));
+            }
+        } catch (FrameException e) {
+            stopReading();
+            enqueue(() -> {
+                if (!ending.get()) {
+                    server.complain("connection {}: {}; closing it", number, e.getMessage());
+                    endWith(WireError.protocol(e.getMessage()));
+                }
+            });
+        }
+    }
+
+    /** On the I/O thread: the socket has room for what waits to be written. */
+    void writable() {
+        output.writable();
+    }
+
+    /** On the I/O thread, every sweep: ends a peer that holds a slot without getting on with it. */
+    void checkDeadlines(long now) {
+        if (closed.get()) {
+            return;
+        }
+        long linger = lingerDeadline;
+        if (linger != 0 && now - linger >= 0) {
+            close();
+            return;
+        }
+        if (ending.get()) {
+            return;
+        }
+        BrokerServer.Options options = server.options();
+        if (!anyFrame && now - acceptedNanos >= options.helloTimeout().toNanos()) {
+            if (answeredBusy) {
+                endWith(null);
+            } else {
+                server.complain("connection {}: no hello within {}; closing it", number, options.helloTimeout());
+                endWith(WireError.protocol("no hello within " + options.helloTimeout()));
+            }
+        } else if (decoder.insideFrame() && now - decoder.frameStartedNanos() >= options.frameTimeout().toNanos()) {
+            server.complain("connection {}: a frame was not completed within {}; closing it", number,
+                    options.frameTimeout());
+            stopReading();
+            endWith(WireError.protocol("a frame was not completed within " + options.frameTimeout()));
+        }
+    }
+
+    private void received(ObjectNode frame) {
+        anyFrame = true;
+        enqueue(() -> handle(frame));
+    }
+
+    /** Runs {@code work} after what this connection received before it, on the server's workers. */
+    private void enqueue(Runnable work) {
+        inbox.add(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.error("connection {}: unexpected failure; closing it", number, e);
+                close();
             }
         });
     }
 
-    private void readLoop() {
+    private void stopReading() {
+        inbox.stopReading();
+    }
+
+    private void interest(int op, boolean wanted) {
         try {
-            while (!closed.get() && !ending.get()) {
-                ObjectNode frame = Frames.read(channel);
-                if (frame == null) {
-                    LOG.debug("connection {}: the peer closed it", number);
-                    // It may still read: answers already queued go out before the connection closes.
-                    endWith(null);
-                    break;
-                }
-                handle(frame);
+            if (wanted) {
+                key.interestOpsOr(op);
+            } else {
+                key.interestOpsAnd(~op);
             }
-        } catch (FrameException e) {
-            server.complain("connection {}: {}; closing it", number, e.getMessage());
-            endWith(WireError.protocol(e.getMessage()));
-        } catch (IOException e) {
-            if (!closed.get() && !ending.get()) {
-                LOG.debug("connection {}: {}", number, e.toString());
-            }
-        } catch (RuntimeException e) {
-            LOG.error("connection {}: unexpected failure; closing it", number, e);
-        } finally {
-            if (!ending.get()) {
-                close();
-            }
+        } catch (CancelledKeyException e) {
+            // Closed meanwhile: nothing more to read or write.
         }
     }
 
+    @Override
+    public void wantWritable(boolean wanted) {
+        interest(SelectionKey.OP_WRITE, wanted);
+        if (wanted) {
+            server.wakeup();
+        }
+    }
+
+    @Override
+    public void failed(IOException failure) {
+        LOG.debug("connection {}: writing failed: {}", number, failure.toString());
+        close();
+    }
+
+    @Override
+    public void drained() {
+        close();
+    }
+
+    /**
+     * Tells the peer the broker is busy: {@code full} holds as many connections as it takes. The connection ends
+     * once the peer's hello is in (it may already be) and the answer written.
+     */
+    void answerBusy(ConnectionLimits.Kind full) {
+        slot.moveTo(ConnectionLimits.Kind.BUSY);
+        answeredBusy = true;
+        server.toldBusy(number, full);
+        send(ServerFrames.busy(server.limits().limit(full), full.description(),
+                BrokerServer.BUSY_RETRY_AFTER.toMillis()));
+    }
+
     private void handle(ObjectNode frame) {
+        if (closed.get() || ending.get()) {
+            return;
+        }
+        if (answeredBusy) {
+            // The hello of a peer told at accept that the broker is busy: it knows, so the connection ends.
+            endWith(null);
+            return;
+        }
         JsonNode typeNode = frame.get(Messages.TYPE);
         String type = typeNode != null && typeNode.isTextual() ? typeNode.asText() : null;
         if (role == Role.NONE) {
@@ -162,9 +301,13 @@ final class ServerConnection implements AppRequests.Subscriptions {
             return;
         }
         if (Messages.ROLE_APP.equals(roleName)) {
+            if (!slot.moveTo(ConnectionLimits.Kind.APP)) {
+                answerBusy(ConnectionLimits.Kind.APP);
+                endWith(null);
+                return;
+            }
             role = Role.APP;
-            cancelHelloTimer();
-            send(helloOk(null));
+            send(ServerFrames.helloOk(null));
         } else if (Messages.ROLE_HOST.equals(roleName)) {
             attachHost(p);
         } else {
@@ -175,6 +318,11 @@ final class ServerConnection implements AppRequests.Subscriptions {
     private void attachHost(Params p) {
         HostAttachment attachment;
         String token;
+        if (!slot.moveTo(ConnectionLimits.Kind.HOST)) {
+            answerBusy(ConnectionLimits.Kind.HOST);
+            endWith(null);
+            return;
+        }
         try {
             token = p.requiredText(Messages.RUN_TOKEN);
             attachment = hostSide.attachHost(token, this::pushCancel);
@@ -185,7 +333,6 @@ final class ServerConnection implements AppRequests.Subscriptions {
         }
         runToken = token;
         role = Role.HOST;
-        cancelHelloTimer();
         server.hostAttached(token, this);
         if (closed.get()) {
             server.hostDetached(token, this);
@@ -193,10 +340,10 @@ final class ServerConnection implements AppRequests.Subscriptions {
         }
         LOG.debug("connection {}: task host of instance {} attached", number, attachment.instanceId());
         synchronized (cancelGate) {
-            send(helloOk(attachment));
+            send(ServerFrames.helloOk(attachment));
             helloSent = true;
             if (earlyCancel != null) {
-                send(cancelFrame(earlyCancel));
+                send(ServerFrames.cancel(earlyCancel));
             }
         }
     }
@@ -208,7 +355,7 @@ final class ServerConnection implements AppRequests.Subscriptions {
                 earlyCancel = reason;
                 return;
             }
-            send(cancelFrame(reason));
+            send(ServerFrames.cancel(reason));
         }
     }
 
@@ -254,14 +401,14 @@ final class ServerConnection implements AppRequests.Subscriptions {
 
     /** Called on the broker's thread, under its lock: serializes and queues, never blocks. */
     private void pushEvent(int subscription, AppEvent event) {
-        ObjectNode frame = frame(Messages.PUSH_EVENT);
+        ObjectNode frame = ServerFrames.frame(Messages.PUSH_EVENT);
         frame.put(Messages.SUBSCRIPTION, subscription);
         frame.set(Messages.EVENT, WireJson.MAPPER.valueToTree(event));
         send(Frames.encode(frame));
     }
 
     private void respond(int id, JsonNode result) {
-        ObjectNode frame = frame(Messages.RESPONSE);
+        ObjectNode frame = ServerFrames.frame(Messages.RESPONSE);
         frame.put(Messages.ID, id);
         frame.set(Messages.RESULT, result == null ? NullNode.getInstance() : result);
         byte[] bytes;
@@ -271,108 +418,71 @@ final class ServerConnection implements AppRequests.Subscriptions {
             respond(id, new WireError(WireError.Kind.INTERNAL, tooLarge.getMessage(), null));
             return;
         }
-        sendFromReader(bytes);
+        send(bytes);
     }
 
     private void respond(int id, WireError error) {
-        ObjectNode frame = frame(Messages.RESPONSE);
+        ObjectNode frame = ServerFrames.frame(Messages.RESPONSE);
         frame.put(Messages.ID, id);
         frame.set(Messages.ERROR, error.toJson());
-        sendFromReader(Frames.encode(frame));
-    }
-
-    private static byte[] helloOk(HostAttachment attachment) {
-        ObjectNode frame = frame(Messages.HELLO_OK);
-        frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
-        if (attachment != null) {
-            frame.set(Messages.ATTACHMENT, WireJson.MAPPER.valueToTree(attachment));
-        }
-        return Frames.encode(frame);
-    }
-
-    private static byte[] cancelFrame(BackgroundTaskCancellationReason reason) {
-        ObjectNode frame = frame(Messages.PUSH_CANCEL);
-        frame.put(Messages.REASON, reason.name());
-        return Frames.encode(frame);
-    }
-
-    private static ObjectNode frame(String type) {
-        ObjectNode frame = WireJson.MAPPER.createObjectNode();
-        frame.put(Messages.TYPE, type);
-        return frame;
+        send(Frames.encode(frame));
     }
 
     private void send(byte[] frame) {
-        queued(outbox.offer(frame));
-    }
-
-    /** A response, from this connection's reader thread: written at once when nothing waits before it. */
-    private void sendFromReader(byte[] frame) {
-        queued(outbox.send(frame));
+        queued(output.offer(frame));
     }
 
     private void queued(boolean accepted) {
         if (!accepted && !closed.get() && !ending.get() && overflowed.compareAndSet(false, true)) {
             // A peer that does not read must not hold the broker: drop it, off this (possibly the broker's) thread.
             server.complain("connection {} does not read what the broker sends; disconnecting it", number);
-            server.execute(this::close);
+            close();
         }
     }
 
     /**
      * Sends what is queued and a last error frame (unless null), then closes once they are written, or after a
-     * grace for a peer that never reads.
+     * grace for a peer that never reads. From any thread.
      */
     private void endWith(WireError error) {
         if (!ending.compareAndSet(false, true)) {
             return;
         }
-        cancelHelloTimer();
-        byte[] last = null;
-        if (error != null) {
-            ObjectNode frame = frame(Messages.FATAL);
-            frame.set(Messages.ERROR, error.toJson());
-            last = Frames.encode(frame);
-        }
-        if (outbox.finish(last)) {
-            lingerTimer = server.schedule(BrokerServer.LINGER, this::close);
-        } else {
-            server.execute(this::close);
-        }
+        stopReading();
+        byte[] last = error == null ? null : ServerFrames.fatal(error);
+        long deadline = System.nanoTime() + BrokerServer.LINGER.toNanos();
+        lingerDeadline = deadline == 0 ? 1 : deadline;
+        output.finish(last);
     }
 
-    private void cancelHelloTimer() {
-        Future<?> timer = helloTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
-    /** Idempotent, from any thread but the broker's own (it may wait for the broker's lock to detach a host). */
+    /**
+     * Frees the slot and closes the socket at once, from any thread, the broker's own included: nothing here waits
+     * for the broker, so a peer the I/O thread ends is gone at its deadline even while every worker waits for the
+     * broker's lock. Only a task host's detach takes that lock, so it runs on a worker afterwards.
+     */
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
-        }
-        cancelHelloTimer();
-        Future<?> linger = lingerTimer;
-        if (linger != null) {
-            linger.cancel(false);
         }
         for (AutoCloseable subscription : List.copyOf(subscriptions.values())) {
             closeQuietly(subscription);
         }
         subscriptions.clear();
         if (role == Role.HOST) {
-            server.hostDetached(runToken, this);
+            String token = runToken;
+            server.execute(() -> server.hostDetached(token, this));
         }
         // The slot is free before the peer can see the end, so a peer that reconnects at once finds room.
+        slot.release();
         server.connectionClosed(this);
-        outbox.stop();
+        output.stop();
         try {
             channel.close();
         } catch (IOException e) {
             LOG.debug("connection {}: closing failed: {}", number, e.toString());
         }
+        // A registered channel's socket is released when the I/O thread deregisters it: let it do so now.
+        server.wakeup();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

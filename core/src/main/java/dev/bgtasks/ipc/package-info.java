@@ -7,14 +7,20 @@
  *       types and field names), {@code WireJson} (the one Jackson mapper), {@code Params}, {@code WireError}
  *       (how a broker exception travels and comes back as itself), {@code FrameException},
  *       {@code BadRequestException}, {@link dev.bgtasks.ipc.BrokerProtocolException}.</li>
- *   <li>Server: {@link dev.bgtasks.ipc.BrokerServer} (accepts, checks the peer with {@code PeerCheck}, owns the
- *       socket file through {@code SocketFiles}), {@code ServerConnection} (one per client: hello, requests,
- *       pushes), {@code AppRequests} (an app request to a {@code BrokerOperations} call), {@code Outbox}
- *       (bounded pushes to a slow client).</li>
+ *   <li>Server: {@link dev.bgtasks.ipc.BrokerServer} (owns the socket file through {@code SocketFiles}, the
+ *       limits in {@code ConnectionLimits} and the worker pool), {@code ServerLoop} (the one I/O thread: a
+ *       selector that accepts, checks each peer with {@code PeerCheck}, reads through a {@code FrameDecoder} per
+ *       connection, and sweeps for hello, frame and linger deadlines), {@code ServerConnection} (one per client:
+ *       hello, requests, pushes, {@code busy} answers) with its {@code ConnectionInbox} (requests in order on the
+ *       workers), {@code ConnectionSlot} (its place in the limits) and {@code ChannelOutput} (bounded,
+ *       non-blocking writes to a slow client), {@code ServerFrames} (what only the server sends),
+ *       {@code AppRequests} (an app request to a {@code BrokerOperations} call).</li>
  *   <li>Clients: {@link dev.bgtasks.ipc.BrokerClient} (an app's {@code BrokerOperations} over the socket),
  *       {@link dev.bgtasks.ipc.HostConnection} (a task process's protocol: attach by run token, progress, result,
  *       cancellation) over {@code HostLink} (its reconnect state machine, SPEC B3), both on
- *       {@code ClientChannel} (one socket, a reader thread, request/answer matching).</li>
+ *       {@code ClientChannel} (one socket, a reader thread, request/answer matching, {@code Outbox} for its
+ *       writes, and the retries when the broker answers {@code busy}: {@link dev.bgtasks.ipc.BrokerBusyException}).
+ *       </li>
  * </ul>
  *
  * <pre>{@code

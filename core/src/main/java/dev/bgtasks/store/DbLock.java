@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -41,6 +42,52 @@ final class DbLock implements AutoCloseable {
         } catch (RuntimeException e) {
             HELD.remove(key);
             throw e;
+        }
+    }
+
+    /**
+     * Whether a store holds the lock of {@code dbFile}: one in this JVM, or another process (a broker). When the
+     * lock is free it is taken and dropped at once, so a broker that starts in that instant may find it held.
+     * A lock file that cannot be opened counts as free: whoever then opens the store learns why.
+     */
+    static boolean isHeld(Path dbFile) {
+        Path lockFile = StoreFiles.sibling(dbFile, ".lock");
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Path key = canonical(lockFile);
+        // Held while we look, so a store of this JVM cannot open the file meanwhile: our close would drop its lock.
+        if (!HELD.add(key)) {
+            return true;
+        }
+        try {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return false;
+            }
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                // Held in this JVM through another class loader: leave the channel open, as acquire does.
+                return true;
+            } catch (IOException e) {
+                closeQuietly(channel, e);
+                return false;
+            }
+            try {
+                return lock == null;
+            } finally {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // Closing drops our probe's lock with it; nothing else of ours was held on this file.
+                }
+            }
+        } finally {
+            HELD.remove(key);
         }
     }
 

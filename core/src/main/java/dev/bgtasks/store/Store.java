@@ -62,6 +62,14 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a store (a broker) holds {@code dbFile} open now, in this JVM or another process: what tells a
+     * client that a broker runs even when its socket does not answer. A free lock is taken and dropped at once.
+     */
+    public static boolean isLocked(Path dbFile) {
+        return DbLock.isHeld(dbFile.toAbsolutePath());
+    }
+
     private static Connection openDatabase(Path file) {
         StoreFiles.createIfAbsent(file);
         StoreFiles.checkHeader(file);

@@ -116,8 +116,8 @@ class BrokerServerTest {
         }
         server.close();
         UserPrincipal stranger = () -> "stranger";
-        server = BrokerServer.start(h.broker(), socket, new BrokerServer.Options(8, 16, Duration.ofSeconds(10),
-                stranger));
+        server = BrokerServer.start(h.broker(), socket, BrokerServer.Options.defaults().withLimits(8, 8, 8)
+                .withOutboxFrames(16).withPeerOwner(stranger));
         if (supported) {
             assertThatThrownBy(() -> BrokerClient.connect(socket)).isInstanceOf(IOException.class)
                     .hasMessageContaining("closed the connection before answering hello");
@@ -217,26 +217,35 @@ class BrokerServerTest {
     @Test
     void aConnectionThatNeverSaysHelloIsClosed() throws Exception { // SPEC B2
         server.close();
-        server = BrokerServer.start(h.broker(), socket, new BrokerServer.Options(8, 16, Duration.ofMillis(200),
-                null));
+        server = BrokerServer.start(h.broker(), socket, BrokerServer.Options.defaults().withLimits(8, 8, 8)
+                .withOutboxFrames(16).withTimeouts(Duration.ofMillis(200), Duration.ofSeconds(10)));
         RawClient silent = closing(RawClient.open(socket));
         assertThat(silent.next(WAIT).path("error").path("message").asText()).contains("no hello");
         assertThat(silent.awaitClosedByServer(WAIT)).isTrue();
     }
 
     @Test
-    void connectionsAreBoundedInNumber() throws Exception { // SPEC B2
+    void connectionsAreBoundedInNumberAndThoseOverTheLimitAreToldBusy() throws Exception { // SPEC B2, issue 20
         server.close();
-        server = BrokerServer.start(h.broker(), socket, new BrokerServer.Options(3, 16, Duration.ofSeconds(10),
-                null));
+        server = BrokerServer.start(h.broker(), socket, BrokerServer.Options.defaults().withLimits(3, 8, 8)
+                .withOutboxFrames(16));
         BrokerClient first = closing(BrokerClient.connect(socket));
         closing(BrokerClient.connect(socket));
         RawClient third = closing(RawClient.open(socket));
         third.sendFrame(helloApp());
         assertThat(third.next(WAIT)).as("hello-ok").isNotNull();
-        assertThatThrownBy(() -> BrokerClient.connect(socket)).isInstanceOf(IOException.class);
-        RawClient refused = closing(RawClient.open(socket));
-        assertThat(refused.awaitClosedByServer(WAIT)).isTrue();
+        // A fourth app is answered, not dropped: busy, with the limit and a retry hint, and then the end.
+        RawClient fourth = closing(RawClient.open(socket));
+        fourth.sendFrame(helloApp());
+        ObjectNode busy = fourth.next(WAIT);
+        assertThat(busy.path("type").asText()).isEqualTo("busy");
+        assertThat(busy.path("limit").asInt()).isEqualTo(3);
+        assertThat(busy.path("limitOf").asText()).isEqualTo("app connections");
+        assertThat(busy.path("retryAfterMillis").asLong()).isPositive();
+        assertThat(fourth.awaitClosedByServer(WAIT)).isTrue();
+        assertThatThrownBy(() -> BrokerClient.connect(socket, Duration.ofMillis(300)))
+                .isInstanceOf(BrokerBusyException.class).hasMessageContaining(socket.toString())
+                .hasMessageContaining("3 app connections");
 
         third.endOutput();
         // The server frees the slot before it closes the connection: once the peer sees the end, there is room.

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The chaos suite ({@code bench/chaos}): SIGKILL cycles, a trigger hammered from two processes, fuzzed frames and
- * a full disk, each against a real out-of-process broker in a temp home, each bounded in count and time. Prints a
+ * The chaos suite ({@code bench/chaos}): SIGKILL cycles, a trigger hammered from two processes, fuzzed frames,
+ * a full disk and a crowd of apps at once beside stalled peers, each against a real out-of-process broker in a temp home, each bounded in count and time. Prints a
  * table of cycles run, invariants checked and violations found, writes it as JSON, and exits 1 on any violation
  * (2 on bad flags).
  *
@@ -63,6 +63,7 @@ public final class ChaosMain {
                     * options.hammerThreads() * options.hammerCalls());
             case "fuzz" -> new ScenarioTally("fuzzed frames", options.fuzzFrames());
             case "disk" -> new ScenarioTally("disk full", 1);
+            case "crowd" -> new ScenarioTally("apps at once (crowd)", options.crowdApps());
             default -> throw new IllegalArgumentException(name);
         };
         try {
@@ -71,6 +72,7 @@ public final class ChaosMain {
                 case "hammer" -> new HammerScenario(options, tally).run();
                 case "fuzz" -> new FuzzScenario(options, seed, tally).run();
                 case "disk" -> new DiskFullScenario(options, tally).run();
+                case "crowd" -> new CrowdScenario(options, tally).run();
                 default -> throw new IllegalArgumentException(name);
             }
         } catch (Exception | AssertionError | LinkageError e) {

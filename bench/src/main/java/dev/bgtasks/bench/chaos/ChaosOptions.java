@@ -20,18 +20,26 @@ import java.util.Set;
  * @param fuzzFrames fuzzed frames of scenario 3
  * @param fuzzCheckEvery a well-formed call after this many fuzzed frames
  * @param fuzzTime time bound of scenario 3
+ * @param crowdApps concurrent apps of scenario 5 (issue 20)
+ * @param crowdProcesses app processes the crowd's apps are spread over (threads of each)
+ * @param crowdStalled peers that stop in the middle of a frame beside the crowd
+ * @param crowdRamp the time over which the connected apps start their work, evenly spread (0: all at once)
+ * @param crowdTime time bound of scenario 5
  * @param output the JSON file
  */
 record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration killTime, int hammerProcesses,
                     int hammerThreads, int hammerCalls, Duration hammerTime, int fuzzFrames, int fuzzCheckEvery,
-                    Duration fuzzTime, Path output) {
-    static final List<String> ALL_SCENARIOS = List.of("kill", "hammer", "fuzz", "disk");
+                    Duration fuzzTime, int crowdApps, int crowdProcesses, int crowdStalled, Duration crowdRamp, Duration crowdTime,
+                    Path output) {
+    static final List<String> ALL_SCENARIOS = List.of("kill", "hammer", "fuzz", "disk", "crowd");
 
     static final String USAGE = """
-            usage: bench/chaos [--seed N] [--only kill,hammer,fuzz,disk]
+            usage: bench/chaos [--seed N] [--only kill,hammer,fuzz,disk,crowd]
                    [--kill-cycles 100] [--kill-seconds 360]
                    [--hammer-processes 2] [--hammer-threads 32] [--hammer-calls 1000] [--hammer-seconds 75]
                    [--fuzz-frames 100000] [--fuzz-check-every 500] [--fuzz-seconds 75]
+                   [--crowd-apps 1000] [--crowd-processes 4] [--crowd-stalled 100] [--crowd-ramp-seconds 60]
+                   [--crowd-seconds 240]
                    [--out bench/target/chaos-results.json]
             The time bounds keep the whole suite under 10 minutes on a slow machine: a scenario that reaches its
             bound stops, and the table says how far it got. The disk-full scenario is bounded by its own
@@ -49,6 +57,11 @@ record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration k
         int fuzzFrames = 100_000;
         int fuzzCheckEvery = 500;
         long fuzzSeconds = 75;
+        int crowdApps = 1000;
+        int crowdProcesses = 4;
+        int crowdStalled = 100;
+        long crowdRampSeconds = 60;
+        long crowdSeconds = 240;
         Path output = Path.of("bench", "target", "chaos-results.json");
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -71,13 +84,19 @@ record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration k
                 case "--fuzz-frames" -> fuzzFrames = (int) number(flag, value, 1);
                 case "--fuzz-check-every" -> fuzzCheckEvery = (int) number(flag, value, 1);
                 case "--fuzz-seconds" -> fuzzSeconds = number(flag, value, 1);
+                case "--crowd-apps" -> crowdApps = (int) number(flag, value, 1);
+                case "--crowd-processes" -> crowdProcesses = (int) number(flag, value, 1);
+                case "--crowd-stalled" -> crowdStalled = (int) number(flag, value, 0);
+                case "--crowd-ramp-seconds" -> crowdRampSeconds = number(flag, value, 0);
+                case "--crowd-seconds" -> crowdSeconds = number(flag, value, 1);
                 case "--out" -> output = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
             }
         }
         return new ChaosOptions(seed, scenarios, killCycles, Duration.ofSeconds(killSeconds), hammerProcesses,
                 hammerThreads, hammerCalls, Duration.ofSeconds(hammerSeconds), fuzzFrames, fuzzCheckEvery,
-                Duration.ofSeconds(fuzzSeconds), output);
+                Duration.ofSeconds(fuzzSeconds), crowdApps, crowdProcesses, crowdStalled,
+                Duration.ofSeconds(crowdRampSeconds), Duration.ofSeconds(crowdSeconds), output);
     }
 
     private static long number(String flag, String value, long minimum) {

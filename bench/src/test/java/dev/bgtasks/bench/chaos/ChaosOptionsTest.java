@@ -13,12 +13,29 @@ class ChaosOptionsTest {
         ChaosOptions options = ChaosOptions.parse(List.of(), 99);
 
         assertThat(options.seed()).isEqualTo(99);
-        assertThat(options.scenarios()).containsExactly("kill", "hammer", "fuzz", "disk");
+        assertThat(options.scenarios()).containsExactly("kill", "hammer", "fuzz", "disk", "crowd");
         assertThat(options.killCycles()).isEqualTo(100);
         assertThat(options.hammerProcesses()).isEqualTo(2);
         assertThat(options.hammerThreads()).isEqualTo(32);
         assertThat(options.hammerCalls()).isEqualTo(1000);
         assertThat(options.fuzzFrames()).isEqualTo(100_000);
+    }
+
+    @Test
+    void theCrowdIsTheThousandAppsOfIssue20() {
+        ChaosOptions options = ChaosOptions.parse(List.of(), 1);
+        assertThat(options.crowdApps()).isEqualTo(1000);
+        assertThat(options.crowdStalled()).isEqualTo(100);
+        assertThat(options.crowdRamp()).isEqualTo(Duration.ofSeconds(60));
+
+        ChaosOptions small = ChaosOptions.parse(List.of("--only", "crowd", "--crowd-apps", "40", "--crowd-stalled",
+                "0", "--crowd-ramp-seconds", "0", "--crowd-processes", "2", "--crowd-seconds", "30"), 1);
+        assertThat(small.scenarios()).containsExactly("crowd");
+        assertThat(small.crowdApps()).isEqualTo(40);
+        assertThat(small.crowdStalled()).isZero();
+        assertThat(small.crowdRamp()).isZero();
+        assertThat(small.crowdProcesses()).isEqualTo(2);
+        assertThat(small.crowdTime()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

@@ -1,0 +1,56 @@
+package dev.bgtasks.ipc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bgtasks.broker.HostAttachment;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
+
+/**
+ * The frames only the server sends, encoded: the answers to hello ({@code hello-ok}, {@code busy}), a task
+ * host's cancellation and the error that ends a connection.
+ *
+ * <pre>{@code
+ * output.offer(ServerFrames.busy(4096, "app connections", BrokerServer.BUSY_RETRY_AFTER.toMillis()));
+ * }</pre>
+ */
+final class ServerFrames {
+    private ServerFrames() {
+    }
+
+    static ObjectNode frame(String type) {
+        ObjectNode frame = WireJson.MAPPER.createObjectNode();
+        frame.put(Messages.TYPE, type);
+        return frame;
+    }
+
+    /** {@code hello-ok}; a task host's carries its attachment, an app's none. */
+    static byte[] helloOk(HostAttachment attachment) {
+        ObjectNode frame = frame(Messages.HELLO_OK);
+        frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
+        if (attachment != null) {
+            frame.set(Messages.ATTACHMENT, WireJson.MAPPER.valueToTree(attachment));
+        }
+        return Frames.encode(frame);
+    }
+
+    /** The answer to hello when {@code limit} connections of the kind {@code limitOf} names are open. */
+    static byte[] busy(int limit, String limitOf, long retryAfterMillis) {
+        ObjectNode frame = frame(Messages.BUSY);
+        frame.put(Messages.LIMIT, limit);
+        frame.put(Messages.LIMIT_OF, limitOf);
+        frame.put(Messages.RETRY_AFTER_MILLIS, retryAfterMillis);
+        return Frames.encode(frame);
+    }
+
+    static byte[] cancel(BackgroundTaskCancellationReason reason) {
+        ObjectNode frame = frame(Messages.PUSH_CANCEL);
+        frame.put(Messages.REASON, reason.name());
+        return Frames.encode(frame);
+    }
+
+    /** The error that belongs to no request; the connection ends after it. */
+    static byte[] fatal(WireError error) {
+        ObjectNode frame = frame(Messages.FATAL);
+        frame.set(Messages.ERROR, error.toJson());
+        return Frames.encode(frame);
+    }
+}
