@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +32,7 @@ import java.util.Set;
  *         .addCondition(new SystemCondition(SystemConditionType.INTERNET_AVAILABLE))
  *         .cancelOnConditionLoss(true)
  *         .limits(ResourceLimits.builder().memoryBytes(256L << 20).build())
+ *         .environment(Map.of("NOTES_PROFILE", "work"))       // added to the task's base environment
  *         .register();
  * }</pre>
  */
@@ -47,6 +50,8 @@ public final class BackgroundTaskBuilder {
     private boolean bestEffortLimits;
     private Duration cancellationGrace = TaskDefinition.DEFAULT_GRACE;
     private Path workingDirectory = Path.of(System.getProperty("user.dir"));
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private boolean sessionEnvironment;
 
     BackgroundTaskBuilder(BackgroundTasks owner) {
         this.owner = owner;
@@ -186,6 +191,34 @@ public final class BackgroundTaskBuilder {
         return this;
     }
 
+    /**
+     * Variables added to the task's environment (SPEC S5). A task gets a documented base (the user's identity and
+     * directories, {@code PATH}, locale, bgtasks' own {@code BGTASKS_*}), never this app's environment: what the task
+     * needs from the app goes here, explicitly. Calls add up; a later value for a name replaces an earlier one.
+     *
+     * @param variables names and values; checked at {@link #register()}: at most 256 variables and 32 KiB in all,
+     *     names not empty and without {@code '='} or NUL, and no {@code BGTASKS_*} or loader variables
+     *     ({@code LD_PRELOAD}, {@code LD_LIBRARY_PATH}, {@code LD_AUDIT}, {@code DYLD_*})
+     * @return this builder
+     */
+    public BackgroundTaskBuilder environment(Map<String, String> variables) {
+        environment.putAll(Objects.requireNonNull(variables, "variables"));
+        return this;
+    }
+
+    /**
+     * Gives the task the desktop session's display and bus variables ({@code DISPLAY}, {@code WAYLAND_DISPLAY},
+     * {@code DBUS_SESSION_BUS_ADDRESS}, {@code XDG_RUNTIME_DIR}, ...), as a task with a user or session condition
+     * gets anyway: for a task that shows a notification or talks to the session bus.
+     *
+     * @param session true to give it the session's variables; by default only session conditions do
+     * @return this builder
+     */
+    public BackgroundTaskBuilder sessionEnvironment(boolean session) {
+        this.sessionEnvironment = session;
+        return this;
+    }
+
     String name() {
         return name;
     }
@@ -224,7 +257,7 @@ public final class BackgroundTaskBuilder {
         // A broker-fired trigger's slot is named by the broker when it stores the registration.
         return new TaskDefinition(name, trigger != null ? trigger.name() : "", target, conditions,
                 cancelOnConditionLoss, limits, bestEffortLimits, cancellationGrace,
-                workingDirectory.toAbsolutePath().toString(), triggerSpec());
+                workingDirectory.toAbsolutePath().toString(), triggerSpec(), environment, sessionEnvironment);
     }
 
     private TriggerSpec triggerSpec() {

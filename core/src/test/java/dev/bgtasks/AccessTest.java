@@ -86,12 +86,78 @@ class AccessTest {
     }
 
     @Test
-    void malformedPolicyDeniesNothingButSaysSo() throws Exception { // SPEC A2
-        Files.writeString(h.policyFile, "{\"deniedApps\": \"com.example.notes\"");
+    void aMalformedPolicyKeepsTheLastGoodOneInForceAndSaysSo() throws Exception { // SPEC A5
+        Files.writeString(h.policyFile, "{\"deniedApps\": [\"com.example.notes\"]}");
         h.broker().reloadPolicy();
+        assertThat(h.broker().requestAccess(APP)).isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+
+        Files.writeString(h.policyFile, "{\"deniedApps\": \"com.example.notes\""); // one typo
+        h.broker().reloadPolicy();
+
         assertThat(h.broker().policy().error()).get().asString()
-                .contains(h.policyFile.toString()).contains("malformed");
-        assertThat(h.broker().requestAccess(APP)).isEqualTo(BackgroundAccessStatus.ALLOWED_SUBJECT_TO_SYSTEM_POLICY);
+                .contains(h.policyFile.toString()).contains("malformed").contains("last good policy stays in force");
+        assertThat(h.broker().accessStatus(APP)).isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+        assertThat(h.broker().requestAccess(APP)).isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+        assertThat(h.broker().requestAccess("com.example.other"))
+                .isEqualTo(BackgroundAccessStatus.ALLOWED_SUBJECT_TO_SYSTEM_POLICY);
+    }
+
+    @Test
+    void anUnreadablePolicyKeepsTheLastGoodOneInForce() throws Exception { // SPEC A5
+        Files.writeString(h.policyFile, "{\"deniedApps\": [\"com.example.notes\"]}");
+        h.broker().reloadPolicy();
+        Files.delete(h.policyFile);
+        Files.createDirectory(h.policyFile); // unreadable as a file, whoever the tests run as
+
+        h.broker().reloadPolicy();
+
+        assertThat(h.broker().policy().error()).get().asString().contains(h.policyFile.toString())
+                .contains("unreadable");
+        assertThat(h.broker().requestAccess(APP)).isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+    }
+
+    @Test
+    void aBrokerStartingWithAMalformedPolicyDeniesEveryAppAndCancelsTheirTasksUntilItIsFixed() throws Exception {
+        // SPEC A5, A4
+        List<BackgroundTaskCompletedEventArgs> done = new ArrayList<>();
+        FakeProcess running;
+        try (BackgroundTasks bg = h.app(APP)) {
+            bg.executionManager().requestAccess().join();
+            bg.newTask().name("sleep").command(List.of("/bin/sleep", "60")).setTrigger(bg.applicationTrigger())
+                    .register();
+            bg.applicationTrigger().requestAsync().join();
+            running = h.platform.lastProcess();
+        }
+        h.broker().requestAccess("com.example.other");
+        Files.writeString(h.policyFile, "not json");
+
+        h.restart(); // takes the running command task back, with no good policy to keep
+
+        assertThat(h.broker().policy().deniesEveryApp()).isTrue();
+        assertThat(h.broker().policy().error()).get().asString().contains(h.policyFile.toString())
+                .contains("malformed").contains("every app is denied until it is fixed");
+        assertThat(h.broker().accessStatus(APP)).isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+        assertThat(h.broker().accessStatus("com.example.other"))
+                .isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+        assertThat(h.broker().requestAccess("com.example.new"))
+                .isEqualTo(BackgroundAccessStatus.DENIED_BY_SYSTEM_POLICY);
+        assertThat(running.terminateCalls()).isEqualTo(1);
+        try (BackgroundTasks bg = h.app(APP)) {
+            bg.allTasks().values().forEach(reg -> reg.onCompleted(done::add));
+            running.exit(143);
+            assertThat(done).singleElement().satisfies(e ->
+                    assertThat(e.cancellationReason()).contains(BackgroundTaskCancellationReason.SYSTEM_POLICY));
+            assertThat(bg.applicationTrigger().requestAsync().join())
+                    .isEqualTo(ApplicationTriggerResult.DISABLED_BY_POLICY);
+
+            Files.writeString(h.policyFile, "{\"deniedApps\": []}");
+            h.broker().reloadPolicy(); // what the file watcher does on the fix
+
+            assertThat(h.broker().policy().error()).isEmpty();
+            assertThat(bg.executionManager().getAccessStatus())
+                    .isEqualTo(BackgroundAccessStatus.ALLOWED_SUBJECT_TO_SYSTEM_POLICY);
+            assertThat(bg.applicationTrigger().requestAsync().join()).isEqualTo(ApplicationTriggerResult.ALLOWED);
+        }
     }
 
     @Test

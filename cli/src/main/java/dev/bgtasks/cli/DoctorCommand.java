@@ -42,9 +42,10 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("log:      " + where.logFile());
         Path policy = Optional.ofNullable(System.getenv(BrokerDaemon.POLICY_VARIABLE)).map(Path::of)
                 .orElseGet(AccessPolicy::defaultFile);
-        AccessPolicy loaded = AccessPolicy.load(policy);
         out.println("policy:   " + policy + (Files.exists(policy) ? "" : " (absent: denies nothing)")
-                + loaded.error().map(e -> "\n  ERROR: " + e).orElse(""));
+                + AccessPolicy.check(policy).map(e -> "\n  ERROR: " + e + "\n  (SPEC A5: a broker keeps the last"
+                        + " good policy it loaded; one that started with this file denies every app until it is"
+                        + " fixed; fixing it takes effect at once)").orElse(""));
         // As the broker decides it; in a jpackage image from the app's own runtime, doctor shows the image too.
         out.println("java:     " + JvmRuntime.detect(null, System.getenv(), where.stateDirectory().resolve("launchers"))
                 .describe());

@@ -12,8 +12,10 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "      --memory 256M --time-limit 10m -- rsync -a /home/me/notes /mnt/backup",
                 "  bgtask register --app com.example.notes --name nightly --maintenance 24h \\",
                 "      --condition free-network-available -- /usr/local/bin/backup",
+                "  bgtask register --app com.example.notes --name upload --env NOTES_PROFILE=work \\",
+                "      -- /usr/local/bin/notes-upload",
                 "  bgtask register --app com.example.notes --name export --entry-point tasks.Export \\",
                 "      --classpath app.jar"})
 final class RegisterCommand implements Callable<Integer> {
@@ -81,6 +85,17 @@ final class RegisterCommand implements Callable<Integer> {
     String entryPoint;
     @Option(names = "--classpath", paramLabel = "CP", description = "The entry point's classpath.")
     String classpath;
+    @Option(names = "--env", paramLabel = "NAME=VALUE",
+            description = "A variable added to the task's environment; repeatable. A task gets the user's base "
+                    + "environment (identity, directories, PATH, locale), never this shell's: what it needs goes "
+                    + "here. BGTASKS_* and loader variables (LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT, DYLD_*) are "
+                    + "refused; at most 256 variables, 32 KiB in all.")
+    List<String> environment = new ArrayList<>();
+    @Option(names = "--session",
+            description = "Give the task the desktop session's display and bus variables (DISPLAY, "
+                    + "WAYLAND_DISPLAY, DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR, ...), as a user or session "
+                    + "condition does.")
+    boolean session;
     @Parameters(paramLabel = "PROGRAM", arity = "0..*", description = "The program and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
 
@@ -101,7 +116,7 @@ final class RegisterCommand implements Callable<Integer> {
                 timeLimit == null ? null : Units.duration(timeLimit));
         TaskDefinition definition = new TaskDefinition(name, trigger, target, types, cancelOnConditionLoss, limits,
                 bestEffortLimits, grace == null ? null : Units.duration(grace),
-                Path.of("").toAbsolutePath().toString(), triggerSpec());
+                Path.of("").toAbsolutePath().toString(), triggerSpec(), environmentVariables(), session);
         try (BrokerClient broker = BrokerConnection.connect()) {
             RegistrationInfo info = broker.register(app.appId, definition);
             spec.commandLine().getOut().println(info.taskId());
@@ -135,6 +150,23 @@ final class RegisterCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--on " + on + " is not a transition; "
                     + "see bgtask register --help");
         }
+    }
+
+    /** {@code --env NAME=VALUE}, split at the first '=' so a value may hold more; the broker checks the rest. */
+    private Map<String, String> environmentVariables() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String pair : environment) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--env " + pair
+                        + " is not NAME=VALUE" + (eq == 0 ? ": the name is empty" : ": it has no '='"));
+            }
+            if (variables.put(pair.substring(0, eq), pair.substring(eq + 1)) != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--env " + pair.substring(0, eq)
+                        + " is given twice");
+            }
+        }
+        return variables;
     }
 
     private List<String> classpathEntries() {

@@ -97,6 +97,40 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aTasksEnvironmentIsTheBaseAndItsOwnVariablesNotTheShells() throws Exception { // SPEC S5
+        run("access", "request", "--app", "com.example.env");
+        Result reg = run("register", "--app", "com.example.env", "--name", "env", "--env", "NOTES_PROFILE=work",
+                "--env", "GREETING=a=b", "--", "/usr/bin/env");
+        assertThat(reg.code()).as(reg.err()).isZero();
+        Result triggered = run("trigger", "--app", "com.example.env", "--wait", "--json");
+        assertThat(triggered.code()).as(triggered.out() + triggered.err()).isZero();
+        String instanceId = JSON.readTree(triggered.out()).get("instance").get("instanceId").asText();
+
+        java.util.List<String> lines = Files.readAllLines(BrokerLocation.underHome(home).stateDirectory()
+                .resolve("runs").resolve(instanceId + ".log"));
+        assertThat(lines).contains("NOTES_PROFILE=work", "GREETING=a=b");
+        java.util.regex.Pattern base = java.util.regex.Pattern.compile("(HOME|USER|LOGNAME|SHELL|TMPDIR|PATH|PWD"
+                + "|LANG|LANGUAGE|LC_[A-Z_]+|XDG_[A-Z_]+_(HOME|DIRS)|BGTASKS_(RUN_TOKEN|INSTANCE_ID|TASK_ID|SOCKET|HOME)"
+                + "|NOTES_PROFILE|GREETING)=.*");
+        assertThat(lines).allSatisfy(line -> assertThat(line).matches(base));
+    }
+
+    @Test
+    void aRefusedVariableIsOneClearLineAndNothingIsRegistered() throws Exception { // SPEC S5, R1
+        run("access", "request", "--app", "com.example.refused");
+        Result loader = run("register", "--app", "com.example.refused", "--name", "x", "--env",
+                "LD_PRELOAD=/tmp/x.so", "--", "/bin/true");
+        assertThat(loader.code()).isNotZero();
+        assertThat(loader.err()).contains("environment", "LD_PRELOAD", "dynamic loader")
+                .doesNotContain("at dev.bgtasks");
+        Result noValue = run("register", "--app", "com.example.refused", "--name", "x", "--env", "NAME",
+                "--", "/bin/true");
+        assertThat(noValue.code()).isNotZero();
+        assertThat(noValue.err()).contains("--env NAME is not NAME=VALUE");
+        assertThat(JSON.readTree(run("tasks", "--app", "com.example.refused", "--json").out())).isEmpty();
+    }
+
+    @Test
     void badInputIsOneClearLine() {
         Result unknownCondition = run("register", "--app", "com.example.bad", "--name", "x",
                 "--condition", "sunny", "--", "/bin/true");

@@ -35,7 +35,7 @@ final class AccessControl {
         this.registrations = registrations;
         this.runs = runs;
         this.reactions = reactions;
-        this.policy = loadPolicy(ctx.config);
+        this.policy = loadPolicy(ctx.config, null);
     }
 
     AccessPolicy policy() {
@@ -77,7 +77,19 @@ final class AccessControl {
 
     /** SPEC A4, A5: re-reads the admin policy file and applies it to every app at once. */
     void reloadPolicy() {
-        policy = loadPolicy(ctx.config);
+        AccessPolicy before = policy;
+        policy = loadPolicy(ctx.config, before);
+        if (before.error().isPresent() && policy.error().isEmpty()) {
+            LOG.info("admin policy {} is good again and in force", policy.file());
+        }
+        applyPolicy();
+    }
+
+    /**
+     * SPEC A4, A5: recomputes every app's status under the policy in force and applies the changes. A starting
+     * broker does this too: the file may have changed while no broker ran, or be broken and deny every app.
+     */
+    void applyPolicy() {
         List<AccessChange> changes = ctx.store.write(tx -> {
             List<AccessChange> all = new ArrayList<>();
             for (String appId : tx.appsWithAccessStatus()) {
@@ -88,8 +100,8 @@ final class AccessControl {
         changes.forEach(this::apply);
     }
 
-    private static AccessPolicy loadPolicy(BrokerConfig config) {
-        AccessPolicy loaded = AccessPolicy.load(config.policyFile());
+    private static AccessPolicy loadPolicy(BrokerConfig config, AccessPolicy inForce) {
+        AccessPolicy loaded = AccessPolicy.load(config.policyFile(), inForce);
         loaded.error().ifPresent(LOG::error);
         return loaded;
     }

@@ -92,9 +92,13 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         }
     }
 
-    /** SPEC B3, T7, Y5: takes back what the previous broker left, starts what may start, fires what is due. */
+    /**
+     * SPEC B3, T7, Y5, A5: takes back what the previous broker left, applies the policy, starts what may start,
+     * fires what is due.
+     */
     private synchronized void recover() {
         recovery.recover();
+        access.applyPolicy();
         triggers.promoteAllQueued();
         reactions.startPendingWhereConditionsHold();
         schedules.run();
@@ -115,7 +119,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         return ctx.config;
     }
 
-    /** The admin policy in force; {@code error()} says when its file is malformed. */
+    /** The admin policy in force; {@code error()} says when its file is malformed or unreadable (SPEC A5). */
     public synchronized AccessPolicy policy() {
         return access.policy();
     }

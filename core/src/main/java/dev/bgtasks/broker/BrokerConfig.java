@@ -22,14 +22,18 @@ import java.util.Objects;
  *     own, or a jpackage app image's launcher: see {@link dev.bgtasks.launch.JvmRuntime})
  * @param socketPath the broker's socket, passed to tasks as {@code BGTASKS_SOCKET}; null when tasks cannot
  *     reach the broker (in-process use without a server)
- * @param environment the broker's environment, whose {@code PATH} resolves command programs
+ * @param environment the broker's environment, whose {@code PATH} resolves command programs and from which a
+ *     task's base environment is taken (SPEC S5; never passed on whole)
  * @param javaStartArchives where the class-data archives that speed up Java task starts are kept; null for none
  * @param minimumFreshness the shortest period a time or maintenance trigger may have (SPEC Y1): 15 minutes unless
  *     a test rig allows shorter
+ * @param loginEnvironment the user's login defaults (on Linux with systemd, the user manager's environment), which
+ *     give a task its {@code PATH} and locale; empty where the OS keeps none
  */
 public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
                            Duration readoptWindow, Path javaExecutable, Path socketPath,
-                           Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness) {
+                           Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness,
+                           Map<String, String> loginEnvironment) {
     public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
     /** UWP's floor for a time trigger's freshness. */
     public static final Duration DEFAULT_MINIMUM_FRESHNESS = Duration.ofMinutes(15);
@@ -42,6 +46,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         Objects.requireNonNull(readoptWindow, "readoptWindow");
         environment = Map.copyOf(environment);
         minimumFreshness = Objects.requireNonNullElse(minimumFreshness, DEFAULT_MINIMUM_FRESHNESS);
+        loginEnvironment = Map.copyOf(loginEnvironment);
     }
 
     /** The broker's database, in its home. */
@@ -72,6 +77,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private Map<String, String> environment = System.getenv();
         private Path javaStartArchives;
         private Duration minimumFreshness = DEFAULT_MINIMUM_FRESHNESS;
+        private Map<String, String> loginEnvironment = Map.of();
 
         private Builder() {
         }
@@ -132,10 +138,16 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /** The user's login defaults a task's {@code PATH} and locale come from; by default none. */
+        public Builder loginEnvironment(Map<String, String> env) {
+            this.loginEnvironment = env;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
                     policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
-                    socketPath, environment, javaStartArchives, minimumFreshness);
+                    socketPath, environment, javaStartArchives, minimumFreshness, loginEnvironment);
         }
     }
 }

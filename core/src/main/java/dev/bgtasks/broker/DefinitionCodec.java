@@ -10,14 +10,19 @@ import dev.bgtasks.store.RegistrationRow;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The stored form of a {@link TaskDefinition}: flat JSON, with a version so later fields can be added without a
- * schema migration of the store.
+ * schema migration of the store. Version 2 added broker-fired triggers, version 3 the registration's own
+ * environment and its session flag; a definition is written with the lowest version that holds it, so what uses
+ * neither is byte for byte what an older broker wrote and reads.
  */
 final class DefinitionCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    /** What a definition with a broker-fired trigger and no environment of its own is written as. */
+    private static final int FIRED_TRIGGER_VERSION = 2;
     /** What a definition on the app's own trigger is written as, so an older broker still reads it. */
     private static final int APPLICATION_TRIGGER_VERSION = 1;
 
@@ -33,7 +38,9 @@ final class DefinitionCodec {
                   @JsonInclude(JsonInclude.Include.NON_NULL) TriggerSpec.Kind triggerKind,
                   @JsonInclude(JsonInclude.Include.NON_NULL) Long freshnessMillis,
                   @JsonInclude(JsonInclude.Include.NON_NULL) SystemTriggerType systemTrigger,
-                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean oneShot) {
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean oneShot,
+                  @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> environment,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean sessionEnvironment) {
     }
 
     static String encode(TaskDefinition definition) {
@@ -51,13 +58,16 @@ final class DefinitionCodec {
         ResourceLimits limits = definition.limits();
         TriggerSpec trigger = definition.trigger();
         boolean fired = trigger.firedByBroker();
-        Stored stored = new Stored(fired ? VERSION : APPLICATION_TRIGGER_VERSION, entryPoint, classpath, command, List.copyOf(definition.conditions()),
+        boolean usesEnvironment = !definition.environment().isEmpty() || definition.sessionEnvironment();
+        int version = usesEnvironment ? VERSION : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
+        Stored stored = new Stored(version, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
                 definition.cancellationGrace().toMillis(), definition.workingDirectory(), module,
                 fired ? trigger.kind() : null,
                 trigger.freshness() == null ? null : trigger.freshness().toMillis(), trigger.systemType(),
-                fired ? trigger.oneShot() : null);
+                fired ? trigger.oneShot() : null, definition.environment(),
+                definition.sessionEnvironment() ? Boolean.TRUE : null);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -90,7 +100,8 @@ final class DefinitionCodec {
                 stored.conditions().isEmpty() ? EnumSet.noneOf(SystemConditionType.class)
                         : EnumSet.copyOf(stored.conditions()),
                 stored.cancelOnConditionLoss(), limits, stored.bestEffortLimits(),
-                Duration.ofMillis(stored.graceMillis()), stored.workingDirectory(), trigger(stored));
+                Duration.ofMillis(stored.graceMillis()), stored.workingDirectory(), trigger(stored),
+                stored.environment(), Boolean.TRUE.equals(stored.sessionEnvironment()));
     }
 
     private static TriggerSpec trigger(Stored stored) {

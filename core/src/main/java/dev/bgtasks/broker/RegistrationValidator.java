@@ -4,6 +4,7 @@ import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
+import dev.bgtasks.spi.TaskEnvironment;
 import dev.bgtasks.task.BackgroundTask;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -23,12 +25,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Checks a registration before anything is stored (SPEC R1, R7, R9), so a bad one fails with the field and the
+ * Checks a registration before anything is stored (SPEC R1, R7, R9, S5), so a bad one fails with the field and the
  * rule named, never later at run time.
  */
 final class RegistrationValidator {
     static final int MAX_NAME_LENGTH = 256;
     static final Duration MAX_GRACE = Duration.ofMinutes(10);
+    /** A registration's own variables: at most this many... */
+    static final int MAX_ENVIRONMENT_ENTRIES = 256;
+    /** ...of at most this many bytes in all, each counted as {@code NAME=VALUE} and its terminating NUL. */
+    static final int MAX_ENVIRONMENT_BYTES = 32 * 1024;
     private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern TRIGGER_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
     private static final Pattern JAVA_CLASS_NAME =
@@ -78,6 +84,39 @@ final class RegistrationValidator {
         if (definition.workingDirectory() != null && !Files.isDirectory(Path.of(definition.workingDirectory()))) {
             throw new InvalidRegistrationException("workingDirectory",
                     definition.workingDirectory() + " is not a directory");
+        }
+        validateEnvironment(definition.environment());
+    }
+
+    /** SPEC S5: well-formed, bounded, and none of bgtasks' own or the loader's variables. */
+    static void validateEnvironment(Map<String, String> environment) {
+        if (environment.size() > MAX_ENVIRONMENT_ENTRIES) {
+            throw new InvalidRegistrationException("environment", "at most " + MAX_ENVIRONMENT_ENTRIES
+                    + " variables, got " + environment.size());
+        }
+        long bytes = 0;
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            String name = e.getKey();
+            String value = e.getValue();
+            if (name == null || name.isEmpty()) {
+                throw new InvalidRegistrationException("environment", "a variable name is empty");
+            }
+            if (name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw new InvalidRegistrationException("environment", "variable name " + quote(name.replace('\0', '?'))
+                        + " contains '=' or a NUL character");
+            }
+            if (value == null || value.indexOf('\0') >= 0) {
+                throw new InvalidRegistrationException("environment", "the value of " + name
+                        + (value == null ? " is null" : " contains a NUL character"));
+            }
+            TaskEnvironment.refusal(name).ifPresent(rule -> {
+                throw new InvalidRegistrationException("environment", rule);
+            });
+            bytes += name.getBytes(StandardCharsets.UTF_8).length + value.getBytes(StandardCharsets.UTF_8).length + 2;
+        }
+        if (bytes > MAX_ENVIRONMENT_BYTES) {
+            throw new InvalidRegistrationException("environment", "at most " + MAX_ENVIRONMENT_BYTES
+                    + " bytes of NAME=VALUE entries in all, got " + bytes);
         }
     }
 

@@ -5,6 +5,8 @@ import dev.bgtasks.spi.ResourceLimits;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,7 +16,8 @@ import java.util.Set;
  *
  * <pre>{@code
  * new TaskDefinition("Export", "", target, Set.of(SystemConditionType.INTERNET_AVAILABLE), true,
- *         ResourceLimits.defaults(), false, Duration.ofSeconds(5), "/home/me");
+ *         ResourceLimits.defaults(), false, Duration.ofSeconds(5), "/home/me", TriggerSpec.APPLICATION,
+ *         Map.of("NOTES_PROFILE", "work"), false);
  * }</pre>
  *
  * @param name the task's name
@@ -25,12 +28,16 @@ import java.util.Set;
  * @param limits memory, processes, wall clock
  * @param bestEffortLimits accept limits the platform can only watch, not enforce (SPEC R9)
  * @param cancellationGrace how long a cancelled task has to finish before it is killed (SPEC X6)
- * @param workingDirectory the task process's working directory
+ * @param workingDirectory the task process's working directory; null for the user's home
  * @param trigger what starts it; {@link TriggerSpec#APPLICATION} (the default) for the app's own trigger
+ * @param environment variables the registration adds to the task's base environment (SPEC S5), in order
+ * @param sessionEnvironment give the task the desktop session's display and bus variables even when no condition
+ *     is about the user or the session
  */
 public record TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                              boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
-                             Duration cancellationGrace, String workingDirectory, TriggerSpec trigger) {
+                             Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
+                             Map<String, String> environment, boolean sessionEnvironment) {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     public TaskDefinition {
@@ -39,6 +46,17 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
         limits = Objects.requireNonNullElse(limits, ResourceLimits.defaults());
         cancellationGrace = Objects.requireNonNullElse(cancellationGrace, DEFAULT_GRACE);
         trigger = Objects.requireNonNullElse(trigger, TriggerSpec.APPLICATION);
+        // Kept in the registration's order, nulls and all: the broker's validation names what is wrong with them.
+        environment = environment == null || environment.isEmpty()
+                ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** A definition on {@code trigger}, without variables of its own and without the session. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory, TriggerSpec trigger) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger, Map.of(), false);
     }
 
     /** A definition on the app's own trigger. */
@@ -46,12 +64,12 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
                           boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                           Duration cancellationGrace, String workingDirectory) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION);
+                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION, Map.of(), false);
     }
 
     /** The same definition on another trigger slot (a broker-fired trigger gets a slot of its own). */
     public TaskDefinition inSlot(String slot) {
         return new TaskDefinition(name, slot, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger);
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment);
     }
 }

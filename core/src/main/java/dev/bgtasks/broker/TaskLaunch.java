@@ -1,47 +1,105 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.spi.TaskEnvironment;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Turns a registration into the argument vector and environment of its task process; a Java task's JVM command
- * comes from {@link JavaLauncher}.
+ * Turns a registration into the argument vector, environment and working directory of its task process; a Java
+ * task's JVM command comes from {@link JavaLauncher}.
  *
  * <pre>{@code
  * LaunchSpec spec = TaskLaunch.spec(config, launcher, definition, taskId, instanceId, runToken);
  * SandboxedProcess process = sandbox.launch(spec, definition.limits());
  * }</pre>
+ *
+ * <p>The environment is the user's base ({@link TaskEnvironment#base}), the desktop session's variables when the
+ * task's conditions or its registration ask for the session, the registration's own variables, then bgtasks' own:
+ * nothing else of the broker's environment (SPEC S5). The working directory is the registration's, else the user's
+ * home, never the broker's.
  */
 final class TaskLaunch {
     static final String ENV_SOCKET = "BGTASKS_SOCKET";
     static final String ENV_INSTANCE_ID = "BGTASKS_INSTANCE_ID";
     static final String ENV_TASK_ID = "BGTASKS_TASK_ID";
+    /** So a task that opens {@code BackgroundTasks} itself finds the broker that started it. */
+    static final String ENV_HOME = "BGTASKS_HOME";
+    /** Conditions about the user or the session: a task that has one gets the session's display and bus. */
+    static final Set<SystemConditionType> SESSION_CONDITIONS = Collections.unmodifiableSet(EnumSet.of(
+            SystemConditionType.USER_PRESENT, SystemConditionType.USER_NOT_PRESENT,
+            SystemConditionType.SESSION_CONNECTED, SystemConditionType.SESSION_DISCONNECTED));
 
     private TaskLaunch() {
     }
 
     static LaunchSpec spec(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition, UUID taskId,
                            UUID instanceId, String runToken) {
-        Map<String, String> env = new LinkedHashMap<>();
+        TaskEnvironment.Os os = TaskEnvironment.Os.current();
+        Map<String, String> env = TaskEnvironment.base(os, config.environment(), config.loginEnvironment(),
+                System.getProperty("user.home"), System.getProperty("user.name", "user"));
+        Path workDir = definition.workingDirectory() != null
+                ? Path.of(definition.workingDirectory()) : userHome(os, env);
+        if (os != TaskEnvironment.Os.WINDOWS) {
+            // What a shell would set; the cgroup wrapper's shell sets it anyway, so every sandbox agrees.
+            env.put("PWD", workDir.toString());
+        }
+        JavaCommand command = command(config, launcher, definition);
+        // Its changes are to what a child would inherit from the broker; a task inherits nothing, so only their
+        // removals (a jpackage launcher's marker) can matter, and a broker's LD_LIBRARY_PATH stays the broker's.
+        command.environment().forEach((name, value) -> {
+            if (value.isEmpty()) {
+                env.remove(name);
+            }
+        });
+        if (wantsSession(definition)) {
+            env.putAll(TaskEnvironment.session(os, config.environment(), config.loginEnvironment()));
+        }
+        if (os == TaskEnvironment.Os.WINDOWS) {
+            // Names ignore case there: the registration's Path replaces the base's PATH, it does not sit beside it.
+            env.keySet().removeIf(name -> definition.environment().keySet().stream().anyMatch(name::equalsIgnoreCase));
+        }
+        env.putAll(definition.environment());
+        String home = config.environment().get(ENV_HOME);
+        if (home != null) {
+            env.put(ENV_HOME, home);
+        }
         env.put(RunToken.ENVIRONMENT_VARIABLE, runToken);
         env.put(ENV_INSTANCE_ID, instanceId.toString());
         env.put(ENV_TASK_ID, taskId.toString());
         if (config.socketPath() != null) {
             env.put(ENV_SOCKET, config.socketPath().toString());
         }
-        Path workDir = definition.workingDirectory() == null ? config.home() : Path.of(definition.workingDirectory());
-        JavaCommand command = command(config, launcher, definition);
-        // The JVM's changes first: the run token and the socket are the broker's word, whatever they say.
-        Map<String, String> environment = new LinkedHashMap<>(command.environment());
-        environment.putAll(env);
-        return new LaunchSpec(command.argv(), environment, workDir, config.instanceLog(instanceId), runToken);
+        return new LaunchSpec(command.argv(), env, workDir, config.instanceLog(instanceId), runToken);
+    }
+
+    static boolean wantsSession(TaskDefinition definition) {
+        return definition.sessionEnvironment()
+                || definition.conditions().stream().anyMatch(SESSION_CONDITIONS::contains);
+    }
+
+    /** The home the task's base names, else the account's: where a task without a directory of its own runs. */
+    private static Path userHome(TaskEnvironment.Os os, Map<String, String> env) {
+        String named = env.get(os == TaskEnvironment.Os.WINDOWS ? "USERPROFILE" : "HOME");
+        try {
+            if (named != null && Files.isDirectory(Path.of(named))) {
+                return Path.of(named);
+            }
+        } catch (InvalidPathException e) {
+            // not a path: the account's home below
+        }
+        return Path.of(System.getProperty("user.home"));
     }
 
     /**

@@ -97,7 +97,8 @@ public final class BrokerDaemon implements AutoCloseable {
                 .map(Duration::ofSeconds).orElse(BrokerConfig.DEFAULT_READOPT_WINDOW);
         BrokerConfig.Builder builder = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
                 .policyFile(policyFile).socketPath(location.socket()).readoptWindow(readoptWindow)
-                .environment(env).javaStartArchives(javaStartArchives(location, env));
+                .environment(env).loginEnvironment(LoginEnvironment.read(env))
+                .javaStartArchives(javaStartArchives(location, env));
         Optional.ofNullable(env.get(MINIMUM_FRESHNESS_VARIABLE)).map(Long::parseLong).map(Duration::ofSeconds)
                 .ifPresent(shortest -> {
                     LOG.info("{}: time and maintenance triggers may fire every {}", MINIMUM_FRESHNESS_VARIABLE,

@@ -7,7 +7,7 @@ import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.launch.RunningModules;
 import dev.bgtasks.spi.HostPlatform;
-import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.spi.TaskEnvironment;
 import dev.bgtasks.store.Store;
 import java.io.File;
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -181,14 +182,25 @@ public final class BrokerStarter {
         }
         JavaCommand command = command(location, runtime);
         LOG.info("starting the bgtasks broker: {}", command.argv());
-        ProcessBuilder builder = command.applyTo(new ProcessBuilder(command.argv()))
+        ProcessBuilder builder = new ProcessBuilder(command.argv());
+        // The clean base, not this app's environment (SPEC S5): the broker serves every app of the user, and no
+        // run token, CLASSPATH (with -m it would add to the broker's code) or JVM option of this app reaches it.
+        builder.environment().clear();
+        builder.environment().putAll(brokerEnvironment(System.getenv()));
+        command.applyTo(builder)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-        builder.environment().remove(RunToken.ENVIRONMENT_VARIABLE);
-        // The broker's code is what command() names: with -m, a CLASSPATH the app inherited would add to it.
-        builder.environment().remove("CLASSPATH");
         return builder.start();
+    }
+
+    /**
+     * What the broker starts with: the user's base and session variables and the broker's own settings among this
+     * app's {@code BGTASKS_*}; never its run token, secrets, proxies or JVM options.
+     */
+    static Map<String, String> brokerEnvironment(Map<String, String> appEnvironment) {
+        return TaskEnvironment.forBroker(TaskEnvironment.Os.current(), appEnvironment,
+                System.getProperty("user.home"), System.getProperty("user.name", "user"));
     }
 
     private static Attempt start(BrokerLocation location, Duration deadline, Launcher launcher) throws IOException {

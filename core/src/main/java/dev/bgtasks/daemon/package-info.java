@@ -3,9 +3,11 @@
  *
  * <ul>
  *   <li>{@link dev.bgtasks.daemon.BrokerDaemon}: the process's main; a {@code Broker} served on the per-user
- *       socket by the ipc server, with the admin policy watched ({@code PolicyWatcher}, SPEC A4).</li>
+ *       socket by the ipc server, with the admin policy watched ({@code PolicyWatcher}, SPEC A4, A5).</li>
  *   <li>{@link dev.bgtasks.daemon.BrokerStarter}: connects to the per-user broker, starting it detached under a
- *       lock file when nothing answers (SPEC B1).</li>
+ *       lock file when nothing answers (SPEC B1), with the clean base environment, not the app's (SPEC S5).</li>
+ *   <li>{@code LoginEnvironment}: the user's login defaults a task's {@code PATH} and locale come from (the systemd
+ *       user manager's environment on Linux; SPEC S5).</li>
  *   <li>{@link dev.bgtasks.daemon.BrokerLocation}: where the broker of this user keeps its socket, database and
  *       log, and the private directories they live in (SPEC S1).</li>
  * </ul>

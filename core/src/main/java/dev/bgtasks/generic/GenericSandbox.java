@@ -110,6 +110,8 @@ final class GenericSandbox implements ProcessSandbox {
             Files.createDirectories(log.getParent());
         }
         ProcessBuilder builder = new ProcessBuilder(spec.command());
+        // The whole environment, never the broker's with additions (SPEC S5).
+        builder.environment().clear();
         builder.environment().putAll(spec.environment());
         builder.directory(spec.workingDirectory().toFile());
         builder.redirectErrorStream(true);

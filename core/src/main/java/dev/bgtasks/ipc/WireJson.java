@@ -1,7 +1,9 @@
 package dev.bgtasks.ipc;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.bgtasks.broker.AppEvent;
+import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 
 /**
@@ -21,6 +24,7 @@ final class WireJson {
             .addModule(new JavaTimeModule())
             .addMixIn(TaskTarget.class, TaskTargetMixIn.class)
             .addMixIn(AppEvent.class, AppEventMixIn.class)
+            .addMixIn(TaskDefinition.class, TaskDefinitionMixIn.class)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             // A newer peer may add fields within the same protocol version; new meanings need a new version.
@@ -51,5 +55,11 @@ final class WireJson {
         @JsonSubTypes.Type(value = AppEvent.Completed.class, name = "completed")
     })
     private interface AppEventMixIn {
+    }
+
+    /** Fields added after the first release: a peer that predates them sends none, which means their default. */
+    private interface TaskDefinitionMixIn {
+        @JsonSetter(nulls = Nulls.AS_EMPTY)
+        boolean sessionEnvironment();
     }
 }

@@ -21,7 +21,10 @@ public interface ProcessSandbox {
     SandboxCapabilities capabilities();
 
     /**
-     * Starts {@code spec} under {@code limits}; the process runs nothing of its own before the limits hold.
+     * Starts {@code spec} under {@code limits}; the process runs nothing of its own before the limits hold. Its
+     * environment is exactly {@link LaunchSpec#environment()}, never the broker's with additions (SPEC S5): a
+     * sandbox that needs a variable of its own for a wrapper (a bus address for {@code systemd-run}) removes it again
+     * before the task's program starts.
      *
      * @param spec what to start
      * @param limits the limits to hold it to

@@ -43,6 +43,25 @@ class WireFormatTest {
     }
 
     @Test
+    void aRegistrationsEnvironmentTravelsAndAnOlderClientsDefinitionHasNone() throws Exception { // SPEC S5
+        TaskDefinition plain = commandTask("rsync");
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("B_FIRST", "1");
+        env.put("A_SECOND", "two words");
+        TaskDefinition withEnvironment = new TaskDefinition(plain.name(), plain.triggerName(), plain.target(),
+                plain.conditions(), false, plain.limits(), false, null, "/tmp", dev.bgtasks.broker.TriggerSpec.APPLICATION, env, true);
+        TaskDefinition back = roundTrip(withEnvironment, TaskDefinition.class);
+        assertThat(back).isEqualTo(withEnvironment);
+        assertThat(back.environment().keySet()).containsExactly("B_FIRST", "A_SECOND");
+
+        com.fasterxml.jackson.databind.node.ObjectNode older = WireJson.MAPPER.valueToTree(plain);
+        older.remove("environment");
+        older.remove("sessionEnvironment");
+        assertThat(WireJson.MAPPER.treeToValue(older, TaskDefinition.class)).isEqualTo(plain)
+                .satisfies(d -> assertThat(d.environment()).isEmpty());
+    }
+
+    @Test
     void eventsCarryTheirKind() throws Exception { // SPEC X2, X6, X3
         UUID task = UUID.randomUUID();
         UUID instance = UUID.randomUUID();

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A broker on the fake platform and the fake clock, in a temp home, with helpers that play the task host's part.
@@ -18,6 +19,7 @@ public final class BrokerHarness implements AutoCloseable {
     public final FakePlatform platform;
     public final FakeClock clock;
     public final Path policyFile;
+    private final UnaryOperator<BrokerConfig.Builder> adjust;
     private Broker broker;
     /** SPEC Y1: a rig's shorter minimum freshness, applied from the next {@link #restart()}; null for the default. */
     public java.time.Duration minimumFreshness;
@@ -27,10 +29,21 @@ public final class BrokerHarness implements AutoCloseable {
     }
 
     public BrokerHarness(Path home, FakePlatform platform, FakeClock clock) {
+        this(home, platform, clock, UnaryOperator.identity());
+    }
+
+    /** A harness whose broker configuration is adjusted, e.g. its environment (SPEC S5), at every (re)start. */
+    public BrokerHarness(Path home, UnaryOperator<BrokerConfig.Builder> adjust) {
+        this(home, FakePlatform.withGoodConditions(), new FakeClock(), adjust);
+    }
+
+    private BrokerHarness(Path home, FakePlatform platform, FakeClock clock,
+                          UnaryOperator<BrokerConfig.Builder> adjust) {
         this.home = home;
         this.platform = platform;
         this.clock = clock;
         this.policyFile = home.resolve("policy.json");
+        this.adjust = adjust;
         this.broker = Broker.start(config());
     }
 
@@ -40,7 +53,7 @@ public final class BrokerHarness implements AutoCloseable {
         if (minimumFreshness != null) {
             builder.minimumFreshness(minimumFreshness);
         }
-        return builder.build();
+        return adjust.apply(builder).build();
     }
 
     public Broker broker() {

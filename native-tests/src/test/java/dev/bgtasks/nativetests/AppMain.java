@@ -27,6 +27,7 @@ public final class AppMain {
             switch (args[0]) {
                 case "access" -> System.out.println("ACCESS " + bg.executionManager().requestAccess().join());
                 case "register-and-trigger" -> registerAndTrigger(bg, args[2]);
+                case "register-env" -> registerEnv(bg, args[2], java.util.Arrays.copyOfRange(args, 3, args.length));
                 case "receive" -> receive(bg, Integer.parseInt(args[2]));
                 case "hammer" -> hammer(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException(args[0]);
@@ -41,6 +42,23 @@ public final class AppMain {
         bg.executionManager().requestAccess().join();
         bg.ensureRegistered("sleepy", bg.newTask().taskEntryPoint(taskClass).setTrigger(bg.applicationTrigger()));
         var response = bg.applicationTrigger().request(Map.of("steps", 4)).join();
+        System.out.println("TRIGGERED " + response.result() + " " + response.instanceId());
+    }
+
+    /**
+     * Registers a task that prints its environment, with {@code NAME=VALUE} variables of its own, and triggers it.
+     * {@code kind} is {@code command} ({@code /usr/bin/env}) or {@code java} ({@link EnvTask}).
+     */
+    private static void registerEnv(BackgroundTasks bg, String kind, String[] variables) {
+        bg.executionManager().requestAccess().join();
+        Map<String, String> own = new java.util.LinkedHashMap<>();
+        for (String pair : variables) {
+            own.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        var builder = bg.newTask().setTrigger(bg.applicationTrigger()).environment(own);
+        bg.ensureRegistered("env", kind.equals("java") ? builder.taskEntryPoint(EnvTask.class.getName())
+                : builder.command(List.of("/usr/bin/env")));
+        var response = bg.applicationTrigger().request(Map.of()).join();
         System.out.println("TRIGGERED " + response.result() + " " + response.instanceId());
     }
 

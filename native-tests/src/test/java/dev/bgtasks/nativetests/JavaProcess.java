@@ -43,12 +43,19 @@ public final class JavaProcess {
     }
 
     static Process start(Path brokerHome, Class<?> main, String... args) throws IOException {
+        return start(brokerHome, java.util.Map.of(), main, args);
+    }
+
+    /** As {@link #start(Path, Class, String...)}, with {@code environment} added to this JVM's for the app. */
+    static Process start(Path brokerHome, java.util.Map<String, String> environment, Class<?> main, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
         builder.environment().put("BGTASKS_HOME", brokerHome.toString());
+        builder.environment().putAll(environment);
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
         return builder.start();
     }

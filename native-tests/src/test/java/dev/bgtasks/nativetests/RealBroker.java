@@ -28,9 +28,19 @@ final class RealBroker implements AutoCloseable {
 
     RealBroker() throws IOException {
         // Short: a Unix socket path must stay under ~100 bytes.
-        this.home = TempHome.create();
+        this(TempHome.create());
+    }
+
+    /** The broker of {@code home}: connects to the one running there (an app process started it), else starts it. */
+    RealBroker(Path home) {
+        this.home = home;
         this.location = BrokerLocation.underHome(home);
         this.client = BrokerStarter.connectOrStart(location);
+    }
+
+    /** What the task of {@code instanceId} wrote: its stdout and stderr. */
+    String runLog(java.util.UUID instanceId) throws IOException {
+        return Files.readString(location.stateDirectory().resolve("runs").resolve(instanceId + ".log"));
     }
 
     BrokerClient client() {

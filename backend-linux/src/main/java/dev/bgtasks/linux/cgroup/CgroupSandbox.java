@@ -181,6 +181,8 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
                 Files.createDirectories(log.getParent());
             }
             ProcessBuilder builder = new ProcessBuilder(wrapperCommand(task.procsFiles(), spec.command()));
+            // The whole environment, never the broker's with additions (SPEC S5).
+            builder.environment().clear();
             builder.environment().putAll(spec.environment());
             builder.directory(spec.workingDirectory().toFile());
             builder.redirectErrorStream(true);

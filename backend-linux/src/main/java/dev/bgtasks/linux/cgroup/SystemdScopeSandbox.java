@@ -48,10 +48,13 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     /** How long the sandbox waits to see a started task inside its scope. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(2);
     static final String UNENFORCED = "systemd accepted the scope but enforces nothing here";
+    private static final String RUNTIME_DIRECTORY = "XDG_RUNTIME_DIR";
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemdScopeSandbox.class);
 
     private final Path systemdRun;
+    /** systemd-run finds the user manager through it, whether or not the task's environment has it. */
+    private final String runtimeDirectory;
     private final Roots roots;
     private final Runner runner;
     private final CgroupFs fs;
@@ -93,13 +96,14 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         }
     }
 
-    /** The real runner: the broker's environment plus the additions, output and errors appended to the log. */
+    /** The real runner: exactly the environment given (SPEC S5), output and errors appended to the log. */
     static final Runner PROCESS_BUILDER = (argv, environment, workingDirectory, logFile) -> {
         Path log = logFile.toAbsolutePath();
         if (log.getParent() != null) {
             Files.createDirectories(log.getParent());
         }
         ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().clear();
         builder.environment().putAll(environment);
         builder.directory(workingDirectory.toFile());
         builder.redirectErrorStream(true);
@@ -107,8 +111,9 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         return builder.start();
     };
 
-    private SystemdScopeSandbox(Path systemdRun, Roots roots, Runner runner) {
+    private SystemdScopeSandbox(Path systemdRun, String runtimeDirectory, Roots roots, Runner runner) {
         this.systemdRun = systemdRun;
+        this.runtimeDirectory = runtimeDirectory;
         this.roots = roots;
         this.runner = runner;
         this.fs = new CgroupFs(roots.proc());
@@ -160,7 +165,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             whyNot.add("systemd scope: " + String.join("; ", reasons));
             return Optional.empty();
         }
-        return Optional.of(new SystemdScopeSandbox(run.get(), roots, runner));
+        return Optional.of(new SystemdScopeSandbox(run.get(), runtime, roots, runner));
     }
 
     /** The first executable {@code name} in a {@code PATH} value. */
@@ -212,8 +217,19 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(limits, "limits");
         String unit = unitName(spec.runToken());
-        Process process = runner.start(argv(systemdRun, spec.runToken(), limits, spec.command()),
-                spec.environment(), spec.workingDirectory(), spec.logFile());
+        Map<String, String> environment = spec.environment();
+        List<String> command = spec.command();
+        if (!environment.containsKey(RUNTIME_DIRECTORY)) {
+            // systemd-run needs it and the scope's command inherits systemd-run's environment: a shell inside the
+            // scope takes it away again before the task's program starts.
+            environment = new java.util.HashMap<>(environment);
+            environment.put(RUNTIME_DIRECTORY, runtimeDirectory);
+            command = new ArrayList<>(List.of(CgroupSandbox.SHELL, "-c", "unset " + RUNTIME_DIRECTORY
+                    + " && exec \"$@\"", CgroupSandbox.WRAPPER_NAME));
+            command.addAll(spec.command());
+        }
+        Process process = runner.start(argv(systemdRun, spec.runToken(), limits, command),
+                environment, spec.workingDirectory(), spec.logFile());
         try {
             process.getOutputStream().close();
         } catch (IOException e) {

@@ -75,6 +75,8 @@ public final class RlimitSandbox implements ProcessSandbox {
             Files.createDirectories(log.getParent());
         }
         ProcessBuilder builder = new ProcessBuilder(command(limits.memoryLimit(), spec.command()));
+        // The whole environment, never the broker's with additions (SPEC S5).
+        builder.environment().clear();
         builder.environment().putAll(spec.environment());
         builder.directory(spec.workingDirectory().toFile());
         builder.redirectErrorStream(true);

@@ -44,6 +44,7 @@ class SystemdScopeSandboxTest {
     private Path proc;
     private final List<Process> started = new CopyOnWriteArrayList<>();
     private final List<List<String>> argvs = new CopyOnWriteArrayList<>();
+    private final List<Map<String, String>> environments = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -93,6 +94,7 @@ class SystemdScopeSandboxTest {
     private SystemdScopeSandbox.Runner runner(String procCgroupResource, Consumer<Path> tree) {
         return (argv, environment, workingDirectory, logFile) -> {
             argvs.add(List.copyOf(argv));
+            environments.add(Map.copyOf(environment));
             Process p = SystemdScopeSandbox.PROCESS_BUILDER.start(argv, environment, workingDirectory, logFile);
             started.add(p);
             String unit = argv.stream().filter(a -> a.startsWith("--unit=")).findFirst().orElseThrow()
@@ -250,6 +252,39 @@ class SystemdScopeSandboxTest {
         assertThat(status.exitCode()).isZero();
         assertThat(status.peakMemoryBytes()).isEqualTo(2 * MIB);
         assertThat(Files.readString(temp.resolve("log/task.log"))).contains("hello from tok-ok");
+    }
+
+    @Test
+    void theTaskGetsExactlyTheSpecsEnvironmentThoughSystemdRunNeedsTheRuntimeDirectory() throws Exception {
+        // SPEC S5
+        SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("max", "512")));
+        Map<String, String> env = Map.of("BGTASKS_RUN_TOKEN", "tok-env", "HOME", "/home/ann",
+                "PWD", temp.toString());
+        LaunchSpec spec = new LaunchSpec(List.of("/usr/bin/env"), env, temp, temp.resolve("log/env.log"), "tok-env");
+
+        assertThat(sandbox.launch(spec, ResourceLimits.defaults()).onExit().get(10, TimeUnit.SECONDS).exitCode())
+                .isZero();
+
+        assertThat(environments).singleElement().satisfies(e ->
+                assertThat(e).containsEntry("XDG_RUNTIME_DIR", runtime.toString()));
+        assertThat(Files.readAllLines(temp.resolve("log/env.log"))).containsExactlyInAnyOrder(
+                "BGTASKS_RUN_TOKEN=tok-env", "HOME=/home/ann", "PWD=" + temp);
+    }
+
+    @Test
+    void aTaskGivenTheSessionKeepsItsRuntimeDirectory() throws Exception { // SPEC S5
+        SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("max", "512")));
+        Map<String, String> env = Map.of("BGTASKS_RUN_TOKEN", "tok-s", "XDG_RUNTIME_DIR", "/run/user/1000",
+                "PWD", temp.toString());
+        LaunchSpec spec = new LaunchSpec(List.of("/usr/bin/env"), env, temp, temp.resolve("log/s.log"), "tok-s");
+
+        assertThat(sandbox.launch(spec, ResourceLimits.defaults()).onExit().get(10, TimeUnit.SECONDS).exitCode())
+                .isZero();
+
+        assertThat(argvs).singleElement().satisfies(argv -> assertThat(argv.subList(argv.indexOf("--") + 1,
+                argv.size())).containsExactly("/usr/bin/env"));
+        assertThat(Files.readAllLines(temp.resolve("log/s.log"))).containsExactlyInAnyOrder(
+                "BGTASKS_RUN_TOKEN=tok-s", "XDG_RUNTIME_DIR=/run/user/1000", "PWD=" + temp);
     }
 
     @Test

@@ -72,6 +72,23 @@ class RlimitSandboxTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
+    void theTaskGetsExactlyTheSpecsEnvironmentWithOrWithoutTheWrapper() throws Exception { // SPEC S5
+        RlimitSandbox sandbox = new RlimitSandbox();
+        for (ResourceLimits limits : List.of(ResourceLimits.defaults(),
+                ResourceLimits.builder().memoryBytes(256L << 20).build())) {
+            String token = UUID.randomUUID().toString();
+            Path log = dir.resolve(token + ".log");
+            Map<String, String> env = Map.of("BGTASKS_RUN_TOKEN", token, "HOME", "/home/ann", "PWD", dir.toString());
+            SandboxedProcess p = sandbox.launch(new LaunchSpec(List.of("/usr/bin/env"), env, dir, log, token),
+                    limits);
+            assertThat(p.onExit().get(15, TimeUnit.SECONDS).exitCode()).isZero();
+            assertThat(Files.readAllLines(log)).as("with %s", limits).containsExactlyInAnyOrder(
+                    "BGTASKS_RUN_TOKEN=" + token, "HOME=/home/ann", "PWD=" + dir);
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
     void killTakesTheTreeAndKillOrphanChecksTheToken() throws Exception {
         RlimitSandbox sandbox = new RlimitSandbox();
         String token = UUID.randomUUID().toString();

@@ -13,9 +13,7 @@ import dev.bgtasks.spi.SandboxedProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -95,12 +93,10 @@ public final class MacWatchdogSandbox implements ProcessSandbox {
     public SandboxedProcess launch(LaunchSpec spec, ResourceLimits limits) throws IOException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(limits, "limits");
-        Map<String, String> additions = new HashMap<>(spec.environment());
-        additions.put(RunToken.ENVIRONMENT_VARIABLE, spec.runToken());
         String tokenEntry = RunToken.environmentEntry(spec.runToken());
         AtomicReference<MacTask> started = new AtomicReference<>();
-        int pid = spawner.spawn(spec.command(), spawner.taskEnvironment(additions), spec.workingDirectory(),
-                spec.logFile(), held -> {
+        int pid = spawner.spawn(spec.command(), PosixSpawner.taskEnvironment(spec.environment(), spec.runToken()),
+                spec.workingDirectory(), spec.logFile(), held -> {
                     MacTask task = new MacTask(this, held, held, true, tokenEntry, limits);
                     started.set(task);
                     task.start(ExitWatch.child(libc, held));

@@ -3,6 +3,7 @@ package dev.bgtasks.macos.sandbox;
 import dev.bgtasks.macos.jna.ErrnoException;
 import dev.bgtasks.macos.jna.SystemCalls;
 import dev.bgtasks.macos.jna.SystemLib;
+import dev.bgtasks.spi.RunToken;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,10 +138,13 @@ public final class PosixSpawner {
         }
     }
 
-    /** The broker's environment with the task's additions on top, as {@link ProcessBuilder} would build it. */
-    Map<String, String> taskEnvironment(Map<String, String> additions) {
-        Map<String, String> env = new TreeMap<>(brokerEnvironment);
-        env.putAll(additions);
+    /**
+     * The task's environment: exactly the one given, with its run token, sorted; nothing of the broker's own
+     * (SPEC S5), whose {@code PATH} only finds the program.
+     */
+    static Map<String, String> taskEnvironment(Map<String, String> environment, String runToken) {
+        Map<String, String> env = new TreeMap<>(environment);
+        env.put(RunToken.ENVIRONMENT_VARIABLE, runToken);
         return env;
     }
 }

@@ -113,7 +113,8 @@ public final class WindowsJobSandbox implements ProcessSandbox, AutoCloseable {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(limits, "limits");
         String commandLine = WindowsCommandLine.quote(spec.command());
-        String environment = WindowsEnvironment.block(WindowsEnvironment.merge(inherited, spec.environment()));
+        // The whole environment, never the broker's with additions (SPEC S5); TaskEnvironment puts SystemRoot in it.
+        String environment = WindowsEnvironment.block(spec.environment());
         Path log = spec.logFile().toAbsolutePath();
         if (log.getParent() != null) {
             Files.createDirectories(log.getParent());

@@ -163,8 +163,8 @@ class WindowsJobSandboxTest {
     }
 
     private LaunchSpec spec(List<String> command) {
-        return new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, "tok-1"), dir,
-                dir.resolve("logs/task.log"), "tok-1");
+        return new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, "tok-1", "SystemRoot", "C:\\Windows"),
+                dir, dir.resolve("logs/task.log"), "tok-1");
     }
 
     private SandboxedProcess launch(ResourceLimits limits) throws IOException {
@@ -222,14 +222,15 @@ class WindowsJobSandboxTest {
     }
 
     @Test
-    void commandLineEnvironmentAndHandlesArePassed() throws Exception {
+    void commandLineEnvironmentAndHandlesArePassed() throws Exception { // SPEC S5: the spec's environment alone
         launch(ResourceLimits.defaults());
 
         Object[] args = created.get(0);
         assertThat(new String((char[]) args[1])).isEqualTo("\"C:\\Program Files\\tool.exe\" \"a b\" \"\"\0");
         Memory block = (Memory) args[6];
         String env = new String(block.getByteArray(0, (int) block.size()), StandardCharsets.UTF_16LE);
-        assertThat(env).isEqualTo(RunToken.environmentEntry("tok-1") + "\0Path=C:\\Windows\0TEMP=C:\\t\0\0");
+        // The broker's own Path and TEMP (given to the sandbox above) are not inherited.
+        assertThat(env).isEqualTo(RunToken.environmentEntry("tok-1") + "\0SystemRoot=C:\\Windows\0\0");
         assertThat(args[7]).isEqualTo(dir.toAbsolutePath().toString());
         WinBase.STARTUPINFO startup = (WinBase.STARTUPINFO) args[8];
         assertThat(startup.dwFlags).isEqualTo(0x100);

@@ -9,6 +9,7 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -313,6 +314,28 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void theTaskGetsExactlyTheEnvironmentOfItsSpec() throws Exception { // SPEC S5
+        Map<String, String> extra = Map.of("BGTASKS_CONTRACT_VALUE", "a value with spaces = and more");
+        Launched task = launch(sandbox, ContractTasks.command(List.of(), "env"), ResourceLimits.defaults(), extra);
+        ExitStatus status = exitOf(task);
+        assertThat(status.exitCode()).as(summary(status, task)).isZero();
+        Map<String, String> seen = new java.util.TreeMap<>();
+        for (String line : task.log().lines().toList()) {
+            int eq = line.indexOf('=', 1);
+            if (eq > 0 && line.substring(0, eq).chars().noneMatch(Character::isWhitespace)) {
+                seen.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        // A POSIX wrapper shell sets PWD (in the spec already) and, where /bin/sh is bash, SHLVL and _.
+        for (String shellOwn : List.of("SHLVL", "_")) {
+            if (!task.spec().environment().containsKey(shellOwn)) {
+                seen.remove(shellOwn);
+            }
+        }
+        assertThat(seen).as(summary(status, task)).isEqualTo(new java.util.TreeMap<>(task.spec().environment()));
+    }
+
+    @Test
     void pastItsMemoryLimitTheTreeEndsOutOfMemoryWithItsPeak() throws Exception { // SPEC X10
         Enforcement enforcement = sandbox.capabilities().memory();
         if (declared(ContractRule.MEMORY_LIMIT)) {
@@ -479,9 +502,33 @@ public abstract class BackendContractTest {
      * @throws IOException when the launch fails
      */
     protected Launched launch(ProcessSandbox in, List<String> command, ResourceLimits limits) throws IOException {
+        return launch(in, command, limits, Map.of());
+    }
+
+    /**
+     * Launches {@code command} with a fresh run token in the environment a broker gives a task (SPEC S5: the
+     * user's base from this JVM's, {@code PWD} where POSIX, the token) and {@code extra}.
+     *
+     * @param in the sandbox
+     * @param command the task
+     * @param limits its limits
+     * @param extra variables added to the task's environment
+     * @return the task
+     * @throws IOException when the launch fails
+     */
+    protected Launched launch(ProcessSandbox in, List<String> command, ResourceLimits limits,
+                              Map<String, String> extra) throws IOException {
         String token = RunToken.newToken();
         Path log = dir.resolve("task-" + counter.incrementAndGet() + ".log");
-        LaunchSpec spec = new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, token), dir, log, token);
+        TaskEnvironment.Os os = TaskEnvironment.Os.current();
+        Map<String, String> environment = TaskEnvironment.base(os, System.getenv(), Map.of(),
+                System.getProperty("user.home"), System.getProperty("user.name"));
+        if (os != TaskEnvironment.Os.WINDOWS) {
+            environment.put("PWD", dir.toString());
+        }
+        environment.putAll(extra);
+        environment.put(RunToken.ENVIRONMENT_VARIABLE, token);
+        LaunchSpec spec = new LaunchSpec(command, environment, dir, log, token);
         Launched task = new Launched(in.launch(spec, limits), spec, in);
         launched.add(task);
         return task;

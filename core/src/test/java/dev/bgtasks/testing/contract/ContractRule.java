@@ -16,6 +16,8 @@ public enum ContractRule {
     STARTS_INSIDE("X1", true),
     /** SPEC X4: the main process's exit code reaches the exit status; no sandbox may leave this out. */
     EXIT_STATUS("X4", false),
+    /** SPEC S5: the task's environment is exactly its spec's, nothing of the broker's; no sandbox may leave it out. */
+    EXACT_ENVIRONMENT("S5", false),
     /** SPEC X10: past its memory limit the tree ends {@code OUT_OF_MEMORY}, with its peak recorded. */
     MEMORY_LIMIT("X10", true),
     /** SPEC X12: a burst of children stops at the process limit and ends {@code PROCESS_LIMIT}. */

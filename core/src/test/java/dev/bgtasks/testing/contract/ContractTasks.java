@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code burst <n> <command...>}: starts {@code n} children running the command, prints
  *       {@code child=<pid>} for each and {@code burst-done} after the last attempt, then waits (SPEC X12);</li>
  *   <li>{@code grandchild <command...>}: starts the command as its child, prints {@code grandchild=<pid>} for that
- *       child's first child, then waits (SPEC X13).</li>
+ *       child's first child, then waits (SPEC X13);</li>
+ *   <li>{@code env}: prints its environment, one {@code NAME=VALUE} a line, and exits (SPEC S5).</li>
  * </ul>
  *
  * <pre>{@code
@@ -68,6 +69,7 @@ public final class ContractTasks {
             case "hog" -> hog();
             case "burst" -> burst(Integer.parseInt(rest.get(0)), rest.subList(1, rest.size()));
             case "grandchild" -> grandchild(rest);
+            case "env" -> new java.util.TreeMap<>(System.getenv()).forEach((k, v) -> System.out.println(k + "=" + v));
             default -> throw new IllegalArgumentException("unknown contract task " + args[0]);
         }
     }

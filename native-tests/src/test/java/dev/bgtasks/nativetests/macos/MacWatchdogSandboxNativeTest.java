@@ -12,6 +12,7 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,8 +92,11 @@ class MacWatchdogSandboxNativeTest {
     }
 
     private SandboxedProcess launch(List<String> command, ResourceLimits limits, String token) throws IOException {
-        LaunchSpec spec = new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, token), dir,
-                dir.resolve("task-" + token + ".log"), token);
+        // The whole environment, as the broker gives it (SPEC S5).
+        Map<String, String> env = TaskEnvironment.base(TaskEnvironment.Os.MACOS, System.getenv(), Map.of(),
+                System.getProperty("user.home"), System.getProperty("user.name"));
+        env.put(RunToken.ENVIRONMENT_VARIABLE, token);
+        LaunchSpec spec = new LaunchSpec(command, env, dir, dir.resolve("task-" + token + ".log"), token);
         SandboxedProcess p = sandbox.launch(spec, limits);
         started.add(new String[] {Long.toString(p.pid()), token});
         return p;

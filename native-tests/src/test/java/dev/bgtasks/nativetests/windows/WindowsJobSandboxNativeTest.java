@@ -8,6 +8,7 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEnvironment;
 import dev.bgtasks.windows.sandbox.WindowsJobSandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -163,8 +164,11 @@ class WindowsJobSandboxNativeTest {
     private Task launch(ResourceLimits limits, List<String> command) throws IOException {
         String token = UUID.randomUUID().toString();
         Path log = dir.resolve("task-" + token + ".log");
-        SandboxedProcess p = sandbox.launch(new LaunchSpec(command, Map.of(RunToken.ENVIRONMENT_VARIABLE, token), dir,
-                log, token), limits);
+        // The whole environment, as the broker gives it (SPEC S5): without SystemRoot many DLLs do not load.
+        Map<String, String> env = TaskEnvironment.base(TaskEnvironment.Os.WINDOWS, System.getenv(), Map.of(),
+                System.getProperty("user.home"), System.getProperty("user.name"));
+        env.put(RunToken.ENVIRONMENT_VARIABLE, token);
+        SandboxedProcess p = sandbox.launch(new LaunchSpec(command, env, dir, log, token), limits);
         started.add(p);
         return new Task(p, log);
     }
