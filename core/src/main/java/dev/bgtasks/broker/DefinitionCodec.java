@@ -33,8 +33,9 @@ final class DefinitionCodec {
     record Stored(int version, String entryPoint, List<String> classpath, List<String> command,
                   List<SystemConditionType> conditions, boolean cancelOnConditionLoss, Long memoryBytes,
                   Integer maxProcesses, Long wallClockMillis, boolean bestEffortLimits, long graceMillis,
-                  String workingDirectory, String module,
-                  // Left out when null: a row on the app's trigger reads as before to an older broker.
+                  String workingDirectory,
+                  // Left out when null: a class-path task on the app's trigger reads as before to an older broker.
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String module,
                   @JsonInclude(JsonInclude.Include.NON_NULL) TriggerSpec.Kind triggerKind,
                   @JsonInclude(JsonInclude.Include.NON_NULL) Long freshnessMillis,
                   @JsonInclude(JsonInclude.Include.NON_NULL) SystemTriggerType systemTrigger,
