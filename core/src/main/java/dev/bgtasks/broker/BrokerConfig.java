@@ -26,10 +26,12 @@ import java.util.Objects;
  * @param javaStartArchives where the class-data archives that speed up Java task starts are kept; null for none
  * @param minimumFreshness the shortest period a time or maintenance trigger may have (SPEC Y1): 15 minutes unless
  *     a test rig allows shorter
+ * @param retention what is kept of ended instances and their run logs, and for how long (SPEC B7)
  */
 public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
                            Duration readoptWindow, Path javaExecutable, Path socketPath,
-                           Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness) {
+                           Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness,
+                           Retention retention) {
     public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
     /** UWP's floor for a time trigger's freshness. */
     public static final Duration DEFAULT_MINIMUM_FRESHNESS = Duration.ofMinutes(15);
@@ -40,6 +42,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(readoptWindow, "readoptWindow");
+        Objects.requireNonNull(retention, "retention");
         environment = Map.copyOf(environment);
         minimumFreshness = Objects.requireNonNullElse(minimumFreshness, DEFAULT_MINIMUM_FRESHNESS);
     }
@@ -57,7 +60,12 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
 
     /** Where the stdout and stderr of one instance go. */
     public Path instanceLog(java.util.UUID instanceId) {
-        return home.resolve("runs").resolve(instanceId + ".log");
+        return runLogDirectory().resolve(instanceId + ".log");
+    }
+
+    /** The directory of the run logs, one {@code <instance id>.log} each. */
+    public Path runLogDirectory() {
+        return home.resolve("runs");
     }
 
     /** Builds a {@link BrokerConfig}; home and platform are required. */
@@ -72,6 +80,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private Map<String, String> environment = System.getenv();
         private Path javaStartArchives;
         private Duration minimumFreshness = DEFAULT_MINIMUM_FRESHNESS;
+        private Retention retention = Retention.DEFAULT;
 
         private Builder() {
         }
@@ -123,6 +132,12 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /** What is kept of ended instances and for how long; {@link Retention#DEFAULT} without this call. */
+        public Builder retention(Retention kept) {
+            this.retention = kept;
+            return this;
+        }
+
         /** SPEC Y1: allows time and maintenance triggers a period shorter than 15 minutes (test rigs). */
         public Builder minimumFreshness(Duration shortest) {
             if (shortest.isNegative() || shortest.isZero()) {
@@ -135,7 +150,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         public BrokerConfig build() {
             return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
                     policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
-                    socketPath, environment, javaStartArchives, minimumFreshness);
+                    socketPath, environment, javaStartArchives, minimumFreshness, retention);
         }
     }
 }
