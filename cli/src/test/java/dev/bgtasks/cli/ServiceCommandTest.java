@@ -125,6 +125,10 @@ class ServiceCommandTest {
             assertThat(command.subList(command.indexOf("daemon") + 1, command.size())).containsExactly(options);
             assertThat(JSON.readTree(result.out()).get("content").asText()).contains("7d", "--keep-ended");
         }
+        // With --log-file the broker rotates broker.log itself; launchd's own output goes beside it.
+        Result mac = run("service", "install", "--dry-run", "--json", "--os", "macos", "--log-file");
+        assertThat(JSON.readTree(mac.out()).get("content").asText()).contains("broker.out</string>")
+                .doesNotContain("broker.log</string>");
         // Defaults are not spelled out: the service runs plain `bgtask daemon`.
         Result plain = run("service", "install", "--dry-run", "--json", "--os", "linux");
         assertThat(JSON.readTree(plain.out()).get("command").get(ServiceCommand.launch.command().size() - 1)

@@ -18,13 +18,16 @@ import java.util.concurrent.TimeUnit;
  * command task, through the Java API with a completion listener, against a real broker with its defaults. At 10 %,
  * 50 % and 100 % it samples the data directory, its files, the broker log and the broker's RSS ({@link SoakSample});
  * each must grow less than 10 % from 50 % to 100 %, the WAL and the broker log stay within their bounds, and at the
- * end the history holds at most the retention bound. Last, it times the listing {@code bgtask runs} makes.
+ * end the history holds at most the retention bound. Samples are taken at rest, two seconds after the cycle, so
+ * that the sweep the cycle may have scheduled is over (with marks at multiples of 50, each sample follows one).
+ * Last, it times the listing {@code bgtask runs} makes.
  */
 final class SoakScenario {
     static final String APP = "dev.bgtasks.chaos.soak";
     /** Checkpoints come every 1000 pages (4 MiB) and are cut back to the journal size limit (4 MiB) after. */
     static final long WAL_BOUND = 5L * 1024 * 1024;
     private static final int LISTINGS = 20;
+    private static final long SETTLE_MILLIS = 2000;
 
     private final ChaosOptions options;
     private final ScenarioTally tally;
@@ -66,6 +69,9 @@ final class SoakScenario {
                 }
                 tally.cycle();
                 if (marks.contains(i)) {
+                    // At rest: the sweep that every 50th completion schedules has finished, so each sample sees
+                    // the history at its bound rather than up to 49 runs over it, whenever the timer ran.
+                    Thread.sleep(SETTLE_MILLIS);
                     long rss = broker.pid().flatMap(RssBound::vmRssKib).orElse(0L);
                     SoakSample sample = SoakSample.take(i, data, logs, rss);
                     samples.add(sample);
