@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
                 ProgressCommand.class, SignalsCommand.class, SimulateCommand.class, DoctorCommand.class,
                 DemoCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class})
 public final class Bgtask implements Runnable {
+    static final String SLF4J_PROVIDER = "slf4j.provider";
+    static final String SIMPLE_PROVIDER = "org.slf4j.simple.SimpleServiceProvider";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -32,6 +35,8 @@ public final class Bgtask implements Runnable {
         if (args.length == 0 || !args[0].equals("daemon")) {
             // A client command speaks through its output; the library's info lines belong in the broker log.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            // logback is on the class path for the broker's own log only (DaemonCommand picks the provider).
+            System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
         System.exit(newCommandLine().execute(args));
     }

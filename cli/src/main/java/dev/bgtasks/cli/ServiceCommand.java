@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "The service runs `bgtask daemon` with the Java runtime and jar of this command."},
         subcommands = {ServiceCommand.Install.class, ServiceCommand.Uninstall.class, ServiceCommand.Status.class},
         footer = {"", "Examples:", "  bgtask service install --dry-run", "  bgtask service install",
+                "  bgtask service install --keep-ended 20 --max-age 7d",
                 "  bgtask service status --json", "  bgtask service install --dry-run --os windows"})
 final class ServiceCommand implements Runnable {
     @Spec
@@ -63,7 +65,12 @@ final class ServiceCommand implements Runnable {
             ServiceOs target = os();
             ServiceHost where = host != null ? host : ServiceHost.current(target);
             ServiceLaunch how = launch != null ? launch : ServiceLaunch.ofThisProcess(target);
-            return ServiceManager.of(target, where, how);
+            return ServiceManager.of(target, where, how.withDaemonArguments(daemonArguments()));
+        }
+
+        /** The {@code bgtask daemon} options the service passes on; none but install's. */
+        List<String> daemonArguments() {
+            return List.of();
         }
 
         ServiceRunner runner() {
@@ -85,6 +92,15 @@ final class ServiceCommand implements Runnable {
     static final class Install extends Common implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        /** What the broker keeps and where it logs (SPEC B7): only the options given are written. */
+        @Mixin
+        DaemonCommand.Settings daemon = new DaemonCommand.Settings();
+
+        @Override
+        List<String> daemonArguments() {
+            return daemon.arguments();
+        }
 
         @Option(names = "--dry-run", description = "Print the file path, its content and the commands, and change "
                 + "nothing.")

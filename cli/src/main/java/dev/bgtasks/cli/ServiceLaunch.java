@@ -45,6 +45,16 @@ record ServiceLaunch(Path java, List<String> arguments) {
         return all;
     }
 
+    /** The same command with {@code args} after {@code daemon}: the options the service's broker runs with. */
+    ServiceLaunch withDaemonArguments(List<String> args) {
+        if (args.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(arguments);
+        all.addAll(args);
+        return new ServiceLaunch(java, all);
+    }
+
     /** The same command with {@code -Dbgtasks.home=...} first, for managers that cannot set a variable. */
     ServiceLaunch withHomeProperty(Path home) {
         List<String> all = new ArrayList<>();

@@ -28,9 +28,13 @@ final class ServiceLaunchdAgent extends ServiceManager {
         return host.userHome().resolve("Library").resolve("LaunchAgents").resolve(LABEL + ".plist");
     }
 
-    /** The launchd output file: the broker log, where the broker writes when a client starts it too. */
+    /**
+     * The launchd output file: the broker log, where the broker writes when a client starts it too; with {@code
+     * --log-file} the broker writes and rotates that log itself, and its stray output goes beside it (SPEC B7).
+     */
     Path logFile() {
-        return host.location().logFile();
+        Path log = host.location().logFile();
+        return launch.arguments().contains("--log-file") ? log.resolveSibling("broker.out") : log;
     }
 
     @Override

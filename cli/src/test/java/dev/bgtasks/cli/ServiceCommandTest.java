@@ -111,6 +111,39 @@ class ServiceCommandTest {
     }
 
     @Test
+    void retentionAndLogOptionsGivenToInstallAreCarriedIntoEveryServiceFile() throws Exception { // SPEC B7
+        String[] options = {"--keep-ended", "20", "--max-age", "7d", "--run-log-max", "256K", "--log-file",
+            "--log-max-size", "2M", "--log-files", "4"};
+        for (String os : List.of("linux", "macos", "windows")) {
+            List<String> args = new java.util.ArrayList<>(List.of("service", "install", "--dry-run", "--json", "--os",
+                    os));
+            args.addAll(List.of(options));
+            Result result = run(args.toArray(String[]::new));
+            assertThat(result.code()).as(result.err()).isZero();
+            List<String> command = new java.util.ArrayList<>();
+            JSON.readTree(result.out()).get("command").forEach(word -> command.add(word.asText()));
+            assertThat(command.subList(command.indexOf("daemon") + 1, command.size())).containsExactly(options);
+            assertThat(JSON.readTree(result.out()).get("content").asText()).contains("7d", "--keep-ended");
+        }
+        // With --log-file the broker rotates broker.log itself; launchd's own output goes beside it.
+        Result mac = run("service", "install", "--dry-run", "--json", "--os", "macos", "--log-file");
+        assertThat(JSON.readTree(mac.out()).get("content").asText()).contains("broker.out</string>")
+                .doesNotContain("broker.log</string>");
+        // Defaults are not spelled out: the service runs plain `bgtask daemon`.
+        Result plain = run("service", "install", "--dry-run", "--json", "--os", "linux");
+        assertThat(JSON.readTree(plain.out()).get("command").get(ServiceCommand.launch.command().size() - 1)
+                .asText()).isEqualTo("daemon");
+    }
+
+    @Test
+    void aBadRetentionOptionWritesNoServiceFile() { // SPEC B7
+        Result result = run("service", "install", "--os", "linux", "--keep-ended", "0");
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("keepEnded must be at least 1");
+        assertThat(Files.exists(unit())).isFalse();
+    }
+
+    @Test
     void reinstallingADifferentUnitRestartsARunningBroker() throws Exception {
         Files.createDirectories(unit().getParent());
         Files.writeString(unit(), "[Service]\nExecStart=/old/java\n");

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * group to one part: {@link AccessControl} (A), {@link Registrations} (R), {@link TriggerDecisions} (T, the one that
  * decides T4), {@link TaskRuns} (X: launch, budget, cancellation, grace, exit, completion), {@link HostSessions}
  * (the task host's side, S2), {@link Recovery} (B3), {@link SignalReactions} (X8, X9, T7's condition latch),
- * {@link Completions} (X5), {@link TriggerSchedules} (Y1, Y2, Y5) and {@link SystemTransitions} (Y3). It decides over the SPI ({@code HostSignals}, {@code ProcessSandbox}), a {@link Store}
+ * {@link Completions} (X5), {@link TriggerSchedules} (Y1, Y2, Y5), {@link SystemTransitions} (Y3) and
+ * {@link RetentionSweeper} (B7). It decides over the SPI ({@code HostSignals}, {@code ProcessSandbox}), a {@link Store}
  * and a {@link BrokerClock}; it never touches a socket.
  *
  * <pre>{@code
@@ -42,6 +43,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     private final BrokerContext ctx;
     private final JavaLauncher launcher;
     private final Completions completions;
+    private final RetentionSweeper retention;
     private final TaskRuns runs;
     private final SignalReactions reactions;
     private final Registrations registrations;
@@ -60,7 +62,8 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         LOG.info("Java tasks start with {}", runtime.describe());
         this.launcher = JavaLauncher.create(runtime, config.javaStartArchives());
         this.completions = new Completions(ctx);
-        this.runs = new TaskRuns(ctx, launcher, completions);
+        this.retention = new RetentionSweeper(ctx);
+        this.runs = new TaskRuns(ctx, launcher, completions, retention);
         this.reactions = new SignalReactions(ctx, runs);
         this.triggers = new TriggerDecisions(ctx, reactions, runs);
         runs.onSlotFreed(done -> triggers.promoteQueued(done.appId(), done.triggerName()));
@@ -93,8 +96,8 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     }
 
     /**
-     * SPEC B3, T7, Y5, A5: takes back what the previous broker left, applies the policy, starts what may start,
-     * fires what is due.
+     * SPEC B3, T7, Y5, A5, B7: takes back what the previous broker left, applies the policy, starts what may start,
+     * fires what is due, and prunes what is old.
      */
     private synchronized void recover() {
         recovery.recover();
@@ -102,6 +105,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         triggers.promoteAllQueued();
         reactions.startPendingWhereConditionsHold();
         schedules.run();
+        retention.start();
     }
 
     /** X8, X9, T7 first; then the system triggers on the transition (Y3) and a maintenance fire waiting for AC (Y2). */
@@ -307,6 +311,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
             runs.stopTimers();
             recovery.stopTimer();
             schedules.stop();
+            retention.stop();
         }
         try {
             signalSubscription.close();

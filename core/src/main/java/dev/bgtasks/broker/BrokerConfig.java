@@ -29,11 +29,12 @@ import java.util.Objects;
  *     a test rig allows shorter
  * @param loginEnvironment the user's login defaults (on Linux with systemd, the user manager's environment), which
  *     give a task its {@code PATH} and locale; empty where the OS keeps none
+ * @param retention what is kept of ended instances and their run logs, and for how long (SPEC B7)
  */
 public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
                            Duration readoptWindow, Path javaExecutable, Path socketPath,
                            Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness,
-                           Map<String, String> loginEnvironment) {
+                           Map<String, String> loginEnvironment, Retention retention) {
     public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
     /** UWP's floor for a time trigger's freshness. */
     public static final Duration DEFAULT_MINIMUM_FRESHNESS = Duration.ofMinutes(15);
@@ -44,6 +45,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(policyFile, "policyFile");
         Objects.requireNonNull(readoptWindow, "readoptWindow");
+        Objects.requireNonNull(retention, "retention");
         environment = Map.copyOf(environment);
         minimumFreshness = Objects.requireNonNullElse(minimumFreshness, DEFAULT_MINIMUM_FRESHNESS);
         loginEnvironment = Map.copyOf(loginEnvironment);
@@ -62,7 +64,12 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
 
     /** Where the stdout and stderr of one instance go. */
     public Path instanceLog(java.util.UUID instanceId) {
-        return home.resolve("runs").resolve(instanceId + ".log");
+        return runLogDirectory().resolve(instanceId + ".log");
+    }
+
+    /** The directory of the run logs, one {@code <instance id>.log} each. */
+    public Path runLogDirectory() {
+        return home.resolve("runs");
     }
 
     /** Builds a {@link BrokerConfig}; home and platform are required. */
@@ -78,6 +85,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private Path javaStartArchives;
         private Duration minimumFreshness = DEFAULT_MINIMUM_FRESHNESS;
         private Map<String, String> loginEnvironment = Map.of();
+        private Retention retention = Retention.DEFAULT;
 
         private Builder() {
         }
@@ -129,6 +137,12 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /** What is kept of ended instances and for how long; {@link Retention#DEFAULT} without this call. */
+        public Builder retention(Retention kept) {
+            this.retention = kept;
+            return this;
+        }
+
         /** SPEC Y1: allows time and maintenance triggers a period shorter than 15 minutes (test rigs). */
         public Builder minimumFreshness(Duration shortest) {
             if (shortest.isNegative() || shortest.isZero()) {
@@ -147,7 +161,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         public BrokerConfig build() {
             return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
                     policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
-                    socketPath, environment, javaStartArchives, minimumFreshness, loginEnvironment);
+                    socketPath, environment, javaStartArchives, minimumFreshness, loginEnvironment, retention);
         }
     }
 }

@@ -14,6 +14,8 @@ final class RunningTask {
     boolean hostEverAttached;
     BrokerClock.Timer budgetTimer;
     BrokerClock.Timer graceTimer;
+    /** The next check of the run log's size (SPEC B7). */
+    BrokerClock.Timer logTimer;
     boolean killedAfterGrace;
     /** Taken back by a broker that did not start it (SPEC B3). */
     boolean readopted;
@@ -44,6 +46,9 @@ final class RunningTask {
         }
         if (graceTimer != null) {
             graceTimer.cancel();
+        }
+        if (logTimer != null) {
+            logTimer.cancel();
         }
     }
 }

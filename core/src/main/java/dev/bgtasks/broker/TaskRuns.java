@@ -33,22 +33,28 @@ import org.slf4j.LoggerFactory;
  * <p>Callers hold the broker's lock; the timers and the process's exit take it themselves.
  */
 final class TaskRuns {
+    /** How often a running task's log is checked against its bound (SPEC B7). */
+    static final Duration RUN_LOG_CHECK = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final int LOG_TAIL_CHARS = 400;
 
     private final BrokerContext ctx;
     private final JavaLauncher launcher;
     private final Completions completions;
+    private final RetentionSweeper retention;
+    private final RunLogs runLogs;
     // Guarded by the broker's lock.
     private final Map<UUID, RunningTask> running = new HashMap<>();
     private final Map<String, UUID> runningByToken = new HashMap<>();
     /** Set once by the broker, before any instance runs. */
     private java.util.function.Consumer<InstanceRow> slotFreed = done -> { };
 
-    TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions) {
+    TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions, RetentionSweeper retention) {
         this.ctx = ctx;
         this.launcher = launcher;
         this.completions = completions;
+        this.retention = retention;
+        this.runLogs = new RunLogs(ctx.config.retention().runLogMaxBytes());
     }
 
     /** X1: starts the instance in its sandbox; a failed start completes it as {@code LAUNCH_FAILED}. */
@@ -104,7 +110,28 @@ final class TaskRuns {
         UUID instanceId = task.row.instanceId();
         running.put(instanceId, task);
         runningByToken.put(task.row.runToken(), instanceId);
+        task.logTimer = ctx.clock.schedule(RUN_LOG_CHECK, () -> onRunLogCheck(instanceId));
         task.process.onExit().whenComplete((status, error) -> onExit(instanceId, status, error));
+    }
+
+    /** B7: the output of a running task goes straight to its log; past the bound, the log is cut back. */
+    private void onRunLogCheck(UUID instanceId) {
+        synchronized (ctx.lock) {
+            RunningTask task = running.get(instanceId);
+            if (task == null || ctx.closed) {
+                return;
+            }
+            Path log = ctx.config.instanceLog(instanceId);
+            try {
+                if (runLogs.capRunning(log)) {
+                    LOG.info("instance {}: its log passed {} bytes and was cut back to its head; its output goes on "
+                            + "after the cut", instanceId, ctx.config.retention().runLogMaxBytes());
+                }
+            } catch (IOException e) {
+                LOG.warn("instance {}: could not check the size of its log {}: {}", instanceId, log, e.toString());
+            }
+            task.logTimer = ctx.clock.schedule(RUN_LOG_CHECK, () -> onRunLogCheck(instanceId));
+        }
     }
 
     Optional<RunningTask> byToken(String runToken) {
@@ -247,7 +274,19 @@ final class TaskRuns {
                 completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, ctx.clock.now());
         ctx.store.run(tx -> tx.updateInstance(done));
         completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
+        trimRunLog(done.instanceId());
+        retention.onCompletion();
         slotFreed.accept(done);
+    }
+
+    /** B7: once the task has ended nothing writes its log, which becomes head and tail within the bound. */
+    private void trimRunLog(UUID instanceId) {
+        Path log = ctx.config.instanceLog(instanceId);
+        try {
+            runLogs.trimEnded(log);
+        } catch (IOException e) {
+            LOG.warn("instance {}: could not trim its log {}: {}", instanceId, log, e.toString());
+        }
     }
 
     /** What runs when an instance has completed and left its trigger slot (SPEC P3: the queued one moves up). */

@@ -12,7 +12,9 @@
  *   <li>{@code Recovery}: after a restart, re-adoption, the window's expiry, killing as lost (B3, B6);</li>
  *   <li>{@code SignalReactions}: condition loss and energy saver (X8, X9), the pending instances' condition latch
  *   (T7);</li>
- *   <li>{@code Completions}: the instance listing, undelivered completions, the claim, subscribers (X5).</li>
+ *   <li>{@code Completions}: the instance listing, undelivered completions, the claim, subscribers (X5);</li>
+ *   <li>{@code RetentionSweeper} and {@code RunLogs}: bounded history and run logs, as {@code Retention} says
+ *   (B7).</li>
  * </ul>
  *
  * <p>May use: the SPI, the store, {@code dev.bgtasks.launch} (how a task process is started), the public API's

@@ -3,6 +3,7 @@ package dev.bgtasks.daemon;
 import dev.bgtasks.broker.AccessPolicy;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerConfig;
+import dev.bgtasks.broker.Retention;
 import dev.bgtasks.ipc.BrokerServer;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;
@@ -79,7 +80,18 @@ public final class BrokerDaemon implements AutoCloseable {
      * @throws dev.bgtasks.store.StoreException when the database is locked by another broker, corrupt or newer
      */
     public static BrokerDaemon start(BrokerLocation location, HostPlatform platform) throws IOException {
-        return start(location, platform, System.getenv());
+        return start(location, platform, Retention.DEFAULT);
+    }
+
+    /**
+     * Starts the broker and its server, keeping what {@code retention} says of ended instances (SPEC B7).
+     *
+     * @throws IOException when the socket cannot be bound (for one: another broker answers on it)
+     * @throws dev.bgtasks.store.StoreException when the database is locked by another broker, corrupt or newer
+     */
+    public static BrokerDaemon start(BrokerLocation location, HostPlatform platform, Retention retention)
+            throws IOException {
+        return start(location, platform, System.getenv(), retention);
     }
 
     /**
@@ -89,6 +101,17 @@ public final class BrokerDaemon implements AutoCloseable {
      */
     public static BrokerDaemon start(BrokerLocation location, HostPlatform platform, Map<String, String> env)
             throws IOException {
+        return start(location, platform, env, Retention.DEFAULT);
+    }
+
+    /**
+     * Starts the broker and its server with the settings of {@code env}, keeping what {@code retention} says of
+     * ended instances (SPEC B7).
+     *
+     * @throws IOException when the socket cannot be bound
+     */
+    public static BrokerDaemon start(BrokerLocation location, HostPlatform platform, Map<String, String> env,
+                                     Retention retention) throws IOException {
         location.ensureRuntimeDirectory();
         location.ensureStateDirectories();
         Path policyFile = Optional.ofNullable(env.get(POLICY_VARIABLE)).map(Path::of)
@@ -98,7 +121,7 @@ public final class BrokerDaemon implements AutoCloseable {
         BrokerConfig.Builder builder = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
                 .policyFile(policyFile).socketPath(location.socket()).readoptWindow(readoptWindow)
                 .environment(env).loginEnvironment(LoginEnvironment.read(env))
-                .javaStartArchives(javaStartArchives(location, env));
+                .javaStartArchives(javaStartArchives(location, env)).retention(retention);
         Optional.ofNullable(env.get(MINIMUM_FRESHNESS_VARIABLE)).map(Long::parseLong).map(Duration::ofSeconds)
                 .ifPresent(shortest -> {
                     LOG.info("{}: time and maintenance triggers may fire every {}", MINIMUM_FRESHNESS_VARIABLE,

@@ -16,6 +16,7 @@ import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -58,6 +59,10 @@ public final class BrokerStarter {
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Classes whose jars the broker needs, named as resources so core holds no reference to them. */
+    /** logback, when the app has it: the broker then rotates its log (SPEC B7). */
+    private static final List<String> LOGBACK_CLASSES = List.of(
+            "ch/qos/logback/classic/spi/LogbackServiceProvider.class",
+            "ch/qos/logback/core/rolling/RollingFileAppender.class");
     private static final List<String> BROKER_CLASSES = List.of(
             "dev/bgtasks/broker/Broker.class",
             "com/fasterxml/jackson/databind/ObjectMapper.class",
@@ -189,7 +194,7 @@ public final class BrokerStarter {
         builder.environment().putAll(brokerEnvironment(System.getenv()));
         command.applyTo(builder)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(location.logFile().toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdioFile(location).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
         return builder.start();
     }
@@ -249,9 +254,14 @@ public final class BrokerStarter {
      */
     static JavaCommand command(BrokerLocation location, JvmRuntime runtime) {
         List<String> options = new ArrayList<>(BROKER_JVM_OPTIONS);
-        // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
-        options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-        options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        if (rotatesItsLog()) {
+            // SPEC B7: logback writes broker.log itself and rotates it.
+            options.addAll(BrokerLog.DEFAULT.jvmOptions(location.logFile()));
+        } else {
+            // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
+            options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+            options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        }
         List<String> args = List.of(location.runtimeDirectory().toString(), location.stateDirectory().toString(),
                 location.logDirectory().toString());
         Module core = BrokerStarter.class.getModule();
@@ -272,6 +282,26 @@ public final class BrokerStarter {
     /** Where an app image's shadow launchers live: the broker, on the same location, finds the same ones. */
     static Path launcherCache(BrokerLocation location) {
         return location.stateDirectory().resolve("launchers");
+    }
+
+    private static boolean rotatesItsLog() {
+        return BrokerLog.rotationAvailable(BrokerStarter.class.getClassLoader());
+    }
+
+    /**
+     * Where the broker's stdout and stderr go: the log itself when the provider writes there (its lines go to
+     * stderr), else a file of their own beside the log, since logback renames the log as it rotates. That file only
+     * holds what the JVM prints outside logging, and starts afresh once it passes 1 MiB.
+     */
+    static Path stdioFile(BrokerLocation location) throws IOException {
+        if (!rotatesItsLog()) {
+            return location.logFile();
+        }
+        Path stray = BrokerLog.strayOutput(location);
+        if (Files.isRegularFile(stray, LinkOption.NOFOLLOW_LINKS) && Files.size(stray) > 1024 * 1024) {
+            Files.delete(stray);
+        }
+        return stray;
     }
 
     private static Optional<String> setsid() {
@@ -306,6 +336,11 @@ public final class BrokerStarter {
         for (org.slf4j.spi.SLF4JServiceProvider provider
                 : ServiceLoader.load(org.slf4j.spi.SLF4JServiceProvider.class, loader)) {
             containerOf(provider.getClass()).ifPresent(entries::add);
+        }
+        if (rotatesItsLog()) {
+            for (String resource : LOGBACK_CLASSES) {
+                containerOf(loader.getResource(resource), resource).ifPresent(entries::add);
+            }
         }
         return List.copyOf(entries);
     }

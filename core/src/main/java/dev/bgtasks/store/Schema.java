@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The versioned schema. {@code PRAGMA user_version} is the version of a file; {@link #MIGRATIONS} holds one step
  * per version, and a file is brought forward one step per transaction. Steps are only ever appended.
+ *
+ * <p>Version 3 (SPEC B7) makes the file able to shrink after pruning ({@code auto_vacuum = INCREMENTAL}, which an
+ * existing file only takes with one {@code VACUUM}, run before the step's transaction since VACUUM cannot run
+ * inside one) and indexes ended instances per registration for the pruning query.
  */
 final class Schema {
     /** {@code PRAGMA application_id}: "bgts", so a foreign SQLite file is never mistaken for a store. */
@@ -88,8 +92,17 @@ final class Schema {
                 spent INTEGER NOT NULL
             ) STRICT""");
 
+    private static final List<String> V3 = List.of(
+            // SPEC B7: the newest ended instances of each registration, for pruning.
+            """
+            CREATE INDEX instances_ended ON instances (task_id, ended_at)
+                WHERE state = 'COMPLETED'""");
+
+    /** {@code PRAGMA auto_vacuum} of a file whose freed pages can be given back with incremental_vacuum. */
+    static final String INCREMENTAL = "2";
+
     /** Index i brings a file from version i to version i + 1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V2);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3);
 
     private Schema() {
     }
@@ -131,7 +144,16 @@ final class Schema {
 
     /** Applies the missing steps, each with its version bump in one transaction. */
     static void migrate(Connection connection, Path file, int from) throws SQLException {
+        if (from == 0) {
+            // A new file: incremental auto-vacuum costs nothing before the first table exists.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            }
+        }
         for (int version = from; version < latestVersion(); version++) {
+            if (version == 2) {
+                enableIncrementalVacuum(connection, file);
+            }
             try (Statement statement = connection.createStatement()) {
                 statement.execute("BEGIN IMMEDIATE");
                 try {
@@ -147,6 +169,21 @@ final class Schema {
             }
             LOG.info("{}: schema migrated from version {} to {}", file, version, version + 1);
         }
+    }
+
+    /**
+     * Switches a file made without auto-vacuum to incremental auto-vacuum. That takes one VACUUM, which rewrites
+     * the file and cannot run in a transaction; a crash before the version bump repeats it, which is harmless.
+     */
+    private static void enableIncrementalVacuum(Connection connection, Path file) throws SQLException {
+        if (INCREMENTAL.equals(pragma(connection, "auto_vacuum"))) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            statement.execute("VACUUM");
+        }
+        LOG.info("{}: rewritten once so that it shrinks after pruning (auto_vacuum = INCREMENTAL)", file);
     }
 
     private static void rollback(Statement statement, SQLException failure) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -230,6 +231,34 @@ final class SqlTransaction implements StoreTransaction {
         return update("mark instance " + instanceId + " delivered", null,
                 "UPDATE instances SET delivered = 1 WHERE instance_id = ? AND state = 'COMPLETED' AND delivered = 0",
                 Columns.text(instanceId)) == 1;
+    }
+
+    @Override
+    public List<EndedInstance> instancesToPrune(int keepNewest, Instant endedBefore, int limit) {
+        if (keepNewest < 0 || limit < 0) {
+            throw new IllegalArgumentException("keepNewest and limit must not be negative: " + keepNewest + ", "
+                    + limit);
+        }
+        return query("list the instances retention drops", """
+                SELECT instance_id, task_id, app_id, ended_at, delivered FROM (
+                    SELECT instance_id, task_id, app_id, ended_at, delivered, ROW_NUMBER() OVER (
+                        PARTITION BY task_id ORDER BY ended_at DESC, rowid DESC) AS newness
+                    FROM instances WHERE state = 'COMPLETED')
+                WHERE (delivered = 1 AND newness > ?) OR ended_at < ?
+                ORDER BY ended_at LIMIT ?""",
+                row -> new EndedInstance(columns.uuid(row, "instance_id"), columns.uuid(row, "task_id"),
+                        row.getString("app_id"), columns.instant(row, "ended_at"), row.getInt("delivered") != 0),
+                keepNewest, Columns.text(endedBefore), limit);
+    }
+
+    @Override
+    public int deleteEndedInstances(List<UUID> instanceIds) {
+        int deleted = 0;
+        for (UUID id : instanceIds) {
+            deleted += update("delete instance " + id, null,
+                    "DELETE FROM instances WHERE instance_id = ? AND state = 'COMPLETED'", Columns.text(id));
+        }
+        return deleted;
     }
 
     /** The values of {@link #INSTANCE_COLUMN_LIST}, in its order; mutable so an update can move the key last. */

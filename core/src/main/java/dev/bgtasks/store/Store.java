@@ -31,6 +31,11 @@ import org.sqlite.SQLiteOpenMode;
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final int BUSY_TIMEOUT_MILLIS = 5000;
+    /**
+     * What a WAL file is cut back to after a checkpoint (SPEC B7): without it the WAL keeps the size of the largest
+     * burst of writes it ever held.
+     */
+    static final long JOURNAL_SIZE_LIMIT_BYTES = 4L * 1024 * 1024;
     /** SQLITE_OPEN_NOFOLLOW, which sqlite-jdbc has no constant for: SQLite itself refuses a linked db (SPEC S4). */
     private static final int OPEN_NOFOLLOW = 0x01000000;
 
@@ -125,6 +130,7 @@ public final class Store implements AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA synchronous = FULL");
             statement.execute("PRAGMA foreign_keys = ON");
+            statement.execute("PRAGMA journal_size_limit = " + JOURNAL_SIZE_LIMIT_BYTES);
         }
     }
 
@@ -198,6 +204,32 @@ public final class Store implements AutoCloseable {
             // A failed COMMIT may already have ended the transaction; the original failure is what matters.
             failure.addSuppressed(e);
         }
+    }
+
+    /**
+     * Gives the pages that deleted rows freed back to the file system and empties the WAL into the database (SPEC
+     * B7): {@code PRAGMA incremental_vacuum}, then {@code PRAGMA wal_checkpoint(TRUNCATE)}. Outside any transaction;
+     * it costs fsyncs, so it belongs after pruning, off the trigger path. A checkpoint that a reader holds back is
+     * left for the next time.
+     *
+     * @return how many pages were free before, for the log
+     */
+    public synchronized long compact() {
+        Connection open = connection();
+        if (inTransaction) {
+            throw new StoreException(file + ": cannot compact the store inside one of its transactions");
+        }
+        long freePages = Long.parseLong(pragma("freelist_count"));
+        try (Statement statement = open.createStatement()) {
+            // SQLite frees one page per step of this statement; sqlite-jdbc's execute() steps once, and only
+            // executeUpdate() steps it to the end.
+            statement.executeUpdate("PRAGMA incremental_vacuum");
+        } catch (SQLException e) {
+            throw SqlErrors.failure(file, "give free pages back to the file system", e);
+        }
+        pragma("wal_checkpoint(TRUNCATE)");
+        generation++;
+        return freePages;
     }
 
     /** {@code PRAGMA integrity_check}; true when the file is sound. */

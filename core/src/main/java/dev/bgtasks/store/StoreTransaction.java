@@ -3,6 +3,7 @@ package dev.bgtasks.store;
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.UserAccessSetting;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -82,6 +83,20 @@ public interface StoreTransaction {
 
     /** COMPLETED instances of the app whose completion no listener has received, oldest end first (SPEC X5). */
     List<InstanceRow> undeliveredCompletions(String appId);
+
+    /**
+     * Ended instances that retention drops (SPEC B7), oldest end first, at most {@code limit}: per registration,
+     * the delivered ones beyond the newest {@code keepNewest} ended ones, and any that ended before {@code
+     * endedBefore}, undelivered or not. Pending and running instances are never among them.
+     */
+    List<EndedInstance> instancesToPrune(int keepNewest, Instant endedBefore, int limit);
+
+    /**
+     * Deletes ended instances; a pending or running one among them is left alone.
+     *
+     * @return how many were deleted
+     */
+    int deleteEndedInstances(List<UUID> instanceIds);
 
     /**
      * Marks a completion delivered.

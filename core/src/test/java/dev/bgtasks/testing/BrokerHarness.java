@@ -3,6 +3,7 @@ package dev.bgtasks.testing;
 import dev.bgtasks.BackgroundTasks;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerConfig;
+import dev.bgtasks.broker.Retention;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ public final class BrokerHarness implements AutoCloseable {
     public final FakeClock clock;
     public final Path policyFile;
     private final UnaryOperator<BrokerConfig.Builder> adjust;
+    /** What the broker keeps (SPEC B7); a test that changes it restarts the broker. */
+    public Retention retention = Retention.DEFAULT;
     private Broker broker;
     /** SPEC Y1: a rig's shorter minimum freshness, applied from the next {@link #restart()}; null for the default. */
     public java.time.Duration minimumFreshness;
@@ -49,7 +52,8 @@ public final class BrokerHarness implements AutoCloseable {
 
     public BrokerConfig config() {
         BrokerConfig.Builder builder = BrokerConfig.builder().home(home.resolve("state")).platform(platform)
-                .clock(clock).policyFile(policyFile).environment(Map.of("PATH", "/usr/bin:/bin"));
+                .clock(clock).policyFile(policyFile).environment(Map.of("PATH", "/usr/bin:/bin"))
+                .retention(retention);
         if (minimumFreshness != null) {
             builder.minimumFreshness(minimumFreshness);
         }

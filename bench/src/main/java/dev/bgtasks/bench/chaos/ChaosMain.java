@@ -7,13 +7,15 @@ import java.util.SplittableRandom;
 
 /**
  * The chaos suite ({@code bench/chaos}): SIGKILL cycles, a trigger hammered from two processes, fuzzed frames,
- * a full disk and a crowd of apps at once beside stalled peers, each against a real out-of-process broker in a temp home, each bounded in count and time. Prints a
+ * a full disk, a crowd of apps at once beside stalled peers and (when named) a soak of trigger → completion
+ * cycles, each against a real out-of-process broker in a temp home, each bounded in count and time. Prints a
  * table of cycles run, invariants checked and violations found, writes it as JSON, and exits 1 on any violation
  * (2 on bad flags).
  *
  * <pre>{@code
  * bench/chaos                      # every scenario, a fresh seed (printed first)
  * bench/chaos --seed 42 --only kill --kill-cycles 20
+ * bench/chaos --only soak --soak-cycles 10000
  * }</pre>
  */
 public final class ChaosMain {
@@ -64,6 +66,7 @@ public final class ChaosMain {
             case "fuzz" -> new ScenarioTally("fuzzed frames", options.fuzzFrames());
             case "disk" -> new ScenarioTally("disk full", 1);
             case "crowd" -> new ScenarioTally("apps at once (crowd)", options.crowdApps());
+            case "soak" -> new ScenarioTally("soak", options.soakCycles());
             default -> throw new IllegalArgumentException(name);
         };
         try {
@@ -73,6 +76,7 @@ public final class ChaosMain {
                 case "fuzz" -> new FuzzScenario(options, seed, tally).run();
                 case "disk" -> new DiskFullScenario(options, tally).run();
                 case "crowd" -> new CrowdScenario(options, tally).run();
+                case "soak" -> new SoakScenario(options, tally).run();
                 default -> throw new IllegalArgumentException(name);
             }
         } catch (Exception | AssertionError | LinkageError e) {

@@ -25,29 +25,33 @@ import java.util.Set;
  * @param crowdStalled peers that stop in the middle of a frame beside the crowd
  * @param crowdRamp the time over which the connected apps start their work, evenly spread (0: all at once)
  * @param crowdTime time bound of scenario 5
+ * @param soakCycles trigger → completion cycles of the soak (scenario 6, only with {@code --only soak})
  * @param output the JSON file
  */
 record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration killTime, int hammerProcesses,
                     int hammerThreads, int hammerCalls, Duration hammerTime, int fuzzFrames, int fuzzCheckEvery,
                     Duration fuzzTime, int crowdApps, int crowdProcesses, int crowdStalled, Duration crowdRamp, Duration crowdTime,
-                    Path output) {
-    static final List<String> ALL_SCENARIOS = List.of("kill", "hammer", "fuzz", "disk", "crowd");
+                    int soakCycles, Path output) {
+    /** Every scenario, in the suite's order; each draws its seed in this order. */
+    static final List<String> ALL_SCENARIOS = List.of("kill", "hammer", "fuzz", "disk", "crowd", "soak");
+    /** What runs without {@code --only}: the soak takes hours at its default count, so it runs when named. */
+    static final List<String> DEFAULT_SCENARIOS = List.of("kill", "hammer", "fuzz", "disk", "crowd");
 
     static final String USAGE = """
-            usage: bench/chaos [--seed N] [--only kill,hammer,fuzz,disk,crowd]
+            usage: bench/chaos [--seed N] [--only kill,hammer,fuzz,disk,crowd,soak]
                    [--kill-cycles 100] [--kill-seconds 360]
                    [--hammer-processes 2] [--hammer-threads 32] [--hammer-calls 1000] [--hammer-seconds 75]
                    [--fuzz-frames 100000] [--fuzz-check-every 500] [--fuzz-seconds 75]
                    [--crowd-apps 1000] [--crowd-processes 4] [--crowd-stalled 100] [--crowd-ramp-seconds 60]
-                   [--crowd-seconds 240]
+                   [--crowd-seconds 240] [--soak-cycles 100000]
                    [--out bench/target/chaos-results.json]
             The time bounds keep the whole suite under 10 minutes on a slow machine: a scenario that reaches its
             bound stops, and the table says how far it got. The disk-full scenario is bounded by its own
-            30-second waits.""";
+            30-second waits. The soak runs only when named (--only soak): 100,000 cycles take hours.""";
 
     static ChaosOptions parse(List<String> args, long defaultSeed) {
         long seed = defaultSeed;
-        Set<String> scenarios = new LinkedHashSet<>(ALL_SCENARIOS);
+        Set<String> scenarios = new LinkedHashSet<>(DEFAULT_SCENARIOS);
         int killCycles = 100;
         long killSeconds = 360;
         int hammerProcesses = 2;
@@ -62,6 +66,7 @@ record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration k
         int crowdStalled = 100;
         long crowdRampSeconds = 60;
         long crowdSeconds = 240;
+        int soakCycles = 100_000;
         Path output = Path.of("bench", "target", "chaos-results.json");
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
@@ -89,6 +94,7 @@ record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration k
                 case "--crowd-stalled" -> crowdStalled = (int) number(flag, value, 0);
                 case "--crowd-ramp-seconds" -> crowdRampSeconds = number(flag, value, 0);
                 case "--crowd-seconds" -> crowdSeconds = number(flag, value, 1);
+                case "--soak-cycles" -> soakCycles = (int) number(flag, value, 10);
                 case "--out" -> output = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
             }
@@ -96,7 +102,7 @@ record ChaosOptions(long seed, Set<String> scenarios, int killCycles, Duration k
         return new ChaosOptions(seed, scenarios, killCycles, Duration.ofSeconds(killSeconds), hammerProcesses,
                 hammerThreads, hammerCalls, Duration.ofSeconds(hammerSeconds), fuzzFrames, fuzzCheckEvery,
                 Duration.ofSeconds(fuzzSeconds), crowdApps, crowdProcesses, crowdStalled,
-                Duration.ofSeconds(crowdRampSeconds), Duration.ofSeconds(crowdSeconds), output);
+                Duration.ofSeconds(crowdRampSeconds), Duration.ofSeconds(crowdSeconds), soakCycles, output);
     }
 
     private static long number(String flag, String value, long minimum) {

@@ -53,6 +53,16 @@ class ChaosOptionsTest {
     }
 
     @Test
+    void theSoakRunsOnlyWhenNamedWithAHundredThousandCyclesOrFewer() { // issue 14, SPEC B7
+        assertThat(ChaosOptions.parse(List.of(), 1).soakCycles()).isEqualTo(100_000);
+        ChaosOptions soak = ChaosOptions.parse(List.of("--only", "soak", "--soak-cycles", "10000"), 1);
+        assertThat(soak.scenarios()).containsExactly("soak");
+        assertThat(soak.soakCycles()).isEqualTo(10_000);
+        assertThatThrownBy(() -> ChaosOptions.parse(List.of("--soak-cycles", "3"), 1))
+                .hasMessageContaining("--soak-cycles must be at least 10");
+    }
+
+    @Test
     void badFlagsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> ChaosOptions.parse(List.of("--only", "kill,nap"), 1))
                 .hasMessageContaining("unknown scenario \"nap\"");
