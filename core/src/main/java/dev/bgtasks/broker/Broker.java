@@ -3,8 +3,6 @@ package dev.bgtasks.broker;
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.launch.JavaLauncher;
-import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.store.Store;
@@ -41,38 +39,12 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerContext ctx;
-    private final JavaLauncher launcher;
-    private final Completions completions;
-    private final RetentionSweeper retention;
-    private final TaskRuns runs;
-    private final SignalReactions reactions;
-    private final Registrations registrations;
-    private final AccessControl access;
-    private final TriggerDecisions triggers;
-    private final TriggerSchedules schedules;
-    private final SystemTransitions transitions;
-    private final Recovery recovery;
-    private final HostSessions hosts;
+    private final BrokerParts parts;
     private final AutoCloseable signalSubscription;
 
     private Broker(BrokerConfig config, Store store) {
         this.ctx = new BrokerContext(this, config, store);
-        JvmRuntime runtime = JvmRuntime.detect(config.javaExecutable(), config.environment(),
-                config.home().resolve("launchers"));
-        LOG.info("Java tasks start with {}", runtime.describe());
-        this.launcher = JavaLauncher.create(runtime, config.javaStartArchives());
-        this.completions = new Completions(ctx);
-        this.retention = new RetentionSweeper(ctx);
-        this.runs = new TaskRuns(ctx, launcher, completions, retention);
-        this.reactions = new SignalReactions(ctx, runs);
-        this.triggers = new TriggerDecisions(ctx, reactions, runs);
-        runs.onSlotFreed(done -> triggers.promoteQueued(done.appId(), done.triggerName()));
-        this.schedules = new TriggerSchedules(ctx, triggers);
-        this.transitions = new SystemTransitions(ctx, triggers);
-        this.registrations = new Registrations(ctx, launcher, runs, reactions, schedules);
-        this.access = new AccessControl(ctx, registrations, runs, reactions);
-        this.recovery = new Recovery(ctx, runs);
-        this.hosts = new HostSessions(ctx, runs, recovery, completions);
+        this.parts = new BrokerParts(ctx);
         this.signalSubscription = ctx.signals.subscribe(ignored -> onSignalsChanged());
     }
 
@@ -100,21 +72,21 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
      * fires what is due, and prunes what is old.
      */
     private synchronized void recover() {
-        recovery.recover();
-        access.applyPolicy();
-        triggers.promoteAllQueued();
-        reactions.startPendingWhereConditionsHold();
-        schedules.run();
-        retention.start();
+        parts.recovery.recover();
+        parts.access.applyPolicy();
+        parts.triggers.promoteAllQueued();
+        parts.reactions.startPendingWhereConditionsHold();
+        parts.schedules.run();
+        parts.retention.start();
     }
 
     /** X8, X9, T7 first; then the system triggers on the transition (Y3) and a maintenance fire waiting for AC (Y2). */
     private void onSignalsChanged() {
-        reactions.onSignalsChanged();
+        parts.reactions.onSignalsChanged();
         synchronized (this) {
             if (!ctx.closed) {
-                transitions.onSignalsChanged();
-                schedules.run();
+                parts.transitions.onSignalsChanged();
+                parts.schedules.run();
             }
         }
     }
@@ -125,7 +97,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
 
     /** The admin policy in force; {@code error()} says when its file is malformed or unreadable (SPEC A5). */
     public synchronized AccessPolicy policy() {
-        return access.policy();
+        return parts.access.policy();
     }
 
     /** Where the broker keeps its state, for diagnostics. */
@@ -138,7 +110,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         RegistrationValidator.requireAppId(appId);
         synchronized (this) {
             ctx.ensureOpen();
-            return access.request(appId);
+            return parts.access.request(appId);
         }
     }
 
@@ -152,51 +124,51 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     public synchronized void removeAccess(String appId) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        access.remove(appId);
+        parts.access.remove(appId);
     }
 
     @Override
     public synchronized void setUserAccess(String appId, UserAccessSetting setting) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        access.setUser(appId, setting);
+        parts.access.setUser(appId, setting);
     }
 
     @Override
     public synchronized void clearUserAccess(String appId) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        access.clearUser(appId);
+        parts.access.clearUser(appId);
     }
 
     /** Re-reads the admin policy file and applies it at once (SPEC A4). */
     public synchronized void reloadPolicy() {
         ctx.ensureOpen();
-        access.reloadPolicy();
+        parts.access.reloadPolicy();
     }
 
     @Override
     public RegistrationInfo register(String appId, TaskDefinition definition) {
         RegistrationValidator.requireAppId(appId);
         // Outside the lock: checking an entry point reads the task's classpath.
-        registrations.validate(definition);
+        parts.registrations.validate(definition);
         synchronized (this) {
             ctx.ensureOpen();
-            return registrations.register(appId, definition);
+            return parts.registrations.register(appId, definition);
         }
     }
 
     @Override
     public List<RegistrationInfo> registrations(String appId) {
         RegistrationValidator.requireAppId(appId);
-        return registrations.list(appId);
+        return parts.registrations.list(appId);
     }
 
     @Override
     public synchronized boolean unregister(String appId, UUID taskId, boolean cancelTask) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        return registrations.unregister(appId, taskId, cancelTask);
+        return parts.registrations.unregister(appId, taskId, cancelTask);
     }
 
     @Override
@@ -204,7 +176,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         TriggerDecisions.check(request);
         synchronized (this) {
             ctx.ensureOpen();
-            return triggers.decide(request);
+            return parts.triggers.decide(request);
         }
     }
 
@@ -213,39 +185,39 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
         // A running instance is asked to stop (X6); a pending one leaves the condition latch, cancelled.
-        return runs.isRunning(instanceId) ? runs.cancel(appId, instanceId)
-                : reactions.cancelPending(appId, instanceId);
+        return parts.runs.isRunning(instanceId) ? parts.runs.cancel(appId, instanceId)
+                : parts.reactions.cancelPending(appId, instanceId);
     }
 
     @Override
     public synchronized HostAttachment attachHost(String runToken, HostControl control) {
         ctx.ensureOpen();
-        return hosts.attach(runToken, control);
+        return parts.hosts.attach(runToken, control);
     }
 
     @Override
     public synchronized void reportProgress(String runToken, int progress) {
-        hosts.progress(runToken, progress);
+        parts.hosts.progress(runToken, progress);
     }
 
     @Override
     public synchronized void reportResult(String runToken, String errorClass, String errorMessage) {
-        hosts.result(runToken, errorClass, errorMessage);
+        parts.hosts.result(runToken, errorClass, errorMessage);
     }
 
     @Override
     public synchronized MemoryReport memoryOf(String runToken) {
-        return hosts.memory(runToken);
+        return parts.hosts.memory(runToken);
     }
 
     @Override
     public synchronized boolean trySetMemoryLimit(String runToken, long bytes) {
-        return hosts.trySetMemoryLimit(runToken, bytes);
+        return parts.hosts.trySetMemoryLimit(runToken, bytes);
     }
 
     @Override
     public synchronized void detachHost(String runToken) {
-        hosts.detach(runToken);
+        parts.hosts.detach(runToken);
     }
 
     @Override
@@ -255,12 +227,12 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
 
     @Override
     public void simulate(Map<HostSignal, Boolean> overrides) {
-        reactions.simulate(overrides);
+        parts.reactions.simulate(overrides);
     }
 
     @Override
     public void clearSimulation() {
-        reactions.clearSimulation();
+        parts.reactions.clearSimulation();
     }
 
     @Override
@@ -271,25 +243,25 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     @Override
     public List<InstanceInfo> instances(String appId) {
         RegistrationValidator.requireAppId(appId);
-        return completions.instances(appId);
+        return parts.completions.instances(appId);
     }
 
     @Override
     public List<InstanceInfo> undeliveredCompletions(String appId) {
         RegistrationValidator.requireAppId(appId);
-        return completions.undelivered(appId);
+        return parts.completions.undelivered(appId);
     }
 
     @Override
     public boolean claimCompletion(String appId, UUID instanceId) {
         RegistrationValidator.requireAppId(appId);
-        return completions.claim(appId, instanceId);
+        return parts.completions.claim(appId, instanceId);
     }
 
     @Override
     public AutoCloseable subscribe(String appId, Consumer<AppEvent> listener) {
         RegistrationValidator.requireAppId(appId);
-        return completions.subscribe(appId, listener);
+        return parts.completions.subscribe(appId, listener);
     }
 
     /** Whether this platform can take back tasks after a broker restart. */
@@ -308,10 +280,10 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
                 return;
             }
             ctx.closed = true;
-            runs.stopTimers();
-            recovery.stopTimer();
-            schedules.stop();
-            retention.stop();
+            parts.runs.stopTimers();
+            parts.recovery.stopTimer();
+            parts.schedules.stop();
+            parts.retention.stop();
         }
         try {
             signalSubscription.close();
@@ -319,7 +291,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
             LOG.warn("closing the signal subscription failed", e);
         }
         ctx.signals.close();
-        launcher.close();
+        parts.launcher.close();
         ctx.clock.shutdown();
         ctx.store.close();
         LOG.info("broker stopped");

@@ -1,0 +1,53 @@
+package dev.bgtasks.broker;
+
+import dev.bgtasks.launch.JavaLauncher;
+import dev.bgtasks.launch.JvmRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's parts, one per SPEC group, wired to each other once: which part hears of which. {@link Broker} owns
+ * them with the lock; nothing else holds them.
+ *
+ * <pre>{@code
+ * BrokerParts parts = new BrokerParts(ctx);
+ * parts.triggers.decide(request);      // under the broker's lock
+ * }</pre>
+ */
+final class BrokerParts {
+    /** The parts log under the broker's name, so the broker's log reads as before they were parts. */
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    final JavaLauncher launcher;
+    final Completions completions;
+    final RetentionSweeper retention;
+    final TaskRuns runs;
+    final SignalReactions reactions;
+    final TriggerDecisions triggers;
+    final TriggerSchedules schedules;
+    final SystemTransitions transitions;
+    final Registrations registrations;
+    final AccessControl access;
+    final Recovery recovery;
+    final HostSessions hosts;
+
+    BrokerParts(BrokerContext ctx) {
+        BrokerConfig config = ctx.config;
+        JvmRuntime runtime = JvmRuntime.detect(config.javaExecutable(), config.environment(),
+                config.home().resolve("launchers"));
+        LOG.info("Java tasks start with {}", runtime.describe());
+        this.launcher = JavaLauncher.create(runtime, config.javaStartArchives());
+        this.completions = new Completions(ctx);
+        this.retention = new RetentionSweeper(ctx);
+        this.runs = new TaskRuns(ctx, launcher, completions, retention);
+        this.reactions = new SignalReactions(ctx, runs);
+        this.triggers = new TriggerDecisions(ctx, reactions, runs);
+        runs.onSlotFreed(done -> triggers.promoteQueued(done.appId(), done.triggerName()));
+        this.schedules = new TriggerSchedules(ctx, triggers);
+        this.transitions = new SystemTransitions(ctx, triggers);
+        this.registrations = new Registrations(ctx, launcher, runs, reactions, schedules);
+        this.access = new AccessControl(ctx, registrations, runs, reactions);
+        this.recovery = new Recovery(ctx, runs);
+        this.hosts = new HostSessions(ctx, runs, recovery, completions);
+    }
+}
