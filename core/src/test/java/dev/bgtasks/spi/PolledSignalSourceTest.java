@@ -145,17 +145,20 @@ class PolledSignalSourceTest {
     }
 
     @Test
-    void closeStopsThePollerReleasesOnceAndLaterPollsDoNothing() {
+    void closeStopsThePollerReleasesOnceAndLaterPollsDoNothing() throws InterruptedException {
         source = new Scripted().then(Map.of(HostSignal.USER_PRESENT, true)).then(Map.of(HostSignal.USER_PRESENT, false));
         source.start(changes::incrementAndGet);
-        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("bgtasks-scripted-poll"));
+        Thread poller = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("bgtasks-scripted-poll")).findFirst().orElseThrow();
         source.close();
         source.close();
         source.poll();
         assertThat(source.reads).isEqualTo(1);
         assertThat(changes).hasValue(0);
         assertThat(source.releases).isEqualTo(1);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("bgtasks-scripted-poll"));
+        // The executor has terminated when close returns; its thread may take a moment longer to end.
+        poller.join(5_000);
+        assertThat(poller.isAlive()).isFalse();
     }
 
     @Test
