@@ -3,6 +3,8 @@ package dev.bgtasks.broker;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.TerminationReason;
 import dev.bgtasks.spi.ExitStatus;
+import dev.bgtasks.spi.TaskEndRecords;
+import dev.bgtasks.store.InstanceRow;
 
 /**
  * How a task's end is recorded: the one place that turns an exit status and what the task reported into an
@@ -56,6 +58,45 @@ record Completion(TaskOutcome outcome, TerminationReason terminationReason, Stri
                     "the task host exited without reporting a result");
         }
         return new Completion(TaskOutcome.SUCCEEDED, null, null, null);
+    }
+
+    /**
+     * SPEC B5: the end a task recorded itself while no broker watched it: its supervisor's exit record, a Java
+     * host's result record, or both. Decided by the same rules as a watched exit; a task whose registration is gone
+     * since is judged by the records alone.
+     *
+     * @param definition the registration's definition, or null when it was unregistered since
+     * @param exit the supervisor's record, or null (then the exit code is unknown)
+     * @param result the Java host's record, or null
+     */
+    static Completion ofRecords(TaskDefinition definition, InstanceRow row, TaskEndRecords.Exit exit,
+                                TaskEndRecords.Result result) {
+        ExitStatus status = exit != null ? exit.toExitStatus()
+                : new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, 0);
+        if (definition != null) {
+            RunningTask seen = new RunningTask(row, definition, null);
+            seen.readopted = true;
+            if (result != null) {
+                seen.resultReported = true;
+                seen.reportedErrorClass = result.errorClass();
+                seen.reportedErrorMessage = result.errorMessage();
+            }
+            return of(seen, status);
+        }
+        if (result != null) {
+            return result.succeeded() ? new Completion(TaskOutcome.SUCCEEDED, null, null, null)
+                    : new Completion(TaskOutcome.FAILED, null, result.errorClass(), result.errorMessage());
+        }
+        return switch (status.reason()) {
+            case OUT_OF_MEMORY -> terminated(TerminationReason.OUT_OF_MEMORY,
+                    "the task passed its memory limit and was stopped");
+            case PROCESS_LIMIT -> terminated(TerminationReason.PROCESS_LIMIT,
+                    "the task passed its process limit and was stopped");
+            case SIGNALED -> terminated(TerminationReason.KILLED, "killed from outside bgtasks (exit status "
+                    + status.exitCode() + ")");
+            default -> status.exitCode() == 0 ? new Completion(TaskOutcome.SUCCEEDED, null, null, null)
+                    : new Completion(TaskOutcome.FAILED, null, null, "exited with code " + status.exitCode());
+        };
     }
 
     static Completion terminated(TerminationReason reason, String message) {

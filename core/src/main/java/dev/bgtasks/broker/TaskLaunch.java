@@ -3,6 +3,7 @@ package dev.bgtasks.broker;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.spi.TaskEndRecords;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,11 @@ final class TaskLaunch {
         env.put(ENV_TASK_ID, taskId.toString());
         if (config.socketPath() != null) {
             env.put(ENV_SOCKET, config.socketPath().toString());
+        }
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint) {
+            // Where the host leaves how run ended, for a broker that is not there to hear it (SPEC B5).
+            env.put(TaskEndRecords.RESULT_FILE_VARIABLE,
+                    TaskEndRecords.resultFile(config.instanceLog(instanceId)).toAbsolutePath().toString());
         }
         Path workDir = definition.workingDirectory() == null ? config.home() : Path.of(definition.workingDirectory());
         return new LaunchSpec(command(launcher, definition), env, workDir, config.instanceLog(instanceId), runToken);
