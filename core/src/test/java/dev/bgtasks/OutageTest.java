@@ -201,6 +201,22 @@ class OutageTest {
         assertThat(instance().terminationReason()).isEqualTo(TerminationReason.BROKER_LOST);
     }
 
+    @Test
+    void aTaskUnregisteredToFinishIsTakenBackAfterARestartNotLost() { // SPEC R8, B3
+        triggerJava();
+        FakeProcess process = h.platform.lastProcess();
+        h.broker().attachHost(process.runToken(), r -> { });
+        UUID taskId = instance().taskId();
+        assertThat(h.broker().unregister(APP, taskId, false)).isTrue();
+        h.restart();
+
+        assertThat(h.broker().attachHost(process.runToken(), r -> { }).readopted()).isTrue();
+        h.clock.advance(h.config().readoptWindow().plusSeconds(1));
+        assertThat(process.isAlive()).isTrue();
+        h.succeed(process);
+        assertThat(instance().outcome()).isEqualTo(TaskOutcome.SUCCEEDED);
+    }
+
     /** The previous broker started the instance and died before its running record was stored. */
     private void forgetTheLaunch(UUID instanceId) {
         h.broker().close();

@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TerminationReason;
+import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,10 @@ final class Recovery {
             Optional<TaskDefinition> definition = definitionOf(row);
             if (recordEndedOnItsOwn(row, definition)) {
                 continue;
+            }
+            if (definition.isEmpty()) {
+                // Unregistered while it ran, to finish (SPEC R8): taken back by pid, whatever it runs.
+                definition = Optional.of(unregistered(row));
             }
             if (definition.isPresent() && !(definition.get().target() instanceof TaskTarget.JavaEntryPoint)) {
                 // A command has no host to reconnect: take it back by pid, if it is still ours.
@@ -128,6 +134,18 @@ final class Recovery {
         }
         runs.completeFromRecords(row, definition.orElse(null), exit.orElse(null), result.orElse(null));
         return true;
+    }
+
+    /**
+     * What an instance whose registration was unregistered while it ran (SPEC R8) is taken back under: its
+     * registration, limits included, is gone from the store, so the default limits hold it from now on; it is
+     * watched as a command (a Java task's host still attaches to it by its token).
+     */
+    private static TaskDefinition unregistered(InstanceRow row) {
+        LOG.warn("instance {} outlived its registration (unregistered while it ran); it is taken back under the"
+                + " default limits", row.instanceId());
+        return new TaskDefinition("(unregistered)", row.triggerName(), new TaskTarget.Command(List.of()), Set.of(),
+                false, ResourceLimits.defaults(), true, null, null);
     }
 
     private Optional<TaskDefinition> definitionOf(InstanceRow row) {

@@ -281,14 +281,16 @@ final class KillScenario {
             }
             return problems;
         }, DRAIN));
-        tally.count("instances", client.instances(APP).size());
         tally.count("instances awaiting reconnection after a restart", grace.watched());
-        client.instances(APP).forEach(this::countEnd);
         tally.check(settled(() -> processes.withSocket(broker.location().socket()).entrySet().stream()
                 .map(e -> "task process " + e.getKey() + " of instance " + e.getValue() + " remains").toList(),
                 Duration.ofSeconds(5)));
         broker.stop();
         tally.check(StoreCheck.integrityProblems(broker.database()));
+        // From the file: the broker lists an app only its newest 200 instances.
+        List<StoreCheck.InstanceEnd> ends = StoreCheck.instanceEnds(broker.database());
+        tally.count("instances", ends.size());
+        ends.forEach(this::countEnd);
         tally.check(cgroups.occupied(StoreCheck.runTokens(broker.database())));
     }
 
@@ -296,9 +298,10 @@ final class KillScenario {
      * Counts how an instance ended; {@code BROKER_LOST} by its cause. Only a task the chaos killed together with its
      * supervisor may end {@code BROKER_LOST} (SPEC B5); no instance may end {@code LAUNCH_FAILED} (SPEC B6).
      */
-    private void countEnd(InstanceInfo i) {
-        String id = i.instanceId().toString();
-        TerminationReason reason = i.terminationReason();
+    private void countEnd(StoreCheck.InstanceEnd i) {
+        String id = i.instanceId();
+        TerminationReason reason = i.terminationReason() == null ? null
+                : TerminationReason.valueOf(i.terminationReason());
         String how = reason == null ? String.valueOf(i.outcome()) : reason.name();
         if (reason == TerminationReason.BROKER_LOST) {
             boolean byChaos = killedWithSupervisor.contains(id);
