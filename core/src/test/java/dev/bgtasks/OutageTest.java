@@ -6,6 +6,7 @@ import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.Store;
+import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import dev.bgtasks.testing.SampleTasks;
@@ -215,6 +216,34 @@ class OutageTest {
         assertThat(process.isAlive()).isTrue();
         h.succeed(process);
         assertThat(instance().outcome()).isEqualTo(TaskOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void aTaskUnregisteredWithCancelBeforeItsHostReattachesHearsItOnReattaching() { // SPEC R8, B3, X6
+        triggerJava();
+        FakeProcess process = h.platform.lastProcess();
+        h.broker().attachHost(process.runToken(), r -> { });
+        h.restart(); // its host has not reattached yet
+        assertThat(h.broker().unregister(APP, instance().taskId(), true)).isTrue();
+        assertThat(instance().cancelReason()).isEqualTo(BackgroundTaskCancellationReason.ABORT);
+
+        List<BackgroundTaskCancellationReason> heard = new ArrayList<>();
+        assertThat(h.broker().attachHost(process.runToken(), heard::add).readopted()).isTrue();
+        assertThat(heard).containsExactly(BackgroundTaskCancellationReason.ABORT);
+        h.succeed(process);
+        assertThat(instance().outcome()).isEqualTo(TaskOutcome.CANCELED);
+    }
+
+    @Test
+    void aTaskUnregisteredWithCancelThatNeverReattachesKeepsItsCancellation() { // SPEC R8, B3
+        triggerJava();
+        FakeProcess process = h.platform.lastProcess();
+        h.restart();
+        h.broker().unregister(APP, instance().taskId(), true);
+        h.clock.advance(h.config().readoptWindow().plusSeconds(1));
+        assertThat(process.isAlive()).isFalse();
+        assertThat(instance().terminationReason()).isEqualTo(TerminationReason.BROKER_LOST);
+        assertThat(instance().cancelReason()).isEqualTo(BackgroundTaskCancellationReason.ABORT);
     }
 
     /** The previous broker started the instance and died before its running record was stored. */

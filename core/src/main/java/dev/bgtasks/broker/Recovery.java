@@ -57,7 +57,7 @@ final class Recovery {
             }
             if (definition.isEmpty()) {
                 // Unregistered while it ran, to finish (SPEC R8): taken back by pid, whatever it runs.
-                definition = Optional.of(unregistered(row));
+                definition = Optional.of(unregistered(row, false));
             }
             if (definition.isPresent() && !(definition.get().target() instanceof TaskTarget.JavaEntryPoint)) {
                 // A command has no host to reconnect: take it back by pid, if it is still ours.
@@ -138,14 +138,17 @@ final class Recovery {
 
     /**
      * What an instance whose registration was unregistered while it ran (SPEC R8) is taken back under: its
-     * registration, limits included, is gone from the store, so the default limits hold it from now on; it is
-     * watched as a command (a Java task's host still attaches to it by its token).
+     * registration, limits included, is gone from the store, so the default limits hold it from now on. Taken back
+     * by its pid it is watched as a command (a Java task's host still attaches to it by its token); taken back by
+     * its host it is a Java task.
      */
-    private static TaskDefinition unregistered(InstanceRow row) {
+    private static TaskDefinition unregistered(InstanceRow row, boolean javaHost) {
         LOG.warn("instance {} outlived its registration (unregistered while it ran); it is taken back under the"
                 + " default limits", row.instanceId());
-        return new TaskDefinition("(unregistered)", row.triggerName(), new TaskTarget.Command(List.of()), Set.of(),
-                false, ResourceLimits.defaults(), true, null, null);
+        TaskTarget target = javaHost ? new TaskTarget.JavaEntryPoint("(unregistered)", List.of())
+                : new TaskTarget.Command(List.of());
+        return new TaskDefinition("(unregistered)", row.triggerName(), target, Set.of(), false,
+                ResourceLimits.defaults(), true, null, null);
     }
 
     private Optional<TaskDefinition> definitionOf(InstanceRow row) {
@@ -159,12 +162,16 @@ final class Recovery {
      *     (then it is recorded as lost)
      */
     RunningTask readopt(String runToken) {
-        InstanceRow row = awaitingReadoption.get(runToken);
-        if (row == null) {
+        InstanceRow waiting = awaitingReadoption.get(runToken);
+        if (waiting == null) {
             throw new IllegalArgumentException("the run token belongs to no running instance");
         }
-        Optional<TaskDefinition> definition = definitionOf(row);
-        Optional<SandboxedProcess> process = definition.isEmpty() || row.pid() == null ? Optional.empty()
+        // As stored now: a cancellation may have come while it waited (SPEC R8).
+        InstanceRow row = ctx.store.read(tx -> tx.instance(waiting.instanceId())).orElse(waiting);
+        // Its registration may have been unregistered while it waited, to finish or to be cancelled (SPEC R8).
+        Optional<TaskDefinition> definition = Optional.of(definitionOf(row)
+                .orElseGet(() -> unregistered(row, true)));
+        Optional<SandboxedProcess> process = row.pid() == null ? Optional.empty()
                 : ctx.sandbox.adopt(row.pid(), runToken, definition.get().limits());
         if (process.isEmpty()) {
             awaitingReadoption.remove(runToken);
@@ -189,7 +196,9 @@ final class Recovery {
         }
     }
 
-    private void killAsLost(InstanceRow row) {
+    private void killAsLost(InstanceRow waiting) {
+        // As stored now: a cancellation may have come while it waited (SPEC R8).
+        InstanceRow row = ctx.store.read(tx -> tx.instance(waiting.instanceId())).orElse(waiting);
         // Its task may have ended during the window: its records, written before its tree emptied, say how.
         if (recordEndedOnItsOwn(row, definitionOf(row))) {
             return;

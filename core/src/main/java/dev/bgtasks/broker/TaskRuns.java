@@ -142,6 +142,18 @@ final class TaskRuns {
         }
     }
 
+    /**
+     * SPEC R8, B3: cancels a running instance a restarted broker has not taken back yet (its host has not
+     * reconnected). The cancellation is stored; the task hears it when it is taken back, and its grace runs from now.
+     */
+    void cancelNotTakenBack(InstanceRow row, BackgroundTaskCancellationReason reason) {
+        InstanceRow cancelled = row.cancelled(reason, ctx.clock.now());
+        ctx.store.run(tx -> tx.updateInstance(cancelled));
+        LOG.info("instance {} cancelled before it was taken back: {}", cancelled.instanceId(), reason);
+        completions.publish(cancelled.appId(),
+                new AppEvent.Canceled(cancelled.taskId(), cancelled.instanceId(), reason));
+    }
+
     /** SPEC X6: at most one cancellation per instance; a task still running after the grace period is killed. */
     boolean cancel(RunningTask task, BackgroundTaskCancellationReason reason) {
         if (task.cancelReason() != null) {
