@@ -191,6 +191,23 @@ class OutageTest {
     }
 
     @Test
+    void aTaskUnregisteredWithCancelThatEndsWhileNoBrokerRunsIsCanceled() { // SPEC B5, R8, X6
+        UUID id = triggerCommand();
+        FakeProcess process = h.platform.lastProcess();
+        assertThat(h.broker().unregister(APP, instance().taskId(), true)).isTrue();
+        assertThat(process.terminateCalls()).isEqualTo(1);
+        h.broker().close();
+        process.exitRecorded(143, PEAK, h.clock.now()); // SIGTERM did it, seen by its supervisor
+
+        h.restart();
+        InstanceInfo done = h.broker().instances(APP).stream().filter(i -> i.instanceId().equals(id))
+                .findFirst().orElseThrow();
+        assertThat(done.outcome()).isEqualTo(TaskOutcome.CANCELED);
+        assertThat(done.cancelReason()).isEqualTo(BackgroundTaskCancellationReason.ABORT);
+        assertThat(done.exitCode()).isEqualTo(143);
+    }
+
+    @Test
     void aTaskKilledWithItsSupervisorIsStillBrokerLost() { // SPEC B5, B3
         triggerCommand();
         FakeProcess process = h.platform.lastProcess();

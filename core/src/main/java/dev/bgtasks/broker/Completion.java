@@ -5,6 +5,8 @@ import dev.bgtasks.TerminationReason;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
+import java.util.List;
+import java.util.Set;
 
 /**
  * How a task's end is recorded: the one place that turns an exit status and what the task reported into an
@@ -73,30 +75,18 @@ record Completion(TaskOutcome outcome, TerminationReason terminationReason, Stri
                                 TaskEndRecords.Result result) {
         ExitStatus status = exit != null ? exit.toExitStatus()
                 : new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, 0);
-        if (definition != null) {
-            RunningTask seen = new RunningTask(row, definition, null);
-            seen.readopted = true;
-            if (result != null) {
-                seen.resultReported = true;
-                seen.reportedErrorClass = result.errorClass();
-                seen.reportedErrorMessage = result.errorMessage();
-            }
-            return of(seen, status);
-        }
+        // Unregistered since (SPEC R8): what the records say decides; a result record means a Java task.
+        TaskDefinition judged = definition != null ? definition : new TaskDefinition("(unregistered)",
+                row.triggerName(), result != null ? new TaskTarget.JavaEntryPoint("(unregistered)", List.of())
+                        : new TaskTarget.Command(List.of()), Set.of(), false, null, true, null, null);
+        RunningTask seen = new RunningTask(row, judged, null);
+        seen.readopted = true;
         if (result != null) {
-            return result.succeeded() ? new Completion(TaskOutcome.SUCCEEDED, null, null, null)
-                    : new Completion(TaskOutcome.FAILED, null, result.errorClass(), result.errorMessage());
+            seen.resultReported = true;
+            seen.reportedErrorClass = result.errorClass();
+            seen.reportedErrorMessage = result.errorMessage();
         }
-        return switch (status.reason()) {
-            case OUT_OF_MEMORY -> terminated(TerminationReason.OUT_OF_MEMORY,
-                    "the task passed its memory limit and was stopped");
-            case PROCESS_LIMIT -> terminated(TerminationReason.PROCESS_LIMIT,
-                    "the task passed its process limit and was stopped");
-            case SIGNALED -> terminated(TerminationReason.KILLED, "killed from outside bgtasks (exit status "
-                    + status.exitCode() + ")");
-            default -> status.exitCode() == 0 ? new Completion(TaskOutcome.SUCCEEDED, null, null, null)
-                    : new Completion(TaskOutcome.FAILED, null, null, "exited with code " + status.exitCode());
-        };
+        return of(seen, status);
     }
 
     static Completion terminated(TerminationReason reason, String message) {

@@ -168,6 +168,17 @@ final class KillScenario {
         Optional<ProcessHandle> command = supervisor.flatMap(ProcessHandle::of)
                 .flatMap(h -> h.children().filter(c -> pids.contains(c.pid())).findFirst());
         if (roll < 2 || command.isEmpty()) {
+            // The supervisor first, so it cannot see its command die and record that.
+            supervisor.flatMap(ProcessHandle::of).ifPresent(h -> {
+                h.destroyForcibly();
+                try {
+                    h.onExit().get(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    tally.note("supervisor " + h.pid() + " still there 5 s after SIGKILL");
+                }
+            });
             pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             killedWithSupervisor.add(instance);
             tally.count("chaos killed a task with its supervisor", 1);
