@@ -3,6 +3,10 @@ package dev.bgtasks.broker;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.TerminationReason;
 import dev.bgtasks.spi.ExitStatus;
+import dev.bgtasks.spi.TaskEndRecords;
+import dev.bgtasks.store.InstanceRow;
+import java.util.List;
+import java.util.Set;
 
 /**
  * How a task's end is recorded: the one place that turns an exit status and what the task reported into an
@@ -66,6 +70,33 @@ record Completion(TaskOutcome outcome, TerminationReason terminationReason, Stri
                     "the task host exited without reporting a result");
         }
         return new Completion(TaskOutcome.SUCCEEDED, null, null, null);
+    }
+
+    /**
+     * SPEC B5: the end a task recorded itself while no broker watched it: its supervisor's exit record, a Java
+     * host's result record, or both. Decided by the same rules as a watched exit; a task whose registration is gone
+     * since is judged by the records alone.
+     *
+     * @param definition the registration's definition, or null when it was unregistered since
+     * @param exit the supervisor's record, or null (then the exit code is unknown)
+     * @param result the Java host's record, or null
+     */
+    static Completion ofRecords(TaskDefinition definition, InstanceRow row, TaskEndRecords.Exit exit,
+                                TaskEndRecords.Result result) {
+        ExitStatus status = exit != null ? exit.toExitStatus()
+                : new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, 0);
+        // Unregistered since (SPEC R8): what the records say decides; a result record means a Java task.
+        TaskDefinition judged = definition != null ? definition : new TaskDefinition("(unregistered)",
+                row.triggerName(), result != null ? new TaskTarget.JavaEntryPoint("(unregistered)", List.of())
+                        : new TaskTarget.Command(List.of()), Set.of(), false, null, true, null, null);
+        RunningTask seen = new RunningTask(row, judged, null);
+        seen.readopted = true;
+        if (result != null) {
+            seen.resultReported = true;
+            seen.reportedErrorClass = result.errorClass();
+            seen.reportedErrorMessage = result.errorMessage();
+        }
+        return of(seen, status);
     }
 
     static Completion terminated(TerminationReason reason, String message) {

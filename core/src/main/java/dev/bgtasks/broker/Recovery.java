@@ -2,19 +2,30 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TerminationReason;
+import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A broker restart (SPEC B3, B6): instances the previous broker left running are taken back, a command by its pid
- * at once, a Java task when its host reconnects with its run token within the re-adoption window. What does not come
- * back in time is killed, if anything of it is left, and recorded as {@code BROKER_LOST}.
+ * A broker restart (SPEC B3, B5, B6). Before it decides anything, the new broker reads what its instances' tasks
+ * recorded themselves: an instance whose task ended while no broker ran is recorded with its true outcome, exit
+ * code, peak memory and end time from its supervisor's exit record and, for a Java task, its host's result record
+ * (B5). A pending instance whose process is alive (the previous broker started it and died before it stored that)
+ * is found by its run token and taken back, never launched again (B6). The rest the previous broker left running
+ * is taken back, a command by its pid at once, a Java task when its host reconnects with its run token within the
+ * re-adoption window. What does not come back in time is killed, if anything of it is left, and recorded as
+ * {@code BROKER_LOST}, unless its records show it ended on its own meanwhile.
  *
  * <pre>{@code
  * recovery.recover();                              // at start, under the broker's lock
@@ -37,9 +48,17 @@ final class Recovery {
 
     /** Takes back what can be taken back now, and waits for the rest to reconnect. */
     void recover() {
+        takeBackUnrecordedLaunches();
         List<InstanceRow> wasRunning = ctx.store.read(tx -> tx.instancesInState(InstanceState.RUNNING));
         for (InstanceRow row : wasRunning) {
             Optional<TaskDefinition> definition = definitionOf(row);
+            if (recordEndedOnItsOwn(row, definition)) {
+                continue;
+            }
+            if (definition.isEmpty()) {
+                // Unregistered while it ran, to finish (SPEC R8): taken back by pid, whatever it runs.
+                definition = Optional.of(unregistered(row, false));
+            }
             if (definition.isPresent() && !(definition.get().target() instanceof TaskTarget.JavaEntryPoint)) {
                 // A command has no host to reconnect: take it back by pid, if it is still ours.
                 Optional<SandboxedProcess> process = row.pid() == null ? Optional.empty()
@@ -64,6 +83,74 @@ final class Recovery {
         }
     }
 
+    /**
+     * SPEC B6: a pending instance may have been started by the previous broker, which died before its running
+     * record was stored. Its run token decides: a live process that carries it makes the instance RUNNING with that
+     * pid (then taken back like any other), and end records show it ran and ended; only an instance with neither is
+     * still to be launched.
+     */
+    private void takeBackUnrecordedLaunches() {
+        for (InstanceRow row : ctx.store.read(tx -> tx.instancesInState(InstanceState.PENDING))) {
+            Path runLog = ctx.config.instanceLog(row.instanceId());
+            boolean ended = TaskEndRecords.readExit(TaskEndRecords.exitFile(runLog)).isPresent()
+                    || TaskEndRecords.readResult(TaskEndRecords.resultFile(runLog)).isPresent();
+            if (ended) {
+                LOG.info("instance {} was started by the previous broker, which died before it stored that; it has"
+                        + " ended since", row.instanceId());
+                recordEndedOnItsOwn(row, definitionOf(row));
+                continue;
+            }
+            OptionalLong pid = ctx.sandbox.findByToken(row.runToken());
+            if (pid.isEmpty()) {
+                continue;
+            }
+            Instant started = ProcessHandle.of(pid.getAsLong()).flatMap(p -> p.info().startInstant())
+                    .orElse(ctx.clock.now());
+            InstanceRow running = row.started(pid.getAsLong(), started);
+            ctx.store.run(tx -> tx.updateInstance(running));
+            LOG.info("instance {} was started by the previous broker, which died before it stored that; its process"
+                    + " {} carries its run token: taking it back, not launching it again", row.instanceId(),
+                    pid.getAsLong());
+        }
+    }
+
+    /**
+     * SPEC B5: records an instance whose task left an end record (it ended while no broker watched it), after
+     * killing what may be left of its tree (grandchildren that outlived it). True when there was such a record.
+     */
+    private boolean recordEndedOnItsOwn(InstanceRow row, Optional<TaskDefinition> definition) {
+        Path runLog = ctx.config.instanceLog(row.instanceId());
+        Optional<TaskEndRecords.Exit> exit = TaskEndRecords.readExit(TaskEndRecords.exitFile(runLog));
+        Optional<TaskEndRecords.Result> result = TaskEndRecords.readResult(TaskEndRecords.resultFile(runLog));
+        boolean javaTask = definition.map(d -> d.target() instanceof TaskTarget.JavaEntryPoint)
+                .orElse(result.isPresent());
+        // A Java host writes its result before it exits: with no exit record its process may still be alive.
+        boolean mainGone = row.pid() == null || ProcessHandle.of(row.pid()).map(p -> !p.isAlive()).orElse(true);
+        if (exit.isEmpty() && !(javaTask && result.isPresent() && mainGone)) {
+            return false;
+        }
+        if (row.pid() != null && ctx.sandbox.killOrphan(row.pid(), row.runToken())) {
+            LOG.info("instance {} ended on its own; killed what was left of its process tree", row.instanceId());
+        }
+        runs.completeFromRecords(row, definition.orElse(null), exit.orElse(null), result.orElse(null));
+        return true;
+    }
+
+    /**
+     * What an instance whose registration was unregistered while it ran (SPEC R8) is taken back under: its
+     * registration, limits included, is gone from the store, so the default limits hold it from now on. Taken back
+     * by its pid it is watched as a command (a Java task's host still attaches to it by its token); taken back by
+     * its host it is a Java task.
+     */
+    private static TaskDefinition unregistered(InstanceRow row, boolean javaHost) {
+        LOG.warn("instance {} outlived its registration (unregistered while it ran); it is taken back under the"
+                + " default limits", row.instanceId());
+        TaskTarget target = javaHost ? new TaskTarget.JavaEntryPoint("(unregistered)", List.of())
+                : new TaskTarget.Command(List.of());
+        return new TaskDefinition("(unregistered)", row.triggerName(), target, Set.of(), false,
+                ResourceLimits.defaults(), true, null, null);
+    }
+
     private Optional<TaskDefinition> definitionOf(InstanceRow row) {
         return ctx.store.read(tx -> tx.registration(row.taskId())).map(DefinitionCodec::decode);
     }
@@ -75,12 +162,16 @@ final class Recovery {
      *     (then it is recorded as lost)
      */
     RunningTask readopt(String runToken) {
-        InstanceRow row = awaitingReadoption.get(runToken);
-        if (row == null) {
+        InstanceRow waiting = awaitingReadoption.get(runToken);
+        if (waiting == null) {
             throw new IllegalArgumentException("the run token belongs to no running instance");
         }
-        Optional<TaskDefinition> definition = definitionOf(row);
-        Optional<SandboxedProcess> process = definition.isEmpty() || row.pid() == null ? Optional.empty()
+        // As stored now: a cancellation may have come while it waited (SPEC R8).
+        InstanceRow row = ctx.store.read(tx -> tx.instance(waiting.instanceId())).orElse(waiting);
+        // Its registration may have been unregistered while it waited, to finish or to be cancelled (SPEC R8).
+        Optional<TaskDefinition> definition = Optional.of(definitionOf(row)
+                .orElseGet(() -> unregistered(row, true)));
+        Optional<SandboxedProcess> process = row.pid() == null ? Optional.empty()
                 : ctx.sandbox.adopt(row.pid(), runToken, definition.get().limits());
         if (process.isEmpty()) {
             awaitingReadoption.remove(runToken);
@@ -105,7 +196,13 @@ final class Recovery {
         }
     }
 
-    private void killAsLost(InstanceRow row) {
+    private void killAsLost(InstanceRow waiting) {
+        // As stored now: a cancellation may have come while it waited (SPEC R8).
+        InstanceRow row = ctx.store.read(tx -> tx.instance(waiting.instanceId())).orElse(waiting);
+        // Its task may have ended during the window: its records, written before its tree emptied, say how.
+        if (recordEndedOnItsOwn(row, definitionOf(row))) {
+            return;
+        }
         boolean killed = row.pid() != null && ctx.sandbox.killOrphan(row.pid(), row.runToken());
         LOG.warn("instance {} did not reconnect after the broker restarted; {}recorded as BROKER_LOST",
                 row.instanceId(), killed ? "killed what was left of it and " : "");

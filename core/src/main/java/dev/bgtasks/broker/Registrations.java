@@ -145,7 +145,10 @@ final class Registrations {
                 cancelTask);
         active.ifPresent(instance -> {
             reactions.forget(instance.instanceId());
-            if (cancelTask) {
+            if (cancelTask && instance.state() == InstanceState.RUNNING && !runs.isRunning(instance.instanceId())
+                    && instance.cancelReason() == null) {
+                runs.cancelNotTakenBack(instance, BackgroundTaskCancellationReason.ABORT);
+            } else if (cancelTask) {
                 runs.cancelIfRunning(instance.instanceId(), BackgroundTaskCancellationReason.ABORT);
             }
         });

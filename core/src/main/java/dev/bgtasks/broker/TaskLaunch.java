@@ -9,6 +9,7 @@ import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.TaskEnvironment;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import dev.bgtasks.spi.TaskEndRecords;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -80,6 +81,11 @@ final class TaskLaunch {
         env.put(ENV_TASK_ID, taskId.toString());
         if (config.socketPath() != null) {
             env.put(ENV_SOCKET, config.socketPath().toString());
+        }
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint) {
+            // Where the host leaves how its run ended, for a broker that is not there to hear it (SPEC B5).
+            env.put(TaskEndRecords.RESULT_FILE_VARIABLE,
+                    TaskEndRecords.resultFile(config.instanceLog(instanceId)).toAbsolutePath().toString());
         }
         return new LaunchSpec(command.argv(), env, workDir, config.instanceLog(instanceId), runToken);
     }

@@ -6,12 +6,14 @@ import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +173,18 @@ final class TaskRuns {
         }
     }
 
+    /**
+     * SPEC R8, B3: cancels a running instance a restarted broker has not taken back yet (its host has not
+     * reconnected). The cancellation is stored; the task hears it when it is taken back, and its grace runs from now.
+     */
+    void cancelNotTakenBack(InstanceRow row, BackgroundTaskCancellationReason reason) {
+        InstanceRow cancelled = row.cancelled(reason, ctx.clock.now());
+        ctx.store.run(tx -> tx.updateInstance(cancelled));
+        LOG.info("instance {} cancelled before it was taken back: {}", cancelled.instanceId(), reason);
+        completions.publish(cancelled.appId(),
+                new AppEvent.Canceled(cancelled.taskId(), cancelled.instanceId(), reason));
+    }
+
     /** SPEC X6: at most one cancellation per instance; a task still running after the grace period is killed. */
     boolean cancel(RunningTask task, BackgroundTaskCancellationReason reason) {
         if (task.cancelReason() != null) {
@@ -232,6 +246,7 @@ final class TaskRuns {
             }
             runningByToken.remove(task.row.runToken());
             task.stopTimers();
+            status = withRecords(task, status);
             Completion completion = error != null
                     ? new Completion(TaskOutcome.FAILED, null, error.getClass().getName(),
                             "lost track of the task process: " + error.getMessage())
@@ -264,15 +279,51 @@ final class TaskRuns {
         }
     }
 
+    /**
+     * SPEC B5: what the task's own records add to what the sandbox saw. A re-adopted task is no child of this
+     * broker, so only its supervisor's record knows its exit code; a Java host that reported its result to the
+     * broker that died has it in its result record.
+     */
+    private ExitStatus withRecords(RunningTask task, ExitStatus status) {
+        Path runLog = ctx.config.instanceLog(task.row.instanceId());
+        if (task.isJavaTask() && !task.resultReported) {
+            TaskEndRecords.readResult(TaskEndRecords.resultFile(runLog)).ifPresent(result -> {
+                task.resultReported = true;
+                task.reportedErrorClass = result.errorClass();
+                task.reportedErrorMessage = result.errorMessage();
+            });
+        }
+        if (status == null || status.reason() != ExitStatus.Reason.EXIT_CODE_UNKNOWN) {
+            return status;
+        }
+        return TaskEndRecords.readExit(TaskEndRecords.exitFile(runLog)).map(exit -> {
+            ExitStatus recorded = exit.toExitStatus();
+            return new ExitStatus(recorded.exitCode(), recorded.reason(),
+                    Math.max(status.peakMemoryBytes(), recorded.peakMemoryBytes()));
+        }).orElse(status);
+    }
+
     /** Stores the completion, then tells the app (SPEC B4, X3). */
     void complete(InstanceRow row, Completion completion, Integer exitCode, Long peakMemoryBytes) {
+        complete(row, completion, exitCode, peakMemoryBytes, ctx.clock.now());
+    }
+
+    /**
+     * Stores the completion with the time it ended (a task that ended while no broker ran says when, SPEC B5), then
+     * tells the app, and deletes the task's end records, which have served.
+     */
+    void complete(InstanceRow row, Completion completion, Integer exitCode, Long peakMemoryBytes, Instant endedAt) {
         if (ctx.closed) {
             // A closed broker records nothing: the next one re-adopts or records the task (SPEC B3).
             return;
         }
         InstanceRow done = row.completed(completion.outcome(), completion.terminationReason(),
-                completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, ctx.clock.now());
+                completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, endedAt);
         ctx.store.run(tx -> tx.updateInstance(done));
+        if (!TaskEndRecords.deleteAll(ctx.config.instanceLog(row.instanceId()))) {
+            LOG.warn("instance {}: its end records beside {} could not be deleted", row.instanceId(),
+                    ctx.config.instanceLog(row.instanceId()));
+        }
         completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
         trimRunLog(done.instanceId());
         retention.onCompletion();
@@ -292,6 +343,22 @@ final class TaskRuns {
     /** What runs when an instance has completed and left its trigger slot (SPEC P3: the queued one moves up). */
     void onSlotFreed(java.util.function.Consumer<InstanceRow> action) {
         this.slotFreed = action;
+    }
+
+    /**
+     * SPEC B5: records the end of an instance that ended while no broker watched it, from the records it left.
+     *
+     * @param definition its registration's definition, or null when it was unregistered since
+     */
+    void completeFromRecords(InstanceRow row, TaskDefinition definition, TaskEndRecords.Exit exit,
+                             TaskEndRecords.Result result) {
+        Completion completion = Completion.ofRecords(definition, row, exit, result);
+        Instant endedAt = exit != null ? exit.endedAt() : result.endedAt();
+        Long peak = exit == null || exit.peakMemoryBytes() <= 0 ? null : exit.peakMemoryBytes();
+        LOG.info("instance {} ended while no broker ran ({}): {}{}{}", row.instanceId(), endedAt,
+                completion.outcome(), completion.terminationReason() == null ? "" : " " + completion.terminationReason(),
+                exit == null ? "" : ", exit code " + exit.exitCode());
+        complete(row, completion, exit == null ? null : exit.exitCode(), peak, endedAt);
     }
 
     /** On close: no timer fires into a closed broker; the processes keep running (SPEC B3). */

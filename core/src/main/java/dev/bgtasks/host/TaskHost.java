@@ -2,9 +2,11 @@ package dev.bgtasks.host;
 
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.HostAttachment;
+import dev.bgtasks.ipc.BrokerProtocolException;
 import dev.bgtasks.ipc.HostConnection;
-import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.ipc.SuppressForbidden;
+import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
@@ -15,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -31,6 +34,11 @@ import java.util.UUID;
  * <p>Its own few lines go straight to stderr, the instance log: the task's classpath is the app's, where an SLF4J
  * provider may be missing, and a logging framework's start-up (java.util.logging's is about 100 ms) would delay
  * every task's first line.
+ *
+ * <p>How {@code run} ended is written to the instance's result record ({@code BGTASKS_RESULT_FILE},
+ * {@link TaskEndRecords}) before it is reported (SPEC B5): a broker that dies after hearing it, or one that is not
+ * back within the host's reconnect window, leaves the next broker that record to read. A host whose broker stays
+ * away past that window exits with its result's code, the record in place.
  *
  * <p>Exit codes: 0 when the run succeeded, 1 when it failed, 2 when the host could not start it at all.
  */
@@ -72,7 +80,10 @@ public final class TaskHost {
                         + attachment.entryPoint());
                 return EXIT_CANNOT_RUN;
             }
-            TaskRunner runner = new TaskRunner(new ConnectionReporter(connection), attachment.instanceId(),
+            Path resultFile = env.containsKey(TaskEndRecords.RESULT_FILE_VARIABLE)
+                    ? Path.of(env.get(TaskEndRecords.RESULT_FILE_VARIABLE)) : null;
+            TaskRunner runner = new TaskRunner(new ConnectionReporter(connection, resultFile),
+                    attachment.instanceId(),
                     attachment.taskId(),
                     new ApplicationTriggerDetails(ValueMapCodec.decode(attachment.arguments())),
                     attachment::backgroundWorkCost);
@@ -83,7 +94,8 @@ public final class TaskHost {
                 task = instantiate(args[0]);
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
                 say("ERROR", "cannot create " + args[0], e);
-                connection.result(e.getClass().getName(), "cannot create " + args[0] + ": " + e.getMessage());
+                new ConnectionReporter(connection, resultFile).completed(
+                        new TaskResult(e.getClass().getName(), "cannot create " + args[0] + ": " + e.getMessage()));
                 return EXIT_FAILED;
             }
             say("INFO", "running " + args[0] + " as instance " + attachment.instanceId());
@@ -156,8 +168,13 @@ public final class TaskHost {
         return (BackgroundTask) type.getConstructor().newInstance();
     }
 
-    /** Sends what the runner reports over the broker connection. */
-    private record ConnectionReporter(HostConnection connection) implements TaskReporter {
+    /**
+     * Sends what the runner reports over the broker connection; the result goes to the result record first, so it
+     * outlives a broker that is not there to hear it (SPEC B5).
+     *
+     * @param resultFile the instance's result record, null when the broker gave none
+     */
+    private record ConnectionReporter(HostConnection connection, Path resultFile) implements TaskReporter {
         @Override
         public void progress(int value) {
             connection.progress(value);
@@ -165,7 +182,31 @@ public final class TaskHost {
 
         @Override
         public void completed(TaskResult result) {
-            connection.result(result.errorClass(), result.errorMessage());
+            boolean recorded = record(result);
+            try {
+                connection.result(result.errorClass(), result.errorMessage());
+            } catch (BrokerProtocolException e) {
+                if (!recorded) {
+                    throw e;
+                }
+                say("WARN", "no broker to report the result to (" + e.getMessage() + "); it is in " + resultFile
+                        + " for the next broker");
+            }
+        }
+
+        private boolean record(TaskResult result) {
+            if (resultFile == null) {
+                return false;
+            }
+            try {
+                TaskEndRecords.writeResult(resultFile, new TaskEndRecords.Result(result.errorClass(),
+                        result.succeeded() ? null : Objects.requireNonNullElse(result.errorMessage(), ""),
+                        Instant.now()));
+                return true;
+            } catch (IOException | RuntimeException e) {
+                say("WARN", "cannot write the result record " + resultFile + ": " + e);
+                return false;
+            }
         }
     }
 

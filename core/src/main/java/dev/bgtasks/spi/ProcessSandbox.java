@@ -2,6 +2,7 @@ package dev.bgtasks.spi;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Starts task processes under native limits. The process must be inside its sandbox (cgroup, job object, watched
@@ -43,6 +44,19 @@ public interface ProcessSandbox {
      * @return empty when the process is gone or the platform cannot re-adopt (then {@link #canReadopt()} is false)
      */
     Optional<SandboxedProcess> adopt(long pid, String runToken, ResourceLimits limits);
+
+    /**
+     * Looks for the live main process of a task by its run token alone (SPEC B6): a broker that died between starting
+     * a task and storing its pid leaves a pending instance whose process runs. The next broker asks here before it
+     * launches any pending instance, and takes back what is found instead of starting it a second time.
+     *
+     * @param runToken the instance's run token
+     * @return the task's main process (the command, not its supervisor), when one is alive and carries the token;
+     *     empty when none is, or when this sandbox cannot look (then tasks die with their broker)
+     */
+    default OptionalLong findByToken(String runToken) {
+        return OptionalLong.empty();
+    }
 
     /**
      * Whether {@link #adopt} can work here at all.

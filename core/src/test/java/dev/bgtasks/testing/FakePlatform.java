@@ -12,11 +12,13 @@ import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.TaskEndRecords;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -171,6 +173,15 @@ public final class FakePlatform implements HostPlatform {
         }
 
         @Override
+        public OptionalLong findByToken(String runToken) {
+            if (!canReadopt) {
+                return OptionalLong.empty();
+            }
+            return launched.stream().filter(p -> p.runToken().equals(runToken) && p.isAlive())
+                    .mapToLong(FakeProcess::pid).findFirst();
+        }
+
+        @Override
         public boolean canReadopt() {
             return canReadopt;
         }
@@ -288,6 +299,42 @@ public final class FakePlatform implements HostPlatform {
         /** The main process exits with this code. */
         public void exit(int code) {
             end(new ExitStatus(code, ExitStatus.Reason.EXITED, usage.peakMemoryBytes()));
+        }
+
+        /**
+         * The tree ends while watched by a sandbox that is not its parent (a re-adopted task): the exit code cannot
+         * be known.
+         */
+        public void exitUnobserved() {
+            end(new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, usage.peakMemoryBytes()));
+        }
+
+        /**
+         * The task's supervisor (SPEC B5) records how its command ended, as the shell supervisor does beside the
+         * run log, and the process exits with that code.
+         */
+        public void exitRecorded(int code, long peakMemoryBytes, java.time.Instant at) {
+            try {
+                TaskEndRecords.writeExit(TaskEndRecords.exitFile(spec.logFile()),
+                        new TaskEndRecords.Exit(code, peakMemoryBytes, 0, 0, at));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            end(new ExitStatus(code, code > 128 ? ExitStatus.Reason.SIGNALED : ExitStatus.Reason.EXITED,
+                    peakMemoryBytes));
+        }
+
+        /** The Java task host records how run ended (SPEC B5), as it does before it reports it. */
+        public void resultRecorded(Throwable thrown, java.time.Instant at) {
+            String errorClass = thrown == null ? null : thrown.getClass().getName();
+            String message = thrown == null ? null : String.valueOf(thrown.getMessage());
+            try {
+                java.nio.file.Files.createDirectories(spec.logFile().getParent());
+                TaskEndRecords.writeResult(TaskEndRecords.resultFile(spec.logFile()),
+                        new TaskEndRecords.Result(errorClass, message, at));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         /** The sandbox stops the tree for passing its memory limit. */

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The thin reading and writing layer of the cgroup sandbox: cgroupfs files, directories and the two
@@ -97,6 +98,16 @@ class CgroupFs {
                     StandardCharsets.UTF_8));
         } catch (IOException | SecurityException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The parent of a process, from {@code /proc/<pid>/stat}; empty when the process is gone. */
+    OptionalLong parentOf(long pid) {
+        try {
+            return CgroupParsers.parentPid(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"),
+                    StandardCharsets.UTF_8));
+        } catch (IOException | SecurityException e) {
+            return OptionalLong.empty();
         }
     }
 

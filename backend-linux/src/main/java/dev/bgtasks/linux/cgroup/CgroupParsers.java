@@ -175,6 +175,28 @@ final class CgroupParsers {
     }
 
     /** The pids of a {@code cgroup.procs} text, one a line. */
+    /**
+     * The parent pid in a {@code /proc/<pid>/stat} line: the field after the state, after the last {@code ')'} (the
+     * command name in parentheses may hold anything, spaces and parentheses included).
+     *
+     * @return the parent pid; empty for a line that does not parse
+     */
+    static OptionalLong parentPid(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return OptionalLong.empty();
+        }
+        String[] fields = stat.substring(close + 1).trim().split("\\s+");
+        if (fields.length < 2) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(fields[1]));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     static List<Long> pids(String text) {
         List<Long> out = new ArrayList<>();
         for (String line : text.split("\n")) {

@@ -42,6 +42,7 @@ final class CgroupProcess implements SandboxedProcess {
 
     private final CgroupTask cgroup;
     private final ProcessHandle main;
+    /** The supervisor (SPEC B5) of a task this sandbox started; null for a re-adopted task. */
     private final Process process;
     private final ScheduledExecutorService scheduler;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -64,11 +65,14 @@ final class CgroupProcess implements SandboxedProcess {
         this.limits = limits;
     }
 
-    /** A task the sandbox started: its exit code is known. */
-    static CgroupProcess child(CgroupTask cgroup, Process process, ScheduledExecutorService scheduler,
-                               ResourceLimits limits) {
-        CgroupProcess p = new CgroupProcess(cgroup, process.toHandle(), process, scheduler, limits);
-        p.watch(process.onExit().thenApply(Process::exitValue), limits.memoryLimit().isPresent());
+    /**
+     * A task the sandbox started: {@code supervisor} is the sandbox's child, whose exit code is the command's
+     * status (SPEC B5), and {@code command} its child, the task's main process.
+     */
+    static CgroupProcess child(CgroupTask cgroup, Process supervisor, ProcessHandle command,
+                               ScheduledExecutorService scheduler, ResourceLimits limits) {
+        CgroupProcess p = new CgroupProcess(cgroup, command, supervisor, scheduler, limits);
+        p.watch(supervisor.onExit().thenApply(Process::exitValue), limits.memoryLimit().isPresent());
         return p;
     }
 
@@ -137,14 +141,13 @@ final class CgroupProcess implements SandboxedProcess {
         return Math.max(sampled, kernel.orElse(0));
     }
 
-    /** SIGTERM to the main process; what it does with its children is its own business. */
+    /**
+     * SIGTERM to the main process (the command, not its supervisor); what it does with its children is its own
+     * business.
+     */
     @Override
     public void terminate() {
-        if (process != null) {
-            process.destroy();
-        } else {
-            main.destroy();
-        }
+        main.destroy();
     }
 
     /**
@@ -157,9 +160,8 @@ final class CgroupProcess implements SandboxedProcess {
         cgroup.kill();
         if (process != null) {
             process.destroyForcibly();
-        } else {
-            main.destroyForcibly();
         }
+        main.destroyForcibly();
         if (mainExited) {
             runSoon(() -> checkEmpty(0));
         }

@@ -6,6 +6,8 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,11 +31,15 @@ import org.slf4j.LoggerFactory;
  * cgroup ends the task as {@code OUT_OF_MEMORY}, SPEC X10) and the process limit ({@code pids.max}, default 512,
  * SPEC X12); a kill takes the whole cgroup, grandchildren that called {@code setsid} included (SPEC X13).
  *
- * <p>A task joins its cgroup before it runs an instruction of its own (SPEC X1): it is started as
- * {@code /bin/sh -c 'echo $$ > <cgroup.procs> && ... && exec "$@"' bgtasks-task <cgroup.procs...> <command...>}, so
- * the shell moves itself into each hierarchy and only then becomes the task (same pid, the task's arguments passed
- * as data, never parsed by the shell); {@code /proc/<pid>/cgroup} is checked after the start. The broker's own
- * cgroup is never limited.
+ * <p>A task joins its cgroup before it runs an instruction of its own (SPEC X1): it is started under its
+ * supervisor ({@link TaskSupervisor}), {@code /bin/sh -c 'echo $$ > <cgroup.procs> && ... && shift N || exit; ...'
+ * bgtasks-task <cgroup.procs...> <exit record> <counters> <command...>}, so the shell moves itself into each
+ * hierarchy and only then starts the command as its child, which is born inside (the task's arguments passed as
+ * data, never parsed by the shell); {@code /proc/<pid>/cgroup} is checked after the start. The supervisor stays,
+ * waits for the command and writes its exit status, the cgroup's peak memory and its OOM and process-limit counters
+ * to the instance's exit record, so a task that ends while no broker runs keeps its true outcome (SPEC B5). The
+ * task's pid is the command's; the supervisor counts against the process limit. The broker's own cgroup is never
+ * limited.
  *
  * <p>A task cgroup is named after a hash of the run token, so a restarted broker finds the cgroup of a task it
  * re-adopts or kills. At start, task cgroups that a crashed broker left empty are removed; those still holding
@@ -51,9 +59,7 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     static final Duration LEFTOVER_MIN_AGE = Duration.ofSeconds(10);
     /** How long the sandbox waits to see a started task inside its cgroup. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(2);
-    static final String SHELL = "/bin/sh";
-    /** {@code $0} of the wrapper shell, what {@code ps} shows until the exec. */
-    static final String WRAPPER_NAME = "bgtasks-task";
+    static final String SHELL = TaskSupervisor.SHELL;
 
     private static final Logger LOG = LoggerFactory.getLogger(CgroupSandbox.class);
 
@@ -180,7 +186,8 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
             if (log.getParent() != null) {
                 Files.createDirectories(log.getParent());
             }
-            ProcessBuilder builder = new ProcessBuilder(wrapperCommand(task.procsFiles(), spec.command()));
+            ProcessBuilder builder = new ProcessBuilder(wrapperCommand(task.procsFiles(),
+                    TaskEndRecords.exitFile(log), task.counterFiles(), spec.command()));
             // The whole environment, never the broker's with additions (SPEC S5).
             builder.environment().clear();
             builder.environment().putAll(spec.environment());
@@ -199,26 +206,81 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
             LOG.debug("closing stdin of pid {} failed", process.pid(), e);
         }
         verifyJoined(task, process);
-        CgroupProcess p = CgroupProcess.child(task, process, scheduler, limits);
-        LOG.debug("launched pid {} in task cgroup {}: {}", process.pid(), name, spec.command());
+        ProcessHandle command = commandOf(task, process);
+        CgroupProcess p = CgroupProcess.child(task, process, command, scheduler, limits);
+        LOG.debug("launched pid {} (supervisor {}) in task cgroup {}: {}", command.pid(), process.pid(), name,
+                spec.command());
         return p;
     }
 
     /**
-     * The wrapper: the shell writes its own pid into each {@code cgroup.procs}, then execs the command, which keeps
-     * the pid; a failed write stops it before the task runs. The files and the command are positional parameters,
-     * so nothing of the task is shell code (SPEC S3).
+     * The wrapper: the supervisor's shell writes its own pid into each {@code cgroup.procs}, then runs the command
+     * as its child and records how it ended (SPEC B5); a failed write stops it before the task runs. The files and
+     * the command are positional parameters, so nothing of the task is shell code (SPEC S3).
      */
-    static List<String> wrapperCommand(List<Path> procsFiles, List<String> command) {
-        StringBuilder script = new StringBuilder();
+    static List<String> wrapperCommand(List<Path> procsFiles, Path exitFile, TaskSupervisor.Counters counters,
+                                       List<String> command) {
+        StringBuilder prelude = new StringBuilder();
         for (int i = 1; i <= procsFiles.size(); i++) {
-            script.append("echo $$ > \"$").append(i).append("\" && ");
+            prelude.append("echo $$ > \"$").append(i).append("\" && ");
         }
-        script.append("shift ").append(procsFiles.size()).append(" && exec \"$@\"");
-        List<String> out = new ArrayList<>(List.of(SHELL, "-c", script.toString(), WRAPPER_NAME));
-        procsFiles.forEach(p -> out.add(p.toString()));
-        out.addAll(command);
-        return out;
+        prelude.append("shift ").append(procsFiles.size());
+        return TaskSupervisor.command(prelude.toString(), procsFiles.stream().map(Path::toString).toList(),
+                exitFile, counters, command);
+    }
+
+    /**
+     * The task's main process: the supervisor's child in the task cgroup, as soon as it is there. A command that
+     * ended before it was seen (and took its supervisor along) leaves the supervisor to stand for it.
+     */
+    private ProcessHandle commandOf(CgroupTask task, Process supervisor) {
+        long supervisorPid = supervisor.pid();
+        long[] found = {-1};
+        CgroupTask.waitUntil(() -> {
+            for (long pid : task.pids()) {
+                if (pid != supervisorPid && fs.parentOf(pid).orElse(-1) == supervisorPid) {
+                    found[0] = pid;
+                    return true;
+                }
+            }
+            return !supervisor.isAlive();
+        }, JOIN_DEADLINE);
+        Optional<ProcessHandle> command = found[0] < 0 ? Optional.empty() : ProcessHandle.of(found[0]);
+        if (command.isEmpty()) {
+            LOG.debug("task cgroup {}: the command of supervisor {} was not seen; the supervisor stands for it",
+                    task.name(), supervisorPid);
+        }
+        return command.orElse(supervisor.toHandle());
+    }
+
+    /**
+     * SPEC B6: the main process of the task cgroup of {@code runToken}, when it holds one that carries the token.
+     * The command is the member whose parent is its supervisor (a member whose own parent is not one); with the
+     * supervisor gone, any member that carries the token stands for the task, so the cgroup is taken back, never
+     * started a second time.
+     */
+    @Override
+    public OptionalLong findByToken(String runToken) {
+        Objects.requireNonNull(runToken, "runToken");
+        Optional<CgroupTask> task = driver.find(taskName(runToken));
+        if (task.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Set<Long> members = task.get().pids();
+        long standIn = -1;
+        for (long pid : members) {
+            if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
+                continue;
+            }
+            long parent = fs.parentOf(pid).orElse(-1);
+            if (members.contains(parent) && !members.contains(fs.parentOf(parent).orElse(-1))) {
+                return OptionalLong.of(pid);
+            }
+            if (standIn < 0 || !members.contains(parent)) {
+                standIn = pid;
+            }
+        }
+        return standIn < 0 ? OptionalLong.empty() : OptionalLong.of(standIn);
     }
 
     // The wrapper makes joining a precondition of the exec; this check catches a broken wrapper or cgroupfs.
@@ -230,8 +292,10 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
             return;
         }
         String seen = fs.procCgroup(pid).orElse("(gone)");
-        process.destroyForcibly();
+        // The supervisor's child (the command) may be outside the cgroup too: the tree goes, not just the cgroup.
         task.kill();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
         task.removeWithin(Duration.ofSeconds(1));
         throw new IOException("pid " + pid + " did not join its task cgroup " + task.dirs() + " within "
                 + JOIN_DEADLINE.toMillis() + " ms; /proc/" + pid + "/cgroup says:\n" + seen);
@@ -316,10 +380,12 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     @Override
     public String describe() {
         return driver.mechanism() + ": " + driver.details()
-                + "; tasks join their cgroups through " + SHELL + " (echo $$ > cgroup.procs, then exec) before"
-                + " their first instruction, checked in /proc/<pid>/cgroup; re-adoption: run token in"
+                + "; tasks join their cgroups through their supervisor, " + SHELL + " (echo $$ > cgroup.procs,"
+                + " then the command as its child) before their first instruction, checked in /proc/<pid>/cgroup;"
+                + " the supervisor records the command's exit status, peak memory and OOM/pids counters beside the"
+                + " run log, so a task that ends while no broker runs keeps its outcome; re-adoption: run token in"
                 + " /proc/<pid>/environ and the token's task cgroup in /proc/<pid>/cgroup, exit seen through"
-                + " pidfd_open + poll, exit code unknown";
+                + " pidfd_open + poll, exit code from the supervisor's record";
     }
 
     /** {@return the directories task cgroups are made in, one per hierarchy ({@code <own>/bgtasks/instances})} */

@@ -1,6 +1,7 @@
 package dev.bgtasks.linux.cgroup;
 
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,6 +78,12 @@ abstract class CgroupTask {
 
     /** How many forks the process limit refused. */
     abstract long processLimitHits();
+
+    /**
+     * The files the task's supervisor reads its peak memory, out-of-memory kills and refused forks from once the
+     * command has ended, for a broker that is not there to read them (SPEC B5).
+     */
+    abstract TaskSupervisor.Counters counterFiles();
 
     /** Processes and threads in the task now. */
     abstract int processCount();

@@ -1,6 +1,7 @@
 package dev.bgtasks.linux.cgroup;
 
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.TaskSupervisor;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import java.io.IOException;
@@ -301,6 +302,13 @@ final class CgroupV1Driver implements CgroupDriver {
         @Override
         long processLimitHits() {
             return readKey(dir("pids").resolve("pids.events"), "max");
+        }
+
+        @Override
+        TaskSupervisor.Counters counterFiles() {
+            // oom_kill is in memory.oom_control since Linux 4.13.
+            return new TaskSupervisor.Counters(dir("memory").resolve("memory.max_usage_in_bytes"),
+                    dir("memory").resolve("memory.oom_control"), dir("pids").resolve("pids.events"));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.bgtasks.linux.cgroup;
 
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -88,6 +89,12 @@ final class CgroupV2Task extends CgroupTask {
     @Override
     long processLimitHits() {
         return readKey(dir.resolve("pids.events"), "max");
+    }
+
+    @Override
+    TaskSupervisor.Counters counterFiles() {
+        return new TaskSupervisor.Counters(dir.resolve("memory.peak"), dir.resolve("memory.events"),
+                dir.resolve("pids.events"));
     }
 
     @Override

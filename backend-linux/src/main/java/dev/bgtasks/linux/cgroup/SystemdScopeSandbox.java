@@ -7,6 +7,7 @@ import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -225,7 +226,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             environment = new java.util.HashMap<>(environment);
             environment.put(RUNTIME_DIRECTORY, runtimeDirectory);
             command = new ArrayList<>(List.of(CgroupSandbox.SHELL, "-c", "unset " + RUNTIME_DIRECTORY
-                    + " && exec \"$@\"", CgroupSandbox.WRAPPER_NAME));
+                    + " && exec \"$@\"", TaskSupervisor.NAME));
             command.addAll(spec.command());
         }
         Process process = runner.start(argv(systemdRun, spec.runToken(), limits, command),

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.spi.ExitStatus.Reason;
 import dev.bgtasks.spi.RunToken;
+import dev.bgtasks.spi.TaskEndRecords;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,32 +44,43 @@ class CgroupProcessTest {
     }
 
     @Test
-    void theWrapperPassesFilesAndCommandAsPositionalParameters() { // SPEC S3
+    void theWrapperPassesFilesAndCommandAsPositionalParameters() { // SPEC S3, B5
         List<String> command = CgroupSandbox.wrapperCommand(List.of(Path.of("/cg/memory/t/cgroup.procs"),
-                Path.of("/cg/pids/t/cgroup.procs")), List.of("prog", "a b", "$(x)"));
-        assertThat(command).containsExactly("/bin/sh", "-c",
-                "echo $$ > \"$1\" && echo $$ > \"$2\" && shift 2 && exec \"$@\"", "bgtasks-task",
-                "/cg/memory/t/cgroup.procs", "/cg/pids/t/cgroup.procs", "prog", "a b", "$(x)");
+                Path.of("/cg/pids/t/cgroup.procs")), Path.of("/data/runs/i.exit"), new TaskSupervisor.Counters(
+                Path.of("/cg/memory/t/memory.max_usage_in_bytes"), Path.of("/cg/memory/t/memory.oom_control"),
+                Path.of("/cg/pids/t/pids.events")), List.of("prog", "a b", "$(x)"));
+        assertThat(command.subList(0, 2)).containsExactly("/bin/sh", "-c");
+        assertThat(command.get(2)).startsWith("echo $$ > \"$1\" && echo $$ > \"$2\" && shift 2 || exit\n")
+                .contains("\n\"$@\"\n").doesNotContain("prog").doesNotContain("/cg/");
+        assertThat(command.subList(3, command.size())).containsExactly("bgtasks-task",
+                "/cg/memory/t/cgroup.procs", "/cg/pids/t/cgroup.procs", "/data/runs/i.exit",
+                "/cg/memory/t/memory.max_usage_in_bytes", "/cg/memory/t/memory.oom_control",
+                "/cg/pids/t/pids.events", "prog", "a b", "$(x)");
     }
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void theWrapperJoinsThenExecsWithTheArgumentsUntouched(@TempDir Path dir) throws Exception { // SPEC X1, S3
+    void theSupervisorJoinsThenRunsTheCommandAsItsChildWithTheArgumentsUntouched(@TempDir Path dir)
+            throws Exception { // SPEC X1, S3, B5
         Path procs1 = Files.createFile(dir.resolve("procs1"));
         Path procs2 = Files.createFile(dir.resolve("procs2"));
         Path marker = dir.resolve("marker");
-        List<String> task = new ArrayList<>(List.of("/bin/sh", "-c", "printf '%s|' \"$$\" \"$@\" > \"$0\"",
+        List<String> task = new ArrayList<>(List.of("/bin/sh", "-c",
+                "printf '%s|' \"$PPID\" \"$@\" > \"$0\"; exit 5",
                 marker.toString(), "a b", "$(touch " + dir.resolve("pwned") + ")", "*", "it's"));
-        Process p = new ProcessBuilder(CgroupSandbox.wrapperCommand(List.of(procs1, procs2), task)).start();
+        Path exit = dir.resolve("i.exit");
+        Process p = new ProcessBuilder(CgroupSandbox.wrapperCommand(List.of(procs1, procs2), exit,
+                TaskSupervisor.Counters.NONE, task)).start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
+        assertThat(p.exitValue()).isEqualTo(5);
         String pid = Long.toString(p.pid());
         assertThat(Files.readString(procs1).trim()).isEqualTo(pid);
         assertThat(Files.readString(procs2).trim()).isEqualTo(pid);
-        // Same pid after the exec, arguments passed as data.
+        // The command is the supervisor's child (born in its cgroups), arguments passed as data.
         assertThat(Files.readString(marker, StandardCharsets.UTF_8))
                 .isEqualTo(pid + "|a b|$(touch " + dir.resolve("pwned") + ")|*|it's|");
         assertThat(dir.resolve("pwned")).doesNotExist();
+        assertThat(TaskEndRecords.readExit(exit).map(TaskEndRecords.Exit::exitCode)).contains(5);
     }
 
     @Test
@@ -75,11 +88,20 @@ class CgroupProcessTest {
     void aFailedJoinStopsTheWrapperBeforeTheTaskRuns(@TempDir Path dir) throws Exception { // SPEC X1
         Path marker = dir.resolve("ran");
         Process p = new ProcessBuilder(CgroupSandbox.wrapperCommand(List.of(dir.resolve("missing/cgroup.procs")),
-                List.of("/usr/bin/touch", marker.toString()))).redirectErrorStream(true).start();
+                dir.resolve("i.exit"), TaskSupervisor.Counters.NONE, List.of("/usr/bin/touch", marker.toString())))
+                .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isNotZero();
         assertThat(marker).doesNotExist();
+        assertThat(dir.resolve("i.exit")).doesNotExist();
+    }
+
+    @Test
+    void theParentPidIsReadPastAnyCommandName() { // SPEC B6
+        assertThat(CgroupParsers.parentPid("4242 (sleep) S 4241 4242 4200 0 -1")).hasValue(4241);
+        assertThat(CgroupParsers.parentPid("17 (a) b) (c) R 9 17 17 0")).hasValue(9);
+        assertThat(CgroupParsers.parentPid("garbage")).isEmpty();
     }
 
     @Test

@@ -153,7 +153,10 @@ class CgroupSandboxTreeTest {
             assertThat(Files.readString(task.resolve("memory.swap.max"))).isEqualTo("0");
             assertThat(Files.readString(task.resolve("memory.oom.group"))).isEqualTo("1");
             assertThat(Files.readString(task.resolve("pids.max"))).isEqualTo("64");
-            assertThat(CgroupParsers.pids(Files.readString(task.resolve("cgroup.procs")))).containsExactly(p.pid());
+            // The supervisor (SPEC B5) and its child, the command, whose pid is the task's.
+            long supervisor = ProcessHandle.of(p.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+            assertThat(CgroupParsers.pids(kernel.read(task.resolve("cgroup.procs"))))
+                    .containsExactly(supervisor, p.pid());
             assertThat(sandbox.taskCgroupsOf(p.pid())).containsExactly(task);
             assertThat(kernel.writes()).containsSubsequence(rel(task.resolve("memory.swap.max")) + "=0",
                     rel(task.resolve("memory.max")) + "=" + (64L << 20));
@@ -411,9 +414,11 @@ class CgroupSandboxTreeTest {
             assertThat(kernel.writes()).containsSubsequence(
                     rel(task("memory").resolve("memory.limit_in_bytes")) + "=67108864",
                     rel(task("memory").resolve("memory.memsw.limit_in_bytes")) + "=67108864");
+            // The supervisor (SPEC B5) and its child, the command, whose pid is the task's.
+            long supervisor = ProcessHandle.of(p.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
             for (String c : List.of("memory", "pids", "freezer", "cpuacct")) {
-                assertThat(CgroupParsers.pids(Files.readString(task(c).resolve("cgroup.procs"))))
-                        .containsExactly(p.pid());
+                assertThat(CgroupParsers.pids(kernel.read(task(c).resolve("cgroup.procs"))))
+                        .containsExactly(supervisor, p.pid());
             }
             assertThat(sandbox.taskCgroupsOf(p.pid())).hasSize(4);
 
@@ -584,11 +589,20 @@ class CgroupSandboxTreeTest {
             return super.read(file);
         }
 
+        /** The live processes written to a cgroup, and their live descendants: a child is born in its parent's. */
         private List<Long> live(Path procs) throws IOException {
             if (!Files.exists(procs)) {
                 throw new java.nio.file.NoSuchFileException(procs.toString());
             }
-            return CgroupParsers.pids(Files.readString(procs)).stream().filter(FakeKernel::alive).toList();
+            Set<Long> members = new LinkedHashSet<>();
+            for (long pid : CgroupParsers.pids(Files.readString(procs))) {
+                if (alive(pid)) {
+                    members.add(pid);
+                    ProcessHandle.of(pid).ifPresent(h -> h.descendants().map(ProcessHandle::pid)
+                            .filter(FakeKernel::alive).forEach(members::add));
+                }
+            }
+            return List.copyOf(members);
         }
 
         static boolean alive(long pid) {
@@ -691,12 +705,12 @@ class CgroupSandboxTreeTest {
             return Optional.of(out.toString());
         }
 
-        private static Optional<Path> deepestHolding(Path mount, long pid) {
+        private Optional<Path> deepestHolding(Path mount, long pid) {
             try (Stream<Path> all = Files.walk(mount)) {
                 return all.filter(p -> p.getFileName().toString().equals("cgroup.procs"))
                         .filter(p -> {
                             try {
-                                return CgroupParsers.pids(Files.readString(p)).contains(pid);
+                                return live(p).contains(pid);
                             } catch (IOException e) {
                                 return false;
                             }

@@ -290,7 +290,8 @@ public final class WindowsJobSandbox implements ProcessSandbox, AutoCloseable {
                 + " (or a PeakJobMemoryUsed at the limit when the task ends) the broker terminates the job and"
                 + " records OUT_OF_MEMORY; tree kill: TerminateJobObject; polite cancel: " + consoles.describe()
                 + "; re-adoption: none - tasks die with the broker (KILL_ON_JOB_CLOSE on the only job handle) and"
-                + " are recorded BROKER_LOST";
+                + " are recorded BROKER_LOST; no task outlives its broker, so none ends unobserved with a true"
+                + " outcome to keep (SPEC B5)";
     }
 
     /** Stops reading job messages; running tasks keep their jobs (and die when this process exits). */

@@ -17,11 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +36,11 @@ import java.util.function.Supplier;
  * Scenario 1: a driver registers, unregisters and triggers command and Java tasks of random durations while the
  * broker is SIGKILLed at a random moment; after each kill the store passes {@code integrity_check}, and after each
  * restart the registrations are intact, every instance is terminal or re-adopted and no task process is orphaned.
+ *
+ * <p>While the broker is down the chaos sometimes kills a task itself: its command alone (its supervisor observes
+ * that, SPEC B5: recorded {@code KILLED}), or the command with its supervisor (nobody observes it: {@code BROKER_LOST}).
+ * At the end {@code BROKER_LOST} is broken down by cause; one the chaos did not cause, or any {@code LAUNCH_FAILED},
+ * is a violation (SPEC B5, B6).
  */
 final class KillScenario {
     static final String APP = "dev.bgtasks.chaos.kill";
@@ -48,6 +57,10 @@ final class KillScenario {
     private final ReadoptGrace grace = new ReadoptGrace(READOPT_GRACE, System::nanoTime);
     private final TaskProcesses processes = TaskProcesses.host();
     private final List<String> javaClasspath;
+    /** Instances whose command and supervisor the chaos killed while no broker ran: nobody could see them end. */
+    private final Set<String> killedWithSupervisor = new HashSet<>();
+    /** Instances whose command alone the chaos killed while no broker ran: their supervisor saw it. */
+    private final Set<String> killedCommandOnly = new HashSet<>();
 
     KillScenario(ChaosOptions options, long seed, ScenarioTally tally) {
         this.options = options;
@@ -119,6 +132,7 @@ final class KillScenario {
         stop.set(true);
         driver.join(TimeUnit.SECONDS.toMillis(60));
         tally.check(StoreCheck.integrityProblems(broker.database()));
+        killSomeTask(broker);
 
         long start = System.nanoTime();
         BrokerClient again = broker.restart();
@@ -128,6 +142,51 @@ final class KillScenario {
         tally.check(settled(() -> InstanceCheck.problems(again.instances(APP),
                 processes.withSocket(broker.location().socket()), grace::inGrace), SETTLE));
         return new long[] {restart, System.nanoTime() - settleStart};
+    }
+
+    /**
+     * While no broker runs: in one cycle of four the chaos SIGKILLs one task's command and its supervisor (the
+     * supervisor is the root of the instance's processes), in one of eight its command alone.
+     */
+    private void killSomeTask(ChaosBroker broker) {
+        int roll = random.nextInt(8);
+        if (roll > 2) {
+            return;
+        }
+        Map<String, Set<Long>> byInstance = new TreeMap<>();
+        processes.withSocket(broker.location().socket()).forEach((pid, instance) ->
+                byInstance.computeIfAbsent(instance, k -> new TreeSet<>()).add(pid));
+        byInstance.remove("");
+        if (byInstance.isEmpty()) {
+            return;
+        }
+        List<String> instances = new ArrayList<>(byInstance.keySet());
+        String instance = instances.get(random.nextInt(instances.size()));
+        Set<Long> pids = byInstance.get(instance);
+        Optional<Long> supervisor = pids.stream().filter(pid -> ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                .map(parent -> !pids.contains(parent.pid())).orElse(true)).findFirst();
+        Optional<ProcessHandle> command = supervisor.flatMap(ProcessHandle::of)
+                .flatMap(h -> h.children().filter(c -> pids.contains(c.pid())).findFirst());
+        if (roll < 2 || command.isEmpty()) {
+            // The supervisor first, so it cannot see its command die and record that.
+            supervisor.flatMap(ProcessHandle::of).ifPresent(h -> {
+                h.destroyForcibly();
+                try {
+                    h.onExit().get(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    tally.note("supervisor " + h.pid() + " still there 5 s after SIGKILL");
+                }
+            });
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            killedWithSupervisor.add(instance);
+            tally.count("chaos killed a task with its supervisor", 1);
+        } else {
+            command.get().destroyForcibly();
+            killedCommandOnly.add(instance);
+            tally.count("chaos killed a task's command alone", 1);
+        }
     }
 
     /** The app's side: random calls until the broker dies under it. */
@@ -233,22 +292,41 @@ final class KillScenario {
             }
             return problems;
         }, DRAIN));
-        tally.count("instances", client.instances(APP).size());
         tally.count("instances awaiting reconnection after a restart", grace.watched());
-        client.instances(APP).forEach(i -> {
-            tally.count("ended " + (i.terminationReason() == null
-                    ? String.valueOf(i.outcome()) : i.terminationReason().name()), 1);
-            // A launch that failed is no violation, but the reader needs to know why it failed.
-            if (i.terminationReason() == TerminationReason.LAUNCH_FAILED) {
-                tally.note("instance " + i.instanceId() + " LAUNCH_FAILED: " + i.errorMessage());
-            }
-        });
         tally.check(settled(() -> processes.withSocket(broker.location().socket()).entrySet().stream()
                 .map(e -> "task process " + e.getKey() + " of instance " + e.getValue() + " remains").toList(),
                 Duration.ofSeconds(5)));
         broker.stop();
         tally.check(StoreCheck.integrityProblems(broker.database()));
+        // From the file: the broker lists an app only its newest 200 instances.
+        List<StoreCheck.InstanceEnd> ends = StoreCheck.instanceEnds(broker.database());
+        tally.count("instances", ends.size());
+        ends.forEach(this::countEnd);
         tally.check(cgroups.occupied(StoreCheck.runTokens(broker.database())));
+    }
+
+    /**
+     * Counts how an instance ended; {@code BROKER_LOST} by its cause. Only a task the chaos killed together with its
+     * supervisor may end {@code BROKER_LOST} (SPEC B5); no instance may end {@code LAUNCH_FAILED} (SPEC B6).
+     */
+    private void countEnd(StoreCheck.InstanceEnd i) {
+        String id = i.instanceId();
+        TerminationReason reason = i.terminationReason() == null ? null
+                : TerminationReason.valueOf(i.terminationReason());
+        String how = reason == null ? String.valueOf(i.outcome()) : reason.name();
+        if (reason == TerminationReason.BROKER_LOST) {
+            boolean byChaos = killedWithSupervisor.contains(id);
+            how += byChaos ? " (the chaos killed the task and its supervisor)"
+                    : " (nobody could observe it; the chaos did not kill it)";
+            tally.check(byChaos, "instance " + id + " ended BROKER_LOST although the chaos did not kill it: "
+                    + i.errorMessage());
+        } else if (reason == TerminationReason.KILLED && killedCommandOnly.contains(id)) {
+            how += " (the chaos killed its command; its supervisor saw it)";
+        }
+        tally.count("ended " + how, 1);
+        if (reason == TerminationReason.LAUNCH_FAILED) {
+            tally.violation("instance " + id + " LAUNCH_FAILED: " + i.errorMessage());
+        }
     }
 
     private static List<String> tokensQuietly(Path database) {

@@ -58,6 +58,34 @@ final class StoreCheck {
         return tokens;
     }
 
+    /**
+     * How one stored instance stands.
+     *
+     * @param instanceId its id
+     * @param state PENDING, RUNNING or COMPLETED
+     * @param outcome how it ended, or null
+     * @param terminationReason why it was stopped by force, or null
+     * @param errorMessage what went wrong, or null
+     */
+    record InstanceEnd(String instanceId, String state, String outcome, String terminationReason,
+                       String errorMessage) {
+    }
+
+    /** Every instance in the file, however many: the broker lists only the newest to an app. */
+    static List<InstanceEnd> instanceEnds(Path database) throws SQLException {
+        List<InstanceEnd> ends = new ArrayList<>();
+        try (Connection connection = open(database);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT instance_id, state, outcome, termination_reason,"
+                     + " error_message FROM instances ORDER BY requested_at")) {
+            while (result.next()) {
+                ends.add(new InstanceEnd(result.getString(1), result.getString(2), result.getString(3),
+                        result.getString(4), result.getString(5)));
+            }
+        }
+        return ends;
+    }
+
     private static Connection open(Path database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty(OPEN_MODE, READ_ONLY);

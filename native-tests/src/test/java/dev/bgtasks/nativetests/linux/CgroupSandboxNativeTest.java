@@ -195,6 +195,8 @@ class CgroupSandboxNativeTest {
         CgroupNative.Launched task = rig.launch(sandbox, limits(mib(64), 32), List.of("/bin/sh", "-c",
                 "/bin/sh -c 'setsid sleep 300 &'; exec sleep 300"));
         long main = task.process().pid();
+        // The command runs as the child of its supervisor (SPEC B5), which is in the cgroup too.
+        long supervisor = ProcessHandle.of(main).flatMap(ProcessHandle::parent).orElseThrow().pid();
         List<Path> cgroups = sandbox.taskCgroupsOf(main);
         Path procs = withFile(cgroups, "pids.current").resolve("cgroup.procs");
         List<Long> members = new ArrayList<>();
@@ -202,13 +204,14 @@ class CgroupSandboxNativeTest {
             members.clear();
             try {
                 Files.readAllLines(procs).forEach(l -> members.add(Long.parseLong(l.trim())));
-                return members.size() == 2 && members.stream().allMatch(p -> p == main || !cmdline(p).isEmpty()
-                        && cmdline(p).startsWith("sleep"));
+                return members.size() == 3 && members.contains(supervisor) && members.stream().allMatch(
+                        p -> p == main || p == supervisor || !cmdline(p).isEmpty() && cmdline(p).startsWith("sleep"));
             } catch (IOException e) {
                 return false;
             }
-        }, Duration.ofSeconds(5))).as("the task and its setsid grandchild are in the cgroup: %s", members).isTrue();
-        long grandchild = members.stream().filter(p -> p != main).findFirst().orElseThrow();
+        }, Duration.ofSeconds(5))).as("the task, its supervisor and its setsid grandchild are in the cgroup: %s",
+                members).isTrue();
+        long grandchild = members.stream().filter(p -> p != main && p != supervisor).findFirst().orElseThrow();
         assertThat(CgroupNative.session(grandchild)).isNotEqualTo(CgroupNative.session(main));
         rig.stray(grandchild);
 

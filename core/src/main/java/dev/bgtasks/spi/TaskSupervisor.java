@@ -1,0 +1,115 @@
+package dev.bgtasks.spi;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The task's supervisor (SPEC B5): a {@code /bin/sh} that outlives the broker. It runs the sandbox's prelude (join
+ * the cgroups, set an rlimit), then runs the command as its child in the foreground, waits for it, and writes the
+ * exit record ({@link TaskEndRecords}) whole (temp file, then {@code mv}) with the command's exit status, the peak
+ * memory and the out-of-memory and process-limit counters read from the counter files it was given, and exits with
+ * the command's status. A broker that is there sees that status as the supervisor's exit code; a broker that was
+ * away finds the record when it next starts.
+ *
+ * <pre>{@code
+ * List<String> argv = TaskSupervisor.command("echo $$ > \"$1\" && shift 1", List.of(procsFile.toString()),
+ *         TaskEndRecords.exitFile(spec.logFile()), TaskSupervisor.Counters.NONE, spec.command());
+ * Process supervisor = new ProcessBuilder(argv).start();   // the command is its only child
+ * }</pre>
+ *
+ * <p>No JVM, one small shell per task, and it counts against the task's process limit. The command's pid is the
+ * task's pid (the sandbox finds it as the supervisor's child): signals for polite cancellation go to the command
+ * itself. The supervisor traps {@code HUP}, {@code INT}, {@code QUIT} and {@code TERM} with an empty action, so a
+ * signal meant for the task's process group leaves the observer alive, while the command, which a caught (not
+ * ignored) signal is reset for at {@code exec}, gets its default handling. Only a {@code SIGKILL} of the supervisor
+ * itself leaves an end nobody observes ({@code BROKER_LOST} if no broker ran then). The command's arguments and the
+ * files are positional parameters, never shell code (SPEC S3).
+ */
+public final class TaskSupervisor {
+    /** The supervisor's shell. */
+    public static final String SHELL = "/bin/sh";
+    /** {@code $0} of the supervisor's shell. */
+    public static final String NAME = "bgtasks-task";
+
+    /*
+     * After the prelude: $1 the exit record, $2 the peak memory file, $3 the memory events file, $4 the process
+     * events file (each may be ""), then the command. "$@" runs in the foreground: an asynchronous command would
+     * start with SIGINT and SIGQUIT ignored (POSIX), which a task must not inherit.
+     */
+    static final String SUPERVISE = String.join("\n",
+            "x=$1 p=$2 me=$3 pe=$4",
+            "shift 4",
+            "trap : HUP INT QUIT TERM",
+            "\"$@\"",
+            "s=$?",
+            "k=0 o=0 m=0",
+            "[ -n \"$p\" ] && [ -r \"$p\" ] && read -r k < \"$p\"",
+            "if [ -n \"$me\" ] && [ -r \"$me\" ]; then",
+            "  while read -r n v; do [ \"$n\" = oom_kill ] && o=$v; done < \"$me\"",
+            "fi",
+            "if [ -n \"$pe\" ] && [ -r \"$pe\" ]; then",
+            "  while read -r n v; do [ \"$n\" = max ] && m=$v; done < \"$pe\"",
+            "fi",
+            "r=\"exit=$s",
+            "peak=$k",
+            "oom_kill=$o",
+            "pids_max=$m",
+            TaskEndRecords.END_LINE + "\"",
+            // mv needs a fork, which a process limit may refuse now: then the record is written in place (a reader
+            // takes it only once its last line is there).
+            "{ printf '%s\\n' \"$r\" > \"$x.tmp\" && mv -f \"$x.tmp\" \"$x\"; } 2>/dev/null"
+                    + " || printf '%s\\n' \"$r\" > \"$x\"",
+            "exit $s");
+
+    private TaskSupervisor() {
+    }
+
+    /**
+     * The files the supervisor reads its counters from once the command has ended; null where the platform has
+     * none.
+     *
+     * @param peakMemory a file holding the task's peak memory in bytes ({@code memory.peak})
+     * @param memoryEvents a keyed file with an {@code oom_kill} line ({@code memory.events}, {@code memory.oom_control})
+     * @param processEvents a keyed file with a {@code max} line ({@code pids.events})
+     */
+    public record Counters(Path peakMemory, Path memoryEvents, Path processEvents) {
+        /** No counters: the record then holds the exit status alone. */
+        public static final Counters NONE = new Counters(null, null, null);
+    }
+
+    /**
+     * The supervisor's argument vector.
+     *
+     * @param prelude shell code that runs first and consumes its own positional parameters with {@code shift};
+     *     a failure ends the supervisor with its status before the command runs; empty for none
+     * @param preludeArgs the prelude's positional parameters
+     * @param exitFile where the exit record goes
+     * @param counters the counter files
+     * @param command the task's argument vector
+     * @return {@code /bin/sh -c <script> bgtasks-task <prelude args> <exit file> <counters> <command>}
+     */
+    public static List<String> command(String prelude, List<String> preludeArgs, Path exitFile, Counters counters,
+                                       List<String> command) {
+        Objects.requireNonNull(prelude, "prelude");
+        Objects.requireNonNull(exitFile, "exitFile");
+        Objects.requireNonNull(counters, "counters");
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("command is empty");
+        }
+        String script = prelude.isBlank() ? SUPERVISE : prelude + " || exit\n" + SUPERVISE;
+        List<String> out = new ArrayList<>(List.of(SHELL, "-c", script, NAME));
+        out.addAll(preludeArgs);
+        out.add(exitFile.toAbsolutePath().toString());
+        out.add(pathOrEmpty(counters.peakMemory()));
+        out.add(pathOrEmpty(counters.memoryEvents()));
+        out.add(pathOrEmpty(counters.processEvents()));
+        out.addAll(command);
+        return out;
+    }
+
+    private static String pathOrEmpty(Path path) {
+        return path == null ? "" : path.toString();
+    }
+}
