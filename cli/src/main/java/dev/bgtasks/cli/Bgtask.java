@@ -36,6 +36,8 @@ public final class Bgtask implements Runnable {
             // A client command speaks through its output; the library's info lines belong in the broker log.
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             // logback is on the class path for the broker's own log only (DaemonCommand picks the provider).
+            // SLF4J says which provider it loads when one is named, on stderr: noise in every command's output.
+            System.setProperty("slf4j.internal.verbosity", "WARN");
             System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
         System.exit(newCommandLine().execute(args));

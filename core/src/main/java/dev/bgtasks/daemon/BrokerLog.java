@@ -52,6 +52,8 @@ public record BrokerLog(long maxFileBytes, int files) {
     public Map<String, String> systemProperties(Path logFile) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("slf4j.provider", LOGBACK_PROVIDER);
+        // SLF4J announces a provider named this way on stderr, which is the broker log's own first line otherwise.
+        properties.put("slf4j.internal.verbosity", "WARN");
         properties.put("logback.configurationFile", CONFIGURATION);
         properties.put("bgtasks.log.file", logFile.toAbsolutePath().toString());
         properties.put("bgtasks.log.maxFileBytes", Long.toString(maxFileBytes));
