@@ -27,9 +27,12 @@ import org.junit.jupiter.api.condition.OS;
 class TaskEnvironmentNativeTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Pattern TRIGGERED = Pattern.compile("TRIGGERED ALLOWED (\\S+)");
-    /** Per instance or per broker home: differ between any two runs by design. */
-    private static final List<String> PER_RUN = List.of("BGTASKS_RUN_TOKEN", "BGTASKS_INSTANCE_ID",
-            "BGTASKS_TASK_ID", "BGTASKS_SOCKET", "BGTASKS_HOME");
+    /**
+     * Per instance or per broker home: differ between any two runs by design. A Java task also gets
+     * {@code BGTASKS_RESULT_FILE}, where its host leaves its result for a broker that is away (SPEC B5).
+     */
+    private static final List<String> PER_RUN = List.of("BGTASKS_RUN_TOKEN", "BGTASKS_RESULT_FILE",
+            "BGTASKS_INSTANCE_ID", "BGTASKS_TASK_ID", "BGTASKS_SOCKET", "BGTASKS_HOME");
     private static final Map<String, String> APP_A_SECRETS = Map.of("FOO_SECRET", "hunter2",
             "https_proxy", "http://proxy.example:3128", "JAVA_TOOL_OPTIONS", "-Dbgtasks.leak=1");
     private static final Map<String, String> APP_B_SECRETS = Map.of("BAR_TOKEN", "s3cr3t-b");
