@@ -56,14 +56,18 @@ final class ExitWatch {
             throw new IllegalStateException("kqueue() failed: errno " + e.errno(), e);
         }
         start("bgtasks-kqueue-" + pid, () -> {
+            // The kqueue is released before anyone hears of the end, so a caller that acts on the end
+            // (or a broker that stops right after) never leaves the descriptor open.
+            CompletableFuture<OptionalInt> seen = new CompletableFuture<>();
             try {
-                awaitExit(libc, kq, pid, exited);
+                awaitExit(libc, kq, pid, seen);
             } finally {
                 try {
                     libc.close(kq);
                 } catch (ErrnoException e) {
                     LOG.debug("closing kqueue {} failed", kq, e);
                 }
+                exited.complete(seen.getNow(OptionalInt.empty()));
             }
         });
         return exited;
