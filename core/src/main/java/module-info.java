@@ -34,6 +34,8 @@ module dev.bgtasks.core {
     exports dev.bgtasks.daemon to dev.bgtasks.cli;
     exports dev.bgtasks.ipc to dev.bgtasks.cli;
     exports dev.bgtasks.launch to dev.bgtasks.cli;
+    // The backends offer the generic platform's OSHI hardware readings beside their own (SPEC H4).
+    exports dev.bgtasks.generic to dev.bgtasks.linux, dev.bgtasks.windows, dev.bgtasks.macos;
 
     // Records and enums that travel as JSON (the wire, stored task definitions): Jackson reads their
     // constructors and accessors reflectively, and the wire's mix-ins are private interfaces.

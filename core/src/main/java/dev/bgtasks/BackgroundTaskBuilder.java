@@ -1,5 +1,6 @@
 package dev.bgtasks;
 
+import dev.bgtasks.broker.RigRequirements;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerSpec;
@@ -14,11 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Describes a background task and registers it (UWP {@code BackgroundTaskBuilder}). Everything is checked at
@@ -30,6 +33,8 @@ import java.util.Set;
  *         .taskEntryPoint("tasks.ExportTask")            // or .command(List.of("rsync", "-a", src, dst))
  *         .setTrigger(bg.applicationTrigger())
  *         .addCondition(new SystemCondition(SystemConditionType.INTERNET_AVAILABLE))
+ *         .addCondition(HardwareCondition.usbDevice("1d6b:0002"))   // a rig: device attached,
+ *         .uses("scope-1")                                         // and the scope to itself
  *         .cancelOnConditionLoss(true)
  *         .limits(ResourceLimits.builder().memoryBytes(256L << 20).build())
  *         .environment(Map.of("NOTES_PROFILE", "work"))       // added to the task's base environment
@@ -45,6 +50,9 @@ public final class BackgroundTaskBuilder {
     private ApplicationTrigger trigger;
     private BackgroundTrigger brokerTrigger;
     private final Set<SystemConditionType> conditions = EnumSet.noneOf(SystemConditionType.class);
+    private final Set<HardwareCondition> hardwareConditions = new LinkedHashSet<>();
+    private final Set<String> uses = new TreeSet<>();
+    private boolean bestEffortConditions;
     private boolean cancelOnConditionLoss;
     private ResourceLimits limits = ResourceLimits.defaults();
     private boolean bestEffortLimits;
@@ -134,6 +142,42 @@ public final class BackgroundTaskBuilder {
      */
     public BackgroundTaskBuilder addCondition(SystemCondition condition) {
         conditions.add(Objects.requireNonNull(condition, "condition").conditionType());
+        return this;
+    }
+
+    /**
+     * Adds an AND-ed hardware condition: a USB device attached, a volume mounted, an interface up, the CPU cool or
+     * idle enough (SPEC H1). {@code register()} fails for one this platform can never read (H2), unless
+     * {@link #bestEffortConditions()}.
+     *
+     * @param condition a condition that must hold for the task to start
+     * @return this builder
+     */
+    public BackgroundTaskBuilder addCondition(HardwareCondition condition) {
+        hardwareConditions.add(Objects.requireNonNull(condition, "condition"));
+        return this;
+    }
+
+    /**
+     * Accepts hardware conditions this platform can never read: they stay unknown, so the task waits until a
+     * simulation ({@code bgtask simulate}) says they hold (SPEC H2).
+     *
+     * @return this builder
+     */
+    public BackgroundTaskBuilder bestEffortConditions() {
+        this.bestEffortConditions = true;
+        return this;
+    }
+
+    /**
+     * Names a shared fixture the task uses: at most one instance that uses it runs at a time, across every
+     * registration and app of the broker; the others wait, pending, in request order (SPEC F1, F2).
+     *
+     * @param resource 1 to 64 letters, digits, '.', '_', ':' or '-', e.g. {@code scope-1}
+     * @return this builder
+     */
+    public BackgroundTaskBuilder uses(String resource) {
+        uses.add(Objects.requireNonNull(resource, "resource"));
         return this;
     }
 
@@ -257,7 +301,8 @@ public final class BackgroundTaskBuilder {
         // A broker-fired trigger's slot is named by the broker when it stores the registration.
         return new TaskDefinition(name, trigger != null ? trigger.name() : "", target, conditions,
                 cancelOnConditionLoss, limits, bestEffortLimits, cancellationGrace,
-                workingDirectory.toAbsolutePath().toString(), triggerSpec(), environment, sessionEnvironment);
+                workingDirectory.toAbsolutePath().toString(), triggerSpec(), environment, sessionEnvironment,
+                new RigRequirements(List.copyOf(hardwareConditions), uses, bestEffortConditions));
     }
 
     private TriggerSpec triggerSpec() {

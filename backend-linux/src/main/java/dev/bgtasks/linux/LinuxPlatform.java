@@ -4,11 +4,13 @@ import dev.bgtasks.linux.cgroup.CgroupSandbox;
 import dev.bgtasks.linux.cgroup.CgroupUnavailableException;
 import dev.bgtasks.linux.cgroup.SystemdScopeSandbox;
 import dev.bgtasks.linux.dbus.DBusSignals;
+import dev.bgtasks.linux.hardware.LinuxHardwareSource;
 import dev.bgtasks.linux.netlink.RtnetlinkInternetSource;
 import dev.bgtasks.linux.power.PowerSupplySource;
 import dev.bgtasks.linux.presence.HeadlessSource;
 import dev.bgtasks.linux.presence.X11IdleSource;
 import dev.bgtasks.linux.rlimit.RlimitSandbox;
+import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.ProcessSandbox;
@@ -44,6 +46,8 @@ public final class LinuxPlatform implements HostPlatform {
     private ProcessSandbox sandbox;
     private String sandboxNote = "";
     private LinuxSignals signals;
+    private RtnetlinkInternetSource rtnetlink;
+    private LinuxHardwareSource hardware;
 
     /** The backend for this process's environment (as {@link java.util.ServiceLoader} builds it). */
     public LinuxPlatform() {
@@ -114,10 +118,25 @@ public final class LinuxPlatform implements HostPlatform {
             byPrecedence.add(new PowerSupplySource());
             byPrecedence.add(new StorageSignalSource(Path.of(System.getProperty("user.home"))));
             byPrecedence.add(new HeadlessSource(environment));
-            signals = new LinuxSignals(new RtnetlinkInternetSource(), byPrecedence);
+            rtnetlink = new RtnetlinkInternetSource();
+            signals = new LinuxSignals(rtnetlink, byPrecedence);
             signals.start();
         }
         return signals;
+    }
+
+    /**
+     * USB devices from kernel uevents, volumes from the watched mount table, interfaces from rtnetlink (the
+     * INTERNET source's), CPU temperature and idle from OSHI polled while needed (SPEC H1, H4).
+     */
+    @Override
+    public synchronized HardwareSource hardware() {
+        if (hardware == null) {
+            signals();
+            RtnetlinkInternetSource links = rtnetlink;
+            hardware = LinuxHardwareSource.start(links::interfacesUp, links::onLinksChanged);
+        }
+        return hardware;
     }
 
     /** dbus-java and its native Unix-socket transport; JNA is core's already. */

@@ -1,9 +1,12 @@
 package dev.bgtasks.macos;
 
+import dev.bgtasks.generic.OshiHardware;
 import dev.bgtasks.macos.sandbox.MacWatchdogSandbox;
 import dev.bgtasks.macos.signals.MacSignals;
+import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.PolledHardwareSource;
 import dev.bgtasks.spi.ProcessSandbox;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +29,7 @@ public final class MacPlatform implements HostPlatform {
     private final String osName;
     private ProcessSandbox sandbox;
     private HostSignals signals;
+    private HardwareSource hardware;
 
     /** The backend for this JVM's OS (as {@link java.util.ServiceLoader} builds it). */
     public MacPlatform() {
@@ -64,6 +68,18 @@ public final class MacPlatform implements HostPlatform {
             sandbox = MacWatchdogSandbox.open();
         }
         return sandbox;
+    }
+
+    /**
+     * Hardware readings through OSHI, polled every 5 s while a registration needs them (SPEC H4): the portable
+     * fallback until macOS's own device and volume notifications feed them.
+     */
+    @Override
+    public synchronized HardwareSource hardware() {
+        if (hardware == null) {
+            hardware = OshiHardware.polled(OshiHardware.all(), PolledHardwareSource.DEFAULT_PERIOD);
+        }
+        return hardware;
     }
 
     @Override

@@ -46,4 +46,14 @@ class MacPlatformTest {
         assertThat(ServiceLoader.load(HostPlatform.class).stream().map(ServiceLoader.Provider::type))
                 .contains(MacPlatform.class);
     }
+
+    @Test
+    void hardwareReadingsAreOshiPolledOnlyWhileNeeded() throws Exception { // SPEC H4
+        try (dev.bgtasks.spi.HardwareSource hw = new MacPlatform("Mac OS X").hardware()) {
+            assertThat(hw.readable()).containsExactlyInAnyOrder(dev.bgtasks.spi.HardwareSignal.values());
+            assertThat(hw.describe()).contains("USB_DEVICES: OSHI").contains("polled every 5 s while a registration"
+                    + " needs it (idle)");
+            assertThat(hw.current()).isEqualTo(dev.bgtasks.spi.HardwareReadings.UNKNOWN);
+        }
+    }
 }

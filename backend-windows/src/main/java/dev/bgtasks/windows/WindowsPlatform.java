@@ -1,7 +1,10 @@
 package dev.bgtasks.windows;
 
+import dev.bgtasks.generic.OshiHardware;
+import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.PolledHardwareSource;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.windows.sandbox.WindowsJobSandbox;
 import java.util.List;
@@ -23,6 +26,7 @@ public final class WindowsPlatform implements HostPlatform {
     private final String osName;
     private WindowsJobSandbox sandbox;
     private HostSignals signals;
+    private HardwareSource hardware;
 
     /** The backend for this host (as {@link java.util.ServiceLoader} builds it). */
     public WindowsPlatform() {
@@ -61,6 +65,18 @@ public final class WindowsPlatform implements HostPlatform {
             sandbox = WindowsJobSandbox.open();
         }
         return sandbox;
+    }
+
+    /**
+     * Hardware readings through OSHI, polled every 5 s while a registration needs them (SPEC H4): the portable
+     * fallback until Windows's own device and volume notifications feed them.
+     */
+    @Override
+    public synchronized HardwareSource hardware() {
+        if (hardware == null) {
+            hardware = OshiHardware.polled(OshiHardware.all(), PolledHardwareSource.DEFAULT_PERIOD);
+        }
+        return hardware;
     }
 
     @Override

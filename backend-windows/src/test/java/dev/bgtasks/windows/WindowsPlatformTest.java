@@ -40,4 +40,14 @@ class WindowsPlatformTest {
         assertThat(new WindowsPlatform("Windows 11").runtimeResources())
                 .allSatisfy(r -> assertThat(getClass().getClassLoader().getResource(r)).isNotNull());
     }
+
+    @Test
+    void hardwareReadingsAreOshiPolledOnlyWhileNeeded() throws Exception { // SPEC H4
+        try (dev.bgtasks.spi.HardwareSource hw = new WindowsPlatform("Windows 11").hardware()) {
+            assertThat(hw.readable()).containsExactlyInAnyOrder(dev.bgtasks.spi.HardwareSignal.values());
+            assertThat(hw.describe()).contains("USB_DEVICES: OSHI").contains("polled every 5 s while a registration"
+                    + " needs it (idle)");
+            assertThat(hw.current()).isEqualTo(dev.bgtasks.spi.HardwareReadings.UNKNOWN);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.bgtasks.junit;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
@@ -35,6 +36,12 @@ final class ConditionSignals {
             throw new IllegalArgumentException(type + " is not a condition");
         }
         return type == SystemConditionType.BACKGROUND_WORK_COST_NOT_HIGH ? LOW_WORK_COST : type.requiredSignals();
+    }
+
+    /** Why a hardware condition does not hold, e.g. {@code usb-device=1d6b:0002 is false}, or unknown. */
+    static String explain(HardwareCondition condition, SignalSnapshot signals) {
+        return condition.spelling() + " is " + condition.verdictUnder(signals).map(String::valueOf)
+                .orElse("unknown (the host cannot read " + condition.type().signal() + ")");
     }
 
     /** Why {@code type} does not hold, e.g. {@code INTERNET_AVAILABLE needs INTERNET=true, is false}. */

@@ -1,5 +1,8 @@
 package dev.bgtasks.junit;
 
+import dev.bgtasks.spi.HardwareReadings;
+import dev.bgtasks.spi.HardwareSignal;
+import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostPlatforms;
 import dev.bgtasks.spi.HostSignal;
@@ -11,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -28,7 +32,7 @@ final class HostLayer implements AutoCloseable {
     HostLayer(HostPlatform host, boolean ownsHost) {
         this.host = host;
         this.ownsHost = ownsHost;
-        this.signals = new SimulatedSignals(host.signals());
+        this.signals = new SimulatedSignals(host.signals(), host.hardware());
         this.view = new SimulatedPlatformView();
     }
 
@@ -53,6 +57,7 @@ final class HostLayer implements AutoCloseable {
         signals.overrides().known().keySet().forEach(signal -> change.put(signal, null));
         change.putAll(saved.known());
         signals.override(change);
+        signals.setHardwareOverrides(saved.hardware());
     }
 
     /** JUnit closes the shared layer when the run ends, as it closes every {@code AutoCloseable} in a store. */
@@ -91,6 +96,15 @@ final class HostLayer implements AutoCloseable {
             return signals;
         }
 
+        /**
+         * The host's hardware for what a broker asks of it (which readings it needs, which it can read); the
+         * readings themselves already reach the broker through {@link #signals()}, overrides included.
+         */
+        @Override
+        public HardwareSource hardware() {
+            return new NeedsOnly(host.hardware());
+        }
+
         @Override
         public ProcessSandbox sandbox() {
             return host.sandbox();
@@ -99,6 +113,34 @@ final class HostLayer implements AutoCloseable {
         @Override
         public List<String> runtimeResources() {
             return host.runtimeResources();
+        }
+    }
+
+    /** Passes needs and capabilities through; gives no readings of its own, so the layer's overrides stay on top. */
+    private record NeedsOnly(HardwareSource host) implements HardwareSource {
+        @Override
+        public HardwareReadings current() {
+            return HardwareReadings.UNKNOWN;
+        }
+
+        @Override
+        public AutoCloseable subscribe(Runnable listener) {
+            return () -> { };
+        }
+
+        @Override
+        public Set<HardwareSignal> readable() {
+            return host.readable();
+        }
+
+        @Override
+        public void need(Set<HardwareSignal> signals) {
+            host.need(signals);
+        }
+
+        @Override
+        public String describe() {
+            return host.describe();
         }
     }
 }

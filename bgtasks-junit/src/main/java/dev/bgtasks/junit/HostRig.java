@@ -1,6 +1,8 @@
 package dev.bgtasks.junit;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
@@ -128,6 +130,44 @@ public final class HostRig implements ParameterResolver, BeforeAllCallback, Afte
         }
         signals().override(change);
         return this;
+    }
+
+    /**
+     * Simulates a hardware condition's verdict (SPEC H5); {@code null} drops the override, so the host's reading
+     * decides again.
+     *
+     * @param condition the condition, e.g. {@code HardwareCondition.usbDevice("1d6b:0002")}
+     * @param verdict whether it holds, or {@code null} for the host's own reading
+     * @return this rig
+     */
+    public HostRig set(HardwareCondition condition, Boolean verdict) {
+        Map<String, Boolean> change = new HashMap<>();
+        change.put(condition.spelling(), verdict);
+        signals().overrideHardware(HardwareReadings.UNKNOWN.withConditionOverrides(change));
+        return this;
+    }
+
+    /**
+     * Makes hardware conditions hold, as {@code bgtask simulate usb-device=1d6b:0002=true} does.
+     *
+     * @param conditions the conditions to make hold
+     * @return this rig
+     */
+    public HostRig satisfy(HardwareCondition... conditions) {
+        for (HardwareCondition condition : conditions) {
+            set(condition, true);
+        }
+        return this;
+    }
+
+    /**
+     * Whether a hardware condition holds on the readings now, as the broker would judge it.
+     *
+     * @param condition the condition to judge
+     * @return true when it holds; false when it does not or the reading is unknown
+     */
+    public boolean holds(HardwareCondition condition) {
+        return condition.holdsUnder(signals().current());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bgtasks.junit;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.SignalSnapshot;
@@ -39,7 +40,8 @@ final class RequiresConditionExtension implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         List<RequiresCondition> required = conditionsOf(context);
-        if (required.isEmpty()) {
+        List<RequiresHardware> requiredHardware = hardwareOf(context);
+        if (required.isEmpty() && requiredHardware.isEmpty()) {
             return ConditionEvaluationResult.enabled("no @RequiresCondition");
         }
         Set<SystemConditionType> types = new LinkedHashSet<>();
@@ -55,13 +57,25 @@ final class RequiresConditionExtension implements ExecutionCondition {
             wait = own.compareTo(wait) > 0 ? own : wait;
             failOnTimeout |= condition.onTimeout() == RequiresCondition.OnTimeout.FAIL;
         }
+        Set<HardwareCondition> hardware = new LinkedHashSet<>();
+        for (RequiresHardware condition : requiredHardware) {
+            try {
+                hardware.add(HardwareCondition.parse(condition.value()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("@RequiresHardware(\"" + condition.value() + "\") on "
+                        + context.getDisplayName() + ": " + e.getMessage(), e);
+            }
+            Duration own = parseWait(condition.waitUpTo());
+            wait = own.compareTo(wait) > 0 ? own : wait;
+            failOnTimeout |= condition.onTimeout() == RequiresCondition.OnTimeout.FAIL;
+        }
         HostSignals signals = rigOf(context).map(rig -> rig.layer(context))
                 .orElseGet(() -> HostLayer.realHost(context)).signals();
-        SignalSnapshot last = awaitAll(signals, types, wait);
-        if (allHold(types, last)) {
-            return ConditionEvaluationResult.enabled(types + " hold");
+        SignalSnapshot last = awaitAll(signals, types, hardware, wait);
+        if (allHold(types, hardware, last)) {
+            return ConditionEvaluationResult.enabled(describe(types, hardware) + " hold");
         }
-        String reason = explain(types, last) + (wait.isZero() ? "" : " after waiting " + wait);
+        String reason = explain(types, hardware, last) + (wait.isZero() ? "" : " after waiting " + wait);
         if (failOnTimeout) {
             throw new AssertionError("@RequiresCondition with onTimeout = FAIL: " + reason);
         }
@@ -73,15 +87,21 @@ final class RequiresConditionExtension implements ExecutionCondition {
      * before the first look, so a change between the two is not missed.
      */
     static SignalSnapshot awaitAll(HostSignals signals, Set<SystemConditionType> types, Duration wait) {
+        return awaitAll(signals, types, Set.of(), wait);
+    }
+
+    /** As {@link #awaitAll(HostSignals, Set, Duration)}, with hardware conditions too (SPEC H1). */
+    static SignalSnapshot awaitAll(HostSignals signals, Set<SystemConditionType> types,
+                                   Set<HardwareCondition> hardware, Duration wait) {
         CompletableFuture<SignalSnapshot> met = new CompletableFuture<>();
         AutoCloseable subscription = signals.subscribe(snapshot -> {
-            if (allHold(types, snapshot)) {
+            if (allHold(types, hardware, snapshot)) {
                 met.complete(snapshot);
             }
         });
         try {
             SignalSnapshot now = signals.current();
-            if (allHold(types, now) || wait.isZero()) {
+            if (allHold(types, hardware, now) || wait.isZero()) {
                 return now;
             }
             try {
@@ -103,14 +123,26 @@ final class RequiresConditionExtension implements ExecutionCondition {
         }
     }
 
-    private static boolean allHold(Set<SystemConditionType> types, SignalSnapshot snapshot) {
-        return types.stream().allMatch(type -> ConditionSignals.holds(type, snapshot));
+    private static boolean allHold(Set<SystemConditionType> types, Set<HardwareCondition> hardware,
+                                   SignalSnapshot snapshot) {
+        return types.stream().allMatch(type -> ConditionSignals.holds(type, snapshot))
+                && hardware.stream().allMatch(condition -> condition.holdsUnder(snapshot));
     }
 
-    private static String explain(Set<SystemConditionType> types, SignalSnapshot snapshot) {
+    private static String describe(Set<SystemConditionType> types, Set<HardwareCondition> hardware) {
+        StringJoiner all = new StringJoiner(", ", "[", "]");
+        types.forEach(type -> all.add(type.name()));
+        hardware.forEach(condition -> all.add(condition.spelling()));
+        return all.toString();
+    }
+
+    private static String explain(Set<SystemConditionType> types, Set<HardwareCondition> hardware,
+                                  SignalSnapshot snapshot) {
         StringJoiner unmet = new StringJoiner("; ");
         types.stream().filter(type -> !ConditionSignals.holds(type, snapshot))
                 .forEach(type -> unmet.add(ConditionSignals.explain(type, snapshot)));
+        hardware.stream().filter(condition -> !condition.holdsUnder(snapshot))
+                .forEach(condition -> unmet.add(ConditionSignals.explain(condition, snapshot)));
         return unmet.toString();
     }
 
@@ -153,6 +185,16 @@ final class RequiresConditionExtension implements ExecutionCondition {
         context.getTestMethod().ifPresent(method -> found.addAll(annotations(method)));
         for (Class<?> type = context.getTestClass().orElse(null); type != null; type = type.getEnclosingClass()) {
             found.addAll(annotations(type));
+        }
+        return found;
+    }
+
+    private static List<RequiresHardware> hardwareOf(ExtensionContext context) {
+        List<RequiresHardware> found = new ArrayList<>();
+        context.getTestMethod().ifPresent(method -> found.addAll(
+                AnnotationSupport.findRepeatableAnnotations(method, RequiresHardware.class)));
+        for (Class<?> type = context.getTestClass().orElse(null); type != null; type = type.getEnclosingClass()) {
+            found.addAll(AnnotationSupport.findRepeatableAnnotations(type, RequiresHardware.class));
         }
         return found;
     }

@@ -1,5 +1,6 @@
 package dev.bgtasks.junit;
 
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.HostSignals;
@@ -26,6 +27,17 @@ final class TestHost implements HostPlatform, HostSignals {
     TestHost with(HostSignal signal, Boolean value) {
         snapshot = snapshot.with(signal, value);
         return this;
+    }
+
+    TestHost withHardware(HardwareReadings readings) {
+        snapshot = snapshot.withHardware(readings);
+        return this;
+    }
+
+    /** Sets the hardware readings and tells the listeners on this thread. */
+    void setHardware(HardwareReadings readings) {
+        snapshot = snapshot.withHardware(readings);
+        listeners.forEach(listener -> listener.accept(snapshot));
     }
 
     /** Sets a signal and tells the listeners on this thread. */

@@ -1,8 +1,10 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.SystemTriggerType;
 import dev.bgtasks.broker.RegistrationInfo;
+import dev.bgtasks.broker.RigRequirements;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerSpec;
@@ -38,7 +40,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  bgtask register --app com.example.notes --name upload --env NOTES_PROFILE=work \\",
                 "      -- /usr/local/bin/notes-upload",
                 "  bgtask register --app com.example.notes --name export --entry-point tasks.Export \\",
-                "      --classpath app.jar"})
+                "      --classpath app.jar",
+                "  bgtask register --app com.example.rig --name capture --condition usb-device=1d6b:0002 \\",
+                "      --condition cpu-temperature-below=70 --condition volume-mounted=/mnt/rig --uses scope-1 \\",
+                "      -- /opt/rig/capture"})
 final class RegisterCommand implements Callable<Integer> {
     @Mixin
     AppOption app;
@@ -66,8 +71,17 @@ final class RegisterCommand implements Callable<Integer> {
             description = "A condition, AND-ed with the others: internet-available, internet-not-available, "
                     + "free-network-available, user-present, user-not-present, session-connected, "
                     + "session-disconnected, background-work-cost-not-high, on-ac-power, battery-not-low, "
-                    + "storage-not-low.")
+                    + "storage-not-low; or a hardware condition (SPEC H1): usb-device=VID:PID[:SERIAL], "
+                    + "volume-mounted=MOUNT_POINT|LABEL, interface-up=NAME, cpu-temperature-below=CELSIUS, "
+                    + "cpu-idle-above=PERCENT.")
     List<String> conditions = new ArrayList<>();
+    @Option(names = "--best-effort-conditions",
+            description = "Accept hardware conditions this host can never read (they wait for a simulation).")
+    boolean bestEffortConditions;
+    @Option(names = "--uses", paramLabel = "FIXTURE",
+            description = "A shared fixture the task uses: at most one running task per fixture across the broker, "
+                    + "the others wait in request order (SPEC F1), e.g. scope-1.")
+    List<String> uses = new ArrayList<>();
     @Option(names = "--cancel-on-condition-loss", description = "Cancel a running instance when a condition fails.")
     boolean cancelOnConditionLoss;
     @Option(names = "--memory", paramLabel = "SIZE", description = "Memory limit of the task tree, e.g. 256M.")
@@ -109,14 +123,20 @@ final class RegisterCommand implements Callable<Integer> {
                 ? new TaskTarget.JavaEntryPoint(entryPoint, classpathEntries())
                 : new TaskTarget.Command(command);
         Set<SystemConditionType> types = EnumSet.noneOf(SystemConditionType.class);
+        List<HardwareCondition> hardware = new ArrayList<>();
         for (String condition : conditions) {
-            types.add(SystemConditionType.fromKebabCase(condition));
+            if (HardwareCondition.isHardware(condition)) {
+                hardware.add(HardwareCondition.parse(condition));
+            } else {
+                types.add(SystemConditionType.fromKebabCase(condition));
+            }
         }
         ResourceLimits limits = new ResourceLimits(memory == null ? null : Units.bytes(memory), maxProcesses,
                 timeLimit == null ? null : Units.duration(timeLimit));
         TaskDefinition definition = new TaskDefinition(name, trigger, target, types, cancelOnConditionLoss, limits,
                 bestEffortLimits, grace == null ? null : Units.duration(grace),
-                Path.of("").toAbsolutePath().toString(), triggerSpec(), environmentVariables(), session);
+                Path.of("").toAbsolutePath().toString(), triggerSpec(), environmentVariables(), session,
+                new RigRequirements(hardware, Set.copyOf(uses), bestEffortConditions));
         try (BrokerClient broker = BrokerConnection.connect()) {
             RegistrationInfo info = broker.register(app.appId, definition);
             spec.commandLine().getOut().println(info.taskId());

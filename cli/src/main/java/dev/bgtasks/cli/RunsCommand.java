@@ -1,13 +1,11 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.InstanceState;
-import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.ipc.BrokerClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +20,7 @@ final class RunsCommand implements Callable<Integer> {
     AppOption app;
     @Option(names = "--json", description = "Print JSON: an array of instances (instanceId, taskId, state, outcome, "
             + "cancelReason, terminationReason, progress, exitCode, peakMemoryBytes, pid, requestedAt, startedAt, "
-            + "endedAt, waitingFor, waitingForEnergySaver, errorClass, errorMessage).")
+            + "endedAt, waitingFor, waitingForEnergySaver, waitingForHardware, waitingForFixtures, errorClass, errorMessage).")
     boolean json;
     @Spec
     CommandSpec spec;
@@ -50,10 +48,7 @@ final class RunsCommand implements Callable<Integer> {
 
     private static void describe(PrintWriter out, InstanceInfo i) {
         if (i.state() == InstanceState.PENDING) {
-            String waits = i.waitingFor().stream().map(SystemConditionType::kebabCase)
-                    .collect(Collectors.joining(", "));
-            out.println("    waiting for: " + (waits.isEmpty() ? "" : waits)
-                    + (i.waitingForEnergySaver() ? (waits.isEmpty() ? "" : ", ") + "energy saver to turn off" : ""));
+            out.println("    waiting for: " + String.join(", ", i.waitingForAll()));
         }
         if (i.pid() != null) {
             out.println("    pid " + i.pid() + ", started " + i.startedAt());

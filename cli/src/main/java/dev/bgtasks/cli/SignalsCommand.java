@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import java.io.PrintWriter;
@@ -22,7 +23,8 @@ final class SignalsCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Keep printing each change until interrupted.")
     boolean watch;
     @Option(names = "--json", description = "Print JSON: {signals: {name: true|false|null}, energySaver, "
-            + "backgroundWorkCost}; one object per line with --watch.")
+            + "backgroundWorkCost, hardware: {usbDevices, volumes, interfacesUp, cpuTemperatureCelsius, "
+            + "cpuIdlePercent, conditionOverrides} (null: unknown)}; one object per line with --watch.")
     boolean json;
     @Spec
     CommandSpec spec;
@@ -59,12 +61,27 @@ final class SignalsCommand implements Callable<Integer> {
             doc.put("signals", values);
             doc.put("energySaver", snapshot.is(HostSignal.ENERGY_SAVER, true));
             doc.put("backgroundWorkCost", snapshot.backgroundWorkCost());
+            doc.put("hardware", snapshot.hardware());
             Output.json(out, doc);
             return;
         }
         values.forEach((k, v) -> out.printf("%-18s %s%n", k, v == null ? "unknown" : v));
         out.printf("%-18s %s%n", "work-cost", snapshot.backgroundWorkCost());
+        HardwareReadings hw = snapshot.hardware();
+        out.printf("%-18s %s%n", "usb-devices", listed(hw.usbDevices()));
+        out.printf("%-18s %s%n", "volumes", listed(hw.volumes()));
+        out.printf("%-18s %s%n", "interfaces-up", listed(hw.interfacesUp()));
+        out.printf("%-18s %s%n", "cpu-temperature", hw.cpuTemperatureCelsius() == null
+                ? "unknown (read only while a registration needs it)" : hw.cpuTemperatureCelsius() + " °C");
+        out.printf("%-18s %s%n", "cpu-idle", hw.cpuIdlePercent() == null
+                ? "unknown (read only while a registration needs it)" : hw.cpuIdlePercent() + " %");
+        hw.conditionOverrides().forEach((condition, verdict) ->
+                out.printf("%-18s %s=%s%n", "simulated", condition, verdict));
         out.flush();
+    }
+
+    private static String listed(java.util.Set<String> values) {
+        return values == null ? "unknown" : values.isEmpty() ? "none" : String.join(", ", values);
     }
 
     static String name(HostSignal signal) {

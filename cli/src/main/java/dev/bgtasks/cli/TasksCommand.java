@@ -1,5 +1,6 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskTarget;
@@ -50,6 +51,14 @@ final class TasksCommand implements Callable<Integer> {
                     out.println("    conditions: " + d.conditions().stream().map(SystemConditionType::kebabCase)
                             .collect(Collectors.joining(", "))
                             + (d.cancelOnConditionLoss() ? " (cancel on loss)" : ""));
+                }
+                if (!d.rig().hardwareConditions().isEmpty()) {
+                    out.println("    hardware: " + d.rig().hardwareConditions().stream()
+                            .map(HardwareCondition::spelling).collect(Collectors.joining(", "))
+                            + (d.rig().bestEffortConditions() ? " (best effort)" : ""));
+                }
+                if (!d.rig().uses().isEmpty()) {
+                    out.println("    uses: " + String.join(", ", d.rig().uses()));
                 }
             }
             return 0;

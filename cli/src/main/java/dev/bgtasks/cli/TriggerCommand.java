@@ -2,7 +2,6 @@ package dev.bgtasks.cli;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.IfRunning;
-import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.arguments.KeyValuePairs;
 import dev.bgtasks.arguments.ValueMapCodec;
@@ -21,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,10 +91,8 @@ final class TriggerCommand implements Callable<Integer> {
 
     private void explainPending(PrintWriter out, BrokerClient broker, UUID instanceId) {
         broker.instances(app.appId).stream().filter(i -> i.instanceId().equals(instanceId)).findFirst()
-                .filter(i -> !i.waitingFor().isEmpty() || i.waitingForEnergySaver())
-                .ifPresent(i -> out.println("pending: waiting for " + i.waitingFor().stream()
-                        .map(SystemConditionType::kebabCase).collect(Collectors.joining(", "))
-                        + (i.waitingForEnergySaver() ? " energy saver to turn off" : "")));
+                .filter(i -> !i.waitingForAll().isEmpty())
+                .ifPresent(i -> out.println("pending: waiting for " + String.join(", ", i.waitingForAll())));
         out.flush();
     }
 

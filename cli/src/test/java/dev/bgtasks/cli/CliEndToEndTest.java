@@ -171,4 +171,41 @@ class CliEndToEndTest {
                 .contains("-> ALLOWED").contains("-> CURRENTLY_RUNNING").contains("completed: SUCCEEDED")
                 .contains("-> DISABLED_BY_POLICY").contains("100%");
     }
+
+    @Test
+    void aRigTaskWaitsForItsHardwareAndStartsOnASimulation() throws Exception { // SPEC H1, H3, H5, F1
+        String app = "com.example.rig";
+        assertThat(run("access", "request", "--app", app).code()).isZero();
+        Result reg = run("register", "--app", app, "--name", "capture", "--condition", "usb-device=1d6b:0002",
+                "--condition", "cpu-temperature-below=70", "--condition", "volume-mounted=/", "--uses", "scope-1",
+                "--", "/bin/sh", "-c", "exit 0");
+        assertThat(reg.code()).as(reg.err()).isZero();
+        JsonNode definition = JSON.readTree(run("tasks", "--app", app, "--json").out()).get(0);
+        assertThat(definition.toString()).contains("USB_DEVICE").contains("scope-1").doesNotContain("\"empty\"");
+
+        assertThat(run("tasks", "--app", app).out()).contains("hardware: usb-device=1d6b:0002, cpu-temperature-below=70,"
+                + " volume-mounted=/").contains("uses: scope-1");
+        Result triggered = run("trigger", "--app", app);
+        assertThat(triggered.code()).as(triggered.err()).isZero();
+        assertThat(triggered.out()).startsWith("ALLOWED");
+        Result runs = run("runs", "--app", app);
+        assertThat(runs.out()).contains("waiting for: ").contains("usb-device=1d6b:0002")
+                .doesNotContain("volume-mounted=/");
+
+        assertThat(run("simulate", "usb-device=1d6b:0002=true", "cpu-temperature=45").code()).isZero();
+        JsonNode signals = JSON.readTree(run("signals", "--json").out());
+        assertThat(signals.get("hardware").get("cpuTemperatureCelsius").asDouble()).isEqualTo(45.0);
+        assertThat(signals.get("hardware").get("conditionOverrides").get("usb-device=1d6b:0002").asBoolean())
+                .isTrue();
+        assertThat(run("signals").out()).contains("volumes").contains("simulated          usb-device=1d6b:0002=true");
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String state = "";
+        while (System.nanoTime() < end && !state.equals("COMPLETED")) {
+            state = JSON.readTree(run("runs", "--app", app, "--json").out()).get(0).get("state").asText();
+            Thread.sleep(50);
+        }
+        assertThat(state).isEqualTo("COMPLETED");
+        assertThat(run("simulate", "--clear").code()).isZero();
+        assertThat(run("doctor").out()).contains("CPU_TEMPERATURE: OSHI").contains("while a registration needs it");
+    }
 }

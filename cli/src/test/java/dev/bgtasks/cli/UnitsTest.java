@@ -40,4 +40,18 @@ class UnitsTest {
         assertThatThrownBy(() -> SimulateCommand.parse(List.of("internet"))).hasMessageContaining("SIGNAL=VALUE");
         assertThatThrownBy(() -> SimulateCommand.parse(List.of("internet=maybe"))).hasMessageContaining("maybe");
     }
+
+    @Test
+    void simulatedHardwareParsesVerdictsAndReadings() { // SPEC H5
+        var parsed = SimulateCommand.parseHardware(List.of("usb-device=1D6B:0002=true", "cpu-temperature=45.5",
+                "volume-mounted=/mnt/rig=unknown", "cpu-idle=90"));
+        assertThat(parsed.conditionOverrides()).containsEntry("usb-device=1d6b:0002", true);
+        assertThat(parsed.cpuTemperatureCelsius()).isEqualTo(45.5);
+        assertThat(parsed.cpuIdlePercent()).isEqualTo(90.0);
+        assertThat(SimulateCommand.isHardware("usb-device=1d6b:0002=true")).isTrue();
+        assertThat(SimulateCommand.isHardware("internet=true")).isFalse();
+        assertThatThrownBy(() -> SimulateCommand.parseHardware(List.of("usb-device=1d6b:0002")))
+                .hasMessageContaining("CONDITION=VALUE");
+        assertThatThrownBy(() -> SimulateCommand.parseHardware(List.of("cpu-idle=lots"))).hasMessageContaining("number");
+    }
 }

@@ -55,6 +55,8 @@ final class AccessControl {
         registrations.unregisterAll(appId);
         ctx.store.run(tx -> tx.clearAccessStatus(appId));
         LOG.info("access for {} removed; its registrations are gone", appId);
+        // Its hardware conditions are no longer needed, so a polled reading may stop (SPEC H4).
+        registrations.refreshHardwareNeeds();
     }
 
     void setUser(String appId, UserAccessSetting setting) {

@@ -3,6 +3,7 @@ package dev.bgtasks.broker;
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.arguments.ValueMapCodec;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.store.Store;
@@ -73,6 +74,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
      */
     private synchronized void recover() {
         parts.recovery.recover();
+        parts.registrations.refreshHardwareNeeds();
         parts.access.applyPolicy();
         parts.triggers.promoteAllQueued();
         parts.reactions.startPendingWhereConditionsHold();
@@ -85,8 +87,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         parts.reactions.onSignalsChanged();
         synchronized (this) {
             if (!ctx.closed) {
-                parts.transitions.onSignalsChanged();
-                parts.schedules.run();
+                parts.fireOnTransition();
             }
         }
     }
@@ -154,7 +155,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         parts.registrations.validate(definition);
         synchronized (this) {
             ctx.ensureOpen();
-            return parts.registrations.register(appId, definition);
+            return parts.registrations.registerAndRefresh(appId, definition);
         }
     }
 
@@ -168,7 +169,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     public synchronized boolean unregister(String appId, UUID taskId, boolean cancelTask) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        return parts.registrations.unregister(appId, taskId, cancelTask);
+        return parts.registrations.unregisterAndRefresh(appId, taskId, cancelTask);
     }
 
     @Override
@@ -184,9 +185,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     public synchronized boolean cancel(String appId, UUID instanceId) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        // A running instance is asked to stop (X6); a pending one leaves the condition latch, cancelled.
-        return parts.runs.isRunning(instanceId) ? parts.runs.cancel(appId, instanceId)
-                : parts.reactions.cancelPending(appId, instanceId);
+        return parts.reactions.cancel(appId, instanceId);
     }
 
     @Override
@@ -228,6 +227,11 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     @Override
     public void simulate(Map<HostSignal, Boolean> overrides) {
         parts.reactions.simulate(overrides);
+    }
+
+    @Override
+    public void simulateHardware(HardwareReadings overrides) {
+        parts.reactions.simulateHardware(overrides);
     }
 
     @Override
@@ -280,10 +284,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
                 return;
             }
             ctx.closed = true;
-            parts.runs.stopTimers();
-            parts.recovery.stopTimer();
-            parts.schedules.stop();
-            parts.retention.stop();
+            parts.stopTimers();
         }
         try {
             signalSubscription.close();

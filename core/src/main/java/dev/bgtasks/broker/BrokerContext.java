@@ -37,7 +37,7 @@ final class BrokerContext {
         this.store = store;
         this.clock = config.clock();
         this.sandbox = config.platform().sandbox();
-        this.signals = new SimulatedSignals(config.platform().signals());
+        this.signals = new SimulatedSignals(config.platform().signals(), config.platform().hardware());
     }
 
     void ensureOpen() {

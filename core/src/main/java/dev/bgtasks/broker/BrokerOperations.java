@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.UserAccessSetting;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import java.util.List;
@@ -91,6 +92,14 @@ public interface BrokerOperations {
 
     /** Overrides host signals, for test rigs ({@code bgtask simulate}); conditions are re-evaluated at once. */
     void simulate(Map<HostSignal, Boolean> overrides);
+
+    /**
+     * Overrides hardware readings or condition verdicts (SPEC H5, {@code bgtask simulate usb-device=1d6b:0002=true});
+     * conditions are re-evaluated at once. Overrides merge with those in force.
+     *
+     * @param overrides the readings and verdicts that win
+     */
+    void simulateHardware(HardwareReadings overrides);
 
     /** Drops every simulated override. */
     void clearSimulation();

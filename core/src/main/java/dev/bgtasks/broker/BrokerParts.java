@@ -42,12 +42,34 @@ final class BrokerParts {
         this.runs = new TaskRuns(ctx, launcher, completions, retention);
         this.reactions = new SignalReactions(ctx, runs);
         this.triggers = new TriggerDecisions(ctx, reactions, runs);
-        runs.onSlotFreed(done -> triggers.promoteQueued(done.appId(), done.triggerName()));
+        runs.onSlotFreed(done -> {
+            // SPEC F2: a freed fixture goes to the oldest pending instance that can start, before a queued one
+            // (P3) becomes pending behind it.
+            reactions.startPendingWhereConditionsHold();
+            triggers.promoteQueued(done.appId(), done.triggerName());
+        });
         this.schedules = new TriggerSchedules(ctx, triggers);
         this.transitions = new SystemTransitions(ctx, triggers);
         this.registrations = new Registrations(ctx, launcher, runs, reactions, schedules);
         this.access = new AccessControl(ctx, registrations, runs, reactions);
         this.recovery = new Recovery(ctx, runs);
         this.hosts = new HostSessions(ctx, runs, recovery, completions);
+    }
+
+    /**
+     * After a signal change, under the broker's lock: the system triggers on the transition (Y3), then a maintenance
+     * fire waiting for AC (Y2).
+     */
+    void fireOnTransition() {
+        transitions.onSignalsChanged();
+        schedules.run();
+    }
+
+    /** Stops every timer the parts keep; under the broker's lock, when it closes. */
+    void stopTimers() {
+        runs.stopTimers();
+        recovery.stopTimer();
+        schedules.stop();
+        retention.stop();
     }
 }

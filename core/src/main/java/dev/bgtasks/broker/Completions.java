@@ -1,6 +1,7 @@
 package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.SignalSnapshot;
@@ -46,6 +47,8 @@ final class Completions {
         SignalSnapshot now = ctx.signals.current();
         return ctx.store.read(tx -> {
             List<InstanceInfo> infos = new ArrayList<>();
+            // Few instances run at a time: who holds which fixture is cheap to read once per listing.
+            Map<String, UUID> held = SharedFixtures.holders(tx);
             for (InstanceRow row : tx.instances(appId, INSTANCE_LIST_LIMIT)) {
                 if (row.state() != InstanceState.PENDING) {
                     infos.add(toInfo(row, null, null));
@@ -55,7 +58,16 @@ final class Completions {
                 Set<SystemConditionType> unmet = definition
                         .map(d -> ConditionRules.unmet(d.conditions(), now)).orElse(Set.of());
                 BackgroundAccessStatus status = tx.accessStatus(appId).orElse(BackgroundAccessStatus.UNSPECIFIED);
-                infos.add(toInfo(row, unmet, BrokerContext.energySaverHoldsBack(now, status)));
+                List<String> hardware = definition.map(d -> ConditionRules.unmetHardware(
+                        d.rig().hardwareConditions(), now).stream().map(HardwareCondition::spelling).toList())
+                        .orElse(List.of());
+                List<String> busy = definition.map(d -> SharedFixtures.busy(d, held)).orElse(List.of());
+                InstanceInfo info = toInfo(row, unmet, BrokerContext.energySaverHoldsBack(now, status));
+                infos.add(new InstanceInfo(info.instanceId(), info.taskId(), info.appId(), info.triggerName(),
+                        info.state(), info.progress(), info.outcome(), info.cancelReason(), info.terminationReason(),
+                        info.errorClass(), info.errorMessage(), info.exitCode(), info.peakMemoryBytes(), info.pid(),
+                        info.requestedAt(), info.startedAt(), info.endedAt(), info.waitingFor(),
+                        info.waitingForEnergySaver(), hardware, busy));
             }
             return infos;
         });

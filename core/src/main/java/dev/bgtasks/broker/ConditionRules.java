@@ -1,12 +1,17 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.spi.HardwareSignal;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,6 +61,47 @@ final class ConditionRules {
                 }
             }
         }
+    }
+
+    /** SPEC H1: the hardware conditions that do not hold now (an unknown reading holds nothing), in their order. */
+    static List<HardwareCondition> unmetHardware(List<HardwareCondition> conditions, SignalSnapshot signals) {
+        List<HardwareCondition> unmet = new ArrayList<>();
+        for (HardwareCondition condition : conditions) {
+            if (!condition.holdsUnder(signals)) {
+                unmet.add(condition);
+            }
+        }
+        return unmet;
+    }
+
+    /**
+     * SPEC H2: a hardware condition on a reading this platform can never give fails the registration, naming the
+     * condition and the platform, unless the registration accepts it ({@code bestEffortConditions()}).
+     *
+     * @throws InvalidRegistrationException naming the field {@code conditions}
+     */
+    static void validateHardware(RigRequirements rig, Set<HardwareSignal> readable, String platform) {
+        if (rig.bestEffortConditions()) {
+            return;
+        }
+        for (HardwareCondition condition : rig.hardwareConditions()) {
+            if (!readable.contains(condition.type().signal())) {
+                throw new InvalidRegistrationException("conditions", condition.spelling() + " needs the "
+                        + condition.type().signal() + " reading, which platform " + platform + " can never give;"
+                        + " the task could never run. Call bestEffortConditions() (bgtask register"
+                        + " --best-effort-conditions) to register it anyway");
+            }
+        }
+    }
+
+    /** What a pending instance waits for, as logged and listed: system conditions, then hardware ones. */
+    static Set<String> labels(Set<SystemConditionType> system, List<HardwareCondition> hardware,
+                              List<String> busyFixtures) {
+        Set<String> labels = new LinkedHashSet<>();
+        system.forEach(c -> labels.add(c.name()));
+        hardware.forEach(c -> labels.add(c.spelling()));
+        busyFixtures.forEach(f -> labels.add("fixture " + f));
+        return labels;
     }
 
     private static Collection<SystemConditionType> withDefault(Collection<SystemConditionType> conditions) {

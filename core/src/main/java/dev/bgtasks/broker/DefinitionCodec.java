@@ -3,6 +3,7 @@ package dev.bgtasks.broker;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.SystemTriggerType;
 import dev.bgtasks.spi.ResourceLimits;
@@ -11,17 +12,18 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The stored form of a {@link TaskDefinition}: flat JSON, with a version so later fields can be added without a
  * schema migration of the store. Version 2 added broker-fired triggers, version 3 the registration's own
- * environment and its session flag; a definition is written with the lowest version that holds it, so what uses
- * neither is byte for byte what an older broker wrote and reads.
+ * environment and its session flag, hardware conditions and shared fixtures; a definition is written with the
+ * lowest version that holds it, so what uses none of them is byte for byte what an older broker wrote and reads.
  */
 final class DefinitionCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int VERSION = 3;
-    /** What a definition with a broker-fired trigger and no environment of its own is written as. */
+    /** What a definition with a broker-fired trigger and none of version 3's fields is written as. */
     private static final int FIRED_TRIGGER_VERSION = 2;
     /** What a definition on the app's own trigger is written as, so an older broker still reads it. */
     private static final int APPLICATION_TRIGGER_VERSION = 1;
@@ -40,8 +42,12 @@ final class DefinitionCodec {
                   @JsonInclude(JsonInclude.Include.NON_NULL) Long freshnessMillis,
                   @JsonInclude(JsonInclude.Include.NON_NULL) SystemTriggerType systemTrigger,
                   @JsonInclude(JsonInclude.Include.NON_NULL) Boolean oneShot,
+                  // Version 3, left out when empty: a row without them reads as before to an older broker.
                   @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> environment,
-                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean sessionEnvironment) {
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean sessionEnvironment,
+                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> hardwareConditions,
+                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> uses,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean bestEffortConditions) {
     }
 
     static String encode(TaskDefinition definition) {
@@ -59,8 +65,11 @@ final class DefinitionCodec {
         ResourceLimits limits = definition.limits();
         TriggerSpec trigger = definition.trigger();
         boolean fired = trigger.firedByBroker();
+        RigRequirements rig = definition.rig();
         boolean usesEnvironment = !definition.environment().isEmpty() || definition.sessionEnvironment();
-        int version = usesEnvironment ? VERSION : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
+        // The lowest version that holds everything, so an older broker reads every row it can understand.
+        int version = usesEnvironment || !rig.asksNothing() ? VERSION
+                : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
         Stored stored = new Stored(version, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
@@ -68,7 +77,9 @@ final class DefinitionCodec {
                 fired ? trigger.kind() : null,
                 trigger.freshness() == null ? null : trigger.freshness().toMillis(), trigger.systemType(),
                 fired ? trigger.oneShot() : null, definition.environment(),
-                definition.sessionEnvironment() ? Boolean.TRUE : null);
+                definition.sessionEnvironment() ? Boolean.TRUE : null,
+                rig.hardwareConditions().stream().map(HardwareCondition::spelling).toList(),
+                List.copyOf(rig.uses()), rig.bestEffortConditions() ? Boolean.TRUE : null);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -102,7 +113,17 @@ final class DefinitionCodec {
                         : EnumSet.copyOf(stored.conditions()),
                 stored.cancelOnConditionLoss(), limits, stored.bestEffortLimits(),
                 Duration.ofMillis(stored.graceMillis()), stored.workingDirectory(), trigger(stored),
-                stored.environment(), Boolean.TRUE.equals(stored.sessionEnvironment()));
+                stored.environment(), Boolean.TRUE.equals(stored.sessionEnvironment()), rig(stored));
+    }
+
+    private static RigRequirements rig(Stored stored) {
+        if (stored.hardwareConditions() == null && stored.uses() == null && stored.bestEffortConditions() == null) {
+            return RigRequirements.NONE;
+        }
+        List<HardwareCondition> hardware = stored.hardwareConditions() == null ? List.of()
+                : stored.hardwareConditions().stream().map(HardwareCondition::parse).toList();
+        return new RigRequirements(hardware, stored.uses() == null ? Set.of() : Set.copyOf(stored.uses()),
+                Boolean.TRUE.equals(stored.bestEffortConditions()));
     }
 
     private static TriggerSpec trigger(Stored stored) {

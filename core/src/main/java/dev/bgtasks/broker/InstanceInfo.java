@@ -6,6 +6,8 @@ import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.TerminationReason;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,14 +37,50 @@ import java.util.UUID;
  * @param endedAt when it completed, or null
  * @param waitingFor the unmet conditions of a PENDING instance; empty otherwise
  * @param waitingForEnergySaver whether a PENDING instance waits for energy saver to go off (SPEC X9)
+ * @param waitingForHardware the unmet hardware conditions of a PENDING instance, spelled
+ *     {@code usb-device=1d6b:0002} (SPEC H3); empty otherwise
+ * @param waitingForFixtures the fixtures a PENDING instance waits for another instance to free (SPEC F2); empty
+ *     otherwise
  */
 public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
                            int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
                            TerminationReason terminationReason, String errorClass, String errorMessage,
                            Integer exitCode, Long peakMemoryBytes, Long pid, Instant requestedAt,
                            Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
-                           boolean waitingForEnergySaver) {
+                           boolean waitingForEnergySaver, List<String> waitingForHardware,
+                           List<String> waitingForFixtures) {
     public InstanceInfo {
         waitingFor = waitingFor == null ? Set.of() : Set.copyOf(waitingFor);
+        waitingForHardware = waitingForHardware == null ? List.of() : List.copyOf(waitingForHardware);
+        waitingForFixtures = waitingForFixtures == null ? List.of() : List.copyOf(waitingForFixtures);
+    }
+
+    /** An instance that waits for no hardware condition and no fixture. */
+    public InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
+                        int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
+                        TerminationReason terminationReason, String errorClass, String errorMessage,
+                        Integer exitCode, Long peakMemoryBytes, Long pid, Instant requestedAt,
+                        Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
+                        boolean waitingForEnergySaver) {
+        this(instanceId, taskId, appId, triggerName, state, progress, outcome, cancelReason, terminationReason,
+                errorClass, errorMessage, exitCode, peakMemoryBytes, pid, requestedAt, startedAt, endedAt, waitingFor,
+                waitingForEnergySaver, List.of(), List.of());
+    }
+
+    /**
+     * Everything a PENDING instance waits for, as {@code bgtask runs} lists it: system conditions in kebab case,
+     * hardware conditions in their spelling, {@code fixture NAME}, and {@code energy saver to turn off}.
+     *
+     * @return the list; empty when nothing holds it back
+     */
+    public List<String> waitingForAll() {
+        List<String> all = new ArrayList<>();
+        waitingFor.stream().sorted().forEach(c -> all.add(c.kebabCase()));
+        all.addAll(waitingForHardware);
+        waitingForFixtures.forEach(f -> all.add("fixture " + f));
+        if (waitingForEnergySaver) {
+            all.add("energy saver to turn off");
+        }
+        return all;
     }
 }

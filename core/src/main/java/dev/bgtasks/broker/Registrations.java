@@ -10,7 +10,10 @@ import dev.bgtasks.store.RegistrationRow;
 import dev.bgtasks.store.ScheduleRow;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import dev.bgtasks.spi.HardwareSignal;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -52,6 +55,9 @@ final class Registrations {
     void validate(TaskDefinition definition) {
         validator.validate(definition, ctx.sandbox.capabilities());
         RegistrationValidator.validateTrigger(definition.trigger(), ctx.config.minimumFreshness());
+        ConditionRules.validateHardware(definition.rig(), ctx.signals.hardware().readable(),
+                ctx.config.platform().name());
+        SharedFixtures.validate(definition.rig().uses());
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             // Never a task that is ALLOWED and then dies at trigger time because no JVM can start.
             launcher.problemWith(java.classpath()).ifPresent(problem -> {
@@ -95,6 +101,38 @@ final class Registrations {
             schedules.run();
         }
         return info(row);
+    }
+
+    /** {@link #register}, then the hardware source hears what the registrations now need (SPEC H4). */
+    RegistrationInfo registerAndRefresh(String appId, TaskDefinition definition) {
+        RegistrationInfo info = register(appId, definition);
+        refreshHardwareNeeds();
+        return info;
+    }
+
+    /** {@link #unregister(String, UUID, boolean)}, then the hardware source hears what is still needed (SPEC H4). */
+    boolean unregisterAndRefresh(String appId, UUID taskId, boolean cancelTask) {
+        boolean removed = unregister(appId, taskId, cancelTask);
+        refreshHardwareNeeds();
+        return removed;
+    }
+
+    /**
+     * Tells the hardware source which readings the registrations need, so a polled one (CPU temperature, idle) is
+     * read only while some registration, and so its pending instances, needs it (SPEC H4).
+     */
+    void refreshHardwareNeeds() {
+        Set<HardwareSignal> needed = EnumSet.noneOf(HardwareSignal.class);
+        ctx.store.read(tx -> {
+            for (String appId : tx.appsWithAccessStatus()) {
+                for (RegistrationRow row : tx.registrations(appId)) {
+                    DefinitionCodec.decode(row).rig().hardwareConditions()
+                            .forEach(c -> needed.add(c.type().signal()));
+                }
+            }
+            return null;
+        });
+        ctx.signals.hardware().need(needed);
     }
 
     List<RegistrationInfo> list(String appId) {

@@ -1,16 +1,18 @@
 package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.RegistrationRow;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,8 +36,11 @@ final class SignalReactions {
 
     private final BrokerContext ctx;
     private final TaskRuns runs;
-    /** The conditions each pending instance waited for when last looked at; guarded by the broker's lock. */
-    private final Map<UUID, Set<SystemConditionType>> lastUnmet = new HashMap<>();
+    /**
+     * What each pending instance waited for when last looked at (conditions, hardware conditions, fixtures);
+     * guarded by the broker's lock.
+     */
+    private final Map<UUID, Set<String>> lastUnmet = new HashMap<>();
 
     SignalReactions(BrokerContext ctx, TaskRuns runs) {
         this.ctx = ctx;
@@ -57,7 +62,9 @@ final class SignalReactions {
                 if (energySaver && ctx.accessStatus(task.row.appId()) != BackgroundAccessStatus.ALWAYS_ALLOWED) {
                     runs.cancel(task, BackgroundTaskCancellationReason.ENERGY_SAVER);
                 } else if (task.definition.cancelOnConditionLoss()) {
-                    Set<SystemConditionType> lost = ConditionRules.unmet(task.definition.conditions(), now);
+                    Set<String> lost = ConditionRules.labels(
+                            ConditionRules.unmet(task.definition.conditions(), now),
+                            ConditionRules.unmetHardware(task.definition.rig().hardwareConditions(), now), List.of());
                     if (!lost.isEmpty()) {
                         LOG.info("instance {} lost {}", task.row.instanceId(), lost);
                         runs.cancel(task, BackgroundTaskCancellationReason.CONDITION_LOSS);
@@ -74,7 +81,11 @@ final class SignalReactions {
         }
     }
 
-    /** Starts a pending instance if its conditions hold and nothing holds it back (SPEC T7, X9). */
+    /**
+     * Starts a pending instance if its conditions, hardware ones included, hold and nothing holds it back (SPEC T7,
+     * X9, H1), and no other running instance holds a fixture it uses (F1). Pending instances are looked at in
+     * request order, so a freed fixture goes to the oldest that can start (F2).
+     */
     void tryStart(InstanceRow pending) {
         Optional<RegistrationRow> registration = ctx.store.read(tx -> tx.registration(pending.taskId()));
         if (registration.isEmpty()) {
@@ -89,7 +100,11 @@ final class SignalReactions {
         if (BrokerContext.energySaverHoldsBack(now, status)) {
             return;
         }
-        Set<SystemConditionType> unmet = ConditionRules.unmet(definition.conditions(), now);
+        Set<SystemConditionType> unmetSystem = ConditionRules.unmet(definition.conditions(), now);
+        List<HardwareCondition> unmetHardware = ConditionRules.unmetHardware(definition.rig().hardwareConditions(), now);
+        List<String> busy = definition.rig().uses().isEmpty() ? List.of()
+                : SharedFixtures.busy(definition, holders());
+        Set<String> unmet = ConditionRules.labels(unmetSystem, unmetHardware, busy);
         logConditionChanges(pending, unmet);
         if (unmet.isEmpty()) {
             lastUnmet.remove(pending.instanceId());
@@ -97,30 +112,47 @@ final class SignalReactions {
         }
     }
 
-    private void logConditionChanges(InstanceRow pending, Set<SystemConditionType> unmet) {
-        Set<SystemConditionType> before = lastUnmet.get(pending.instanceId());
+    /**
+     * Who holds which fixture: the store's running instances, and the ones this broker runs whose registration is
+     * gone (unregistered with {@code cancelTask=false}, still running to its end).
+     */
+    private Map<String, UUID> holders() {
+        Map<String, UUID> held = ctx.store.read(SharedFixtures::holders);
+        for (RunningTask task : runs.all()) {
+            task.definition.rig().uses().forEach(r -> held.putIfAbsent(r, task.row.instanceId()));
+        }
+        return held;
+    }
+
+    private void logConditionChanges(InstanceRow pending, Set<String> unmet) {
+        Set<String> before = lastUnmet.get(pending.instanceId());
         if (before == null) {
             if (!unmet.isEmpty()) {
                 LOG.info("instance {} of {} is pending, waiting for {}", pending.instanceId(), pending.appId(), unmet);
             }
         } else {
-            for (SystemConditionType condition : before) {
+            for (String condition : before) {
                 if (!unmet.contains(condition)) {
                     LOG.info("instance {}: condition {} now holds", pending.instanceId(), condition);
                 }
             }
-            for (SystemConditionType condition : unmet) {
+            for (String condition : unmet) {
                 if (!before.contains(condition)) {
                     LOG.info("instance {}: condition {} no longer holds", pending.instanceId(), condition);
                 }
             }
         }
-        lastUnmet.put(pending.instanceId(), unmet.isEmpty() ? Set.of() : EnumSet.copyOf(unmet));
+        lastUnmet.put(pending.instanceId(), Set.copyOf(unmet));
     }
 
     /** The instance waits no more (unregistered, cancelled): its latch goes. */
     void forget(UUID instanceId) {
         lastUnmet.remove(instanceId);
+    }
+
+    /** The app cancels an instance: a running one is asked to stop (X6); a pending one leaves the latch, cancelled. */
+    boolean cancel(String appId, UUID instanceId) {
+        return runs.isRunning(instanceId) ? runs.cancel(appId, instanceId) : cancelPending(appId, instanceId);
     }
 
     /**
@@ -143,6 +175,11 @@ final class SignalReactions {
     void simulate(Map<HostSignal, Boolean> overrides) {
         LOG.info("simulated signals: {}", overrides);
         ctx.signals.override(overrides);
+    }
+
+    void simulateHardware(HardwareReadings overrides) {
+        LOG.info("simulated hardware: {}", overrides);
+        ctx.signals.overrideHardware(overrides);
     }
 
     void clearSimulation() {

@@ -17,7 +17,7 @@ import java.util.Set;
  * <pre>{@code
  * new TaskDefinition("Export", "", target, Set.of(SystemConditionType.INTERNET_AVAILABLE), true,
  *         ResourceLimits.defaults(), false, Duration.ofSeconds(5), "/home/me", TriggerSpec.APPLICATION,
- *         Map.of("NOTES_PROFILE", "work"), false);
+ *         Map.of("NOTES_PROFILE", "work"), false, RigRequirements.NONE);
  * }</pre>
  *
  * @param name the task's name
@@ -33,11 +33,13 @@ import java.util.Set;
  * @param environment variables the registration adds to the task's base environment (SPEC S5), in order
  * @param sessionEnvironment give the task the desktop session's display and bus variables even when no condition
  *     is about the user or the session
+ * @param rig hardware conditions and shared fixtures (SPEC H, F); {@link RigRequirements#NONE} by default
  */
 public record TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                              boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                              Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
-                             Map<String, String> environment, boolean sessionEnvironment) {
+                             Map<String, String> environment, boolean sessionEnvironment,
+                             RigRequirements rig) {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     public TaskDefinition {
@@ -49,14 +51,33 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
         // Kept in the registration's order, nulls and all: the broker's validation names what is wrong with them.
         environment = environment == null || environment.isEmpty()
                 ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        rig = Objects.requireNonNullElse(rig, RigRequirements.NONE);
     }
 
-    /** A definition on {@code trigger}, without variables of its own and without the session. */
+    /** A definition without hardware conditions or fixtures. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
+                          Map<String, String> environment, boolean sessionEnvironment) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, RigRequirements.NONE);
+    }
+
+    /** A definition without variables of its own and without the session, with hardware conditions or fixtures. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
+                          RigRequirements rig) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger, Map.of(), false, rig);
+    }
+
+    /** A definition on {@code trigger}: no variables of its own, no session, no hardware conditions or fixtures. */
     public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                           boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                           Duration cancellationGrace, String workingDirectory, TriggerSpec trigger) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger, Map.of(), false);
+                cancellationGrace, workingDirectory, trigger, Map.of(), false, RigRequirements.NONE);
     }
 
     /** A definition on the app's own trigger. */
@@ -64,12 +85,19 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
                           boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                           Duration cancellationGrace, String workingDirectory) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION, Map.of(), false);
+                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION, Map.of(), false, RigRequirements.NONE);
     }
 
     /** The same definition on another trigger slot (a broker-fired trigger gets a slot of its own). */
     public TaskDefinition inSlot(String slot) {
         return new TaskDefinition(name, slot, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment);
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, rig);
+    }
+
+    /** The same definition with these hardware conditions and fixtures. */
+    public TaskDefinition withRig(RigRequirements requirements) {
+        return new TaskDefinition(name, triggerName, target, conditions, cancelOnConditionLoss, limits,
+                bestEffortLimits, cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment,
+                requirements);
     }
 }

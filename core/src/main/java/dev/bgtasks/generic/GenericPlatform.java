@@ -1,7 +1,9 @@
 package dev.bgtasks.generic;
 
+import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
+import dev.bgtasks.spi.PolledHardwareSource;
 import dev.bgtasks.spi.ProcessSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,7 @@ public final class GenericPlatform implements HostPlatform {
     private final Duration signalPollPeriod;
     private GenericSignals signals;
     private GenericSandbox sandbox;
+    private HardwareSource hardware;
 
     /** Watches the free space of the user's home directory; polls signals every 2 s. */
     public GenericPlatform() {
@@ -82,6 +85,15 @@ public final class GenericPlatform implements HostPlatform {
             signals = new GenericSignals(new OshiSignalReader(storageDirectory), signalPollPeriod, storageDirectory);
         }
         return signals;
+    }
+
+    /** Every hardware reading through OSHI, polled every 5 s while a registration needs it (SPEC H4). */
+    @Override
+    public synchronized HardwareSource hardware() {
+        if (hardware == null) {
+            hardware = OshiHardware.polled(OshiHardware.all(), PolledHardwareSource.DEFAULT_PERIOD);
+        }
+        return hardware;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.broker.BrokerOperations;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TriggerRequest;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import java.util.Map;
 
@@ -71,6 +72,10 @@ final class AppRequests {
             case "simulate" -> {
                 Map<HostSignal, Boolean> overrides = p.value(Messages.OVERRIDES, SIGNAL_OVERRIDES);
                 broker.simulate(overrides);
+                yield null;
+            }
+            case "simulateHardware" -> {
+                broker.simulateHardware(p.value(Messages.OVERRIDES, HardwareReadings.class));
                 yield null;
             }
             case "clearSimulation" -> {

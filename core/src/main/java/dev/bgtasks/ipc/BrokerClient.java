@@ -13,6 +13,7 @@ import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
+import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import java.io.IOException;
@@ -232,6 +233,13 @@ public final class BrokerClient implements BrokerOperations, AutoCloseable {
     public void simulate(Map<HostSignal, Boolean> overrides) {
         Objects.requireNonNull(overrides, "overrides");
         call("simulate", WireJson.MAPPER.createObjectNode().set(Messages.OVERRIDES, tree(overrides)));
+    }
+
+    @Override
+    public void simulateHardware(HardwareReadings overrides) {
+        Objects.requireNonNull(overrides, "overrides");
+        call("simulateHardware", WireJson.MAPPER.createObjectNode().set(Messages.OVERRIDES,
+                WireJson.MAPPER.valueToTree(overrides)));
     }
 
     @Override

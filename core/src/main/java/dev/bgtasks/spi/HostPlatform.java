@@ -40,6 +40,16 @@ public interface HostPlatform {
     /** {@return the host signals, started on first use and shared by every caller} */
     HostSignals signals();
 
+    /**
+     * The hardware readings parameterised conditions are judged against (SPEC H1): USB devices, volumes,
+     * interfaces, CPU temperature and idle. The default reads nothing, so every hardware condition is unknown.
+     *
+     * @return the hardware source, started on first use and shared by every caller
+     */
+    default HardwareSource hardware() {
+        return HardwareSource.none();
+    }
+
     /** {@return the sandbox that starts and limits task processes, created on first use} */
     ProcessSandbox sandbox();
 

@@ -15,19 +15,41 @@ import java.util.Optional;
  * }</pre>
  *
  * @param known the signals whose value is known
+ * @param hardware the hardware readings (SPEC H1); {@link HardwareReadings#UNKNOWN} when none
  */
-public record SignalSnapshot(Map<HostSignal, Boolean> known) {
+public record SignalSnapshot(Map<HostSignal, Boolean> known, HardwareReadings hardware) {
     private static final SignalSnapshot EMPTY = new SignalSnapshot(Map.of());
 
     /**
      * Copies {@code known} into an unmodifiable map.
      *
      * @param known the signals whose value is known
+     * @param hardware the hardware readings; null for none
      */
     public SignalSnapshot {
         EnumMap<HostSignal, Boolean> copy = new EnumMap<>(HostSignal.class);
         copy.putAll(known);
         known = Collections.unmodifiableMap(copy);
+        hardware = hardware == null ? HardwareReadings.UNKNOWN : hardware;
+    }
+
+    /**
+     * Signals without hardware readings.
+     *
+     * @param known the signals whose value is known
+     */
+    public SignalSnapshot(Map<HostSignal, Boolean> known) {
+        this(known, HardwareReadings.UNKNOWN);
+    }
+
+    /**
+     * A copy with these hardware readings.
+     *
+     * @param readings the readings
+     * @return a new snapshot
+     */
+    public SignalSnapshot withHardware(HardwareReadings readings) {
+        return new SignalSnapshot(known, readings);
     }
 
     /** {@return a snapshot in which nothing is known} */
@@ -72,11 +94,11 @@ public record SignalSnapshot(Map<HostSignal, Boolean> known) {
         } else {
             copy.put(signal, value);
         }
-        return new SignalSnapshot(copy);
+        return new SignalSnapshot(copy, hardware);
     }
 
     /**
-     * This snapshot with every signal {@code overrides} knows replaced by its value there.
+     * This snapshot with every signal {@code overrides} knows replaced by its value there, hardware readings too.
      *
      * @param overrides the values that win
      * @return a new snapshot
@@ -85,7 +107,7 @@ public record SignalSnapshot(Map<HostSignal, Boolean> known) {
         EnumMap<HostSignal, Boolean> copy = new EnumMap<>(HostSignal.class);
         copy.putAll(known);
         copy.putAll(overrides.known);
-        return new SignalSnapshot(copy);
+        return new SignalSnapshot(copy, hardware.overriddenBy(overrides.hardware));
     }
 
     /**

@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  */
 public final class SimulatedSignals implements HostSignals {
     private final HostSignals host;
+    private final HardwareSource hardware;
     private final List<Consumer<SignalSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final AutoCloseable hostSubscription;
+    private final AutoCloseable hardwareSubscription;
     private final Object lock = new Object();
     private SignalSnapshot overrides = SignalSnapshot.empty();
     private SignalSnapshot lastPublished;
@@ -31,18 +33,70 @@ public final class SimulatedSignals implements HostSignals {
      * @param host the real signals
      */
     public SimulatedSignals(HostSignals host) {
+        this(host, HardwareSource.none());
+    }
+
+    /**
+     * Wraps {@code host} and {@code hardware}: their readings pass through until overridden.
+     *
+     * @param host the real signals
+     * @param hardware the real hardware readings
+     */
+    public SimulatedSignals(HostSignals host, HardwareSource hardware) {
         this.host = Objects.requireNonNull(host, "host");
+        this.hardware = Objects.requireNonNull(hardware, "hardware");
         synchronized (lock) {
-            this.lastPublished = host.current();
+            this.lastPublished = current();
         }
         this.hostSubscription = host.subscribe(ignored -> publishIfChanged());
+        this.hardwareSubscription = hardware.subscribe(this::publishIfChanged);
     }
 
     @Override
     public SignalSnapshot current() {
         synchronized (lock) {
-            return host.current().overriddenBy(overrides);
+            SignalSnapshot real = host.current();
+            return real.withHardware(real.hardware().overriddenBy(hardware.current())).overriddenBy(overrides);
         }
+    }
+
+    /**
+     * Sets hardware overrides (SPEC H5): condition verdicts merge into those in force, known sets and measures
+     * replace theirs.
+     *
+     * @param values the readings that win; a null verdict in its condition overrides removes that override
+     */
+    public void overrideHardware(HardwareReadings values) {
+        synchronized (lock) {
+            HardwareReadings base = overrides.hardware();
+            HardwareReadings merged = new HardwareReadings(
+                    values.usbDevices() != null ? values.usbDevices() : base.usbDevices(),
+                    values.volumes() != null ? values.volumes() : base.volumes(),
+                    values.interfacesUp() != null ? values.interfacesUp() : base.interfacesUp(),
+                    values.cpuTemperatureCelsius() != null ? values.cpuTemperatureCelsius()
+                            : base.cpuTemperatureCelsius(),
+                    values.cpuIdlePercent() != null ? values.cpuIdlePercent() : base.cpuIdlePercent(),
+                    base.conditionOverrides()).withConditionOverrides(values.conditionOverrides());
+            overrides = overrides.withHardware(merged);
+        }
+        publishIfChanged();
+    }
+
+    /**
+     * Replaces the hardware overrides in force with exactly {@code values} (a rig puts back what a test changed).
+     *
+     * @param values the hardware overrides to keep; {@link HardwareReadings#UNKNOWN} for none
+     */
+    public void setHardwareOverrides(HardwareReadings values) {
+        synchronized (lock) {
+            overrides = overrides.withHardware(values);
+        }
+        publishIfChanged();
+    }
+
+    /** {@return the hardware source under the simulation} */
+    public HardwareSource hardware() {
+        return hardware;
     }
 
     /**
@@ -61,7 +115,7 @@ public final class SimulatedSignals implements HostSignals {
                     merged.put(signal, value);
                 }
             });
-            overrides = new SignalSnapshot(merged);
+            overrides = new SignalSnapshot(merged, overrides.hardware());
         }
         publishIfChanged();
     }
@@ -95,13 +149,18 @@ public final class SimulatedSignals implements HostSignals {
     public String describe() {
         SignalSnapshot active = overrides();
         String simulated = active.known().isEmpty() ? "" : "  simulated overrides: " + active.known() + "\n";
-        return host.describe() + (host.describe().endsWith("\n") ? "" : "\n") + simulated;
+        String simulatedHardware = active.hardware().equals(HardwareReadings.UNKNOWN) ? ""
+                : "  simulated hardware: " + active.hardware() + "\n";
+        String hw = hardware.describe();
+        return host.describe() + (host.describe().endsWith("\n") ? "" : "\n") + hw
+                + (hw.endsWith("\n") ? "" : "\n") + simulated + simulatedHardware;
     }
 
     /** Stops listening to the host signals; they belong to their platform, which closes them. */
     @Override
     public void close() {
         try {
+            hardwareSubscription.close();
             hostSubscription.close();
         } catch (Exception e) {
             throw new IllegalStateException("closing the host signal subscription failed", e);

@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.ResourceLimits;
 import java.time.Duration;
@@ -11,11 +12,15 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The stored form of a registration, old rows included (SPEC R5, S5). */
+/** The stored form of a registration, old rows included (SPEC R5, S5, H6); hardware conditions and fixtures
+ * are stored with the registration and older rows read unchanged. */
 class DefinitionCodecTest {
     private static final TaskDefinition PLAIN = new TaskDefinition("sync", "", new TaskTarget.Command(
             List.of("/usr/bin/rsync", "-a")), Set.of(SystemConditionType.INTERNET_AVAILABLE), true,
             new ResourceLimits(64L << 20, 32, Duration.ofMinutes(3)), false, Duration.ofSeconds(2), "/home/ann");
+    private static final TaskDefinition ON_POWER = new TaskDefinition("t", "",
+            new TaskTarget.Command(List.of("/bin/true")),
+            Set.of(SystemConditionType.ON_AC_POWER), false, null, false, null, "/tmp");
 
     @Test
     void aRowStoredBeforeEnvironmentsExistedReadsAsTheBaseAlone() { // SPEC R5, S5
@@ -59,5 +64,45 @@ class DefinitionCodecTest {
         TaskDefinition back = DefinitionCodec.decode("sync", "", json);
         assertThat(back).isEqualTo(rich);
         assertThat(back.environment().keySet()).containsExactly("Z_FIRST", "A_SECOND");
+    }
+
+    @Test
+    void aDefinitionWithoutRigPartsIsWrittenAsBefore() { // SPEC H6
+        String json = DefinitionCodec.encode(ON_POWER);
+        assertThat(json).contains("\"version\":1").doesNotContain("hardwareConditions").doesNotContain("uses")
+                .doesNotContain("bestEffortConditions");
+        assertThat(DefinitionCodec.decode("t", "", json)).isEqualTo(ON_POWER);
+    }
+
+    @Test
+    void aRowWrittenBeforeHardwareConditionsReadsWithNone() { // SPEC H6
+        String v1 = "{\"version\":1,\"entryPoint\":null,\"classpath\":null,\"command\":[\"/bin/true\"],"
+                + "\"conditions\":[\"ON_AC_POWER\"],\"cancelOnConditionLoss\":false,\"memoryBytes\":null,"
+                + "\"maxProcesses\":null,\"wallClockMillis\":null,\"bestEffortLimits\":false,\"graceMillis\":5000,"
+                + "\"workingDirectory\":\"/tmp\"}";
+        TaskDefinition decoded = DefinitionCodec.decode("t", "", v1);
+        assertThat(decoded.rig()).isEqualTo(RigRequirements.NONE);
+        assertThat(decoded).isEqualTo(ON_POWER);
+    }
+
+    @Test
+    void hardwareConditionsAndFixturesRoundTripAsVersionThree() { // SPEC H6
+        TaskDefinition rig = ON_POWER.withRig(new RigRequirements(List.of(HardwareCondition.usbDevice("1d6b:0002", "S/N 1"),
+                HardwareCondition.volumeMounted("/mnt/rig"), HardwareCondition.cpuIdleAbove(80)),
+                Set.of("scope-1", "psu"), true));
+        String json = DefinitionCodec.encode(rig);
+        assertThat(json).contains("\"version\":3").contains("\"usb-device=1d6b:0002:S/N 1\"");
+        assertThat(DefinitionCodec.decode("t", "", json)).isEqualTo(rig);
+    }
+
+    @Test
+    void anEnvironmentAndHardwareConditionsAreStoredTogether() { // SPEC S5, H6
+        TaskDefinition both = new TaskDefinition(PLAIN.name(), PLAIN.triggerName(), PLAIN.target(),
+                PLAIN.conditions(), true, PLAIN.limits(), false, PLAIN.cancellationGrace(), "/home/ann",
+                TriggerSpec.APPLICATION, Map.of("A", "1"), true,
+                new RigRequirements(List.of(HardwareCondition.volumeMounted("/mnt/rig")), Set.of("scope-1"), false));
+        String json = DefinitionCodec.encode(both);
+        assertThat(json).startsWith("{\"version\":3,");
+        assertThat(DefinitionCodec.decode("sync", "", json)).isEqualTo(both);
     }
 }

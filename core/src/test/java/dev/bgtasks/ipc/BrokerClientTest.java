@@ -321,4 +321,19 @@ class BrokerClientTest {
         assertThat(client.register(APP, rich).definition()).isEqualTo(rich);
         assertThat(client.registrations(APP).get(0)).isEqualTo(h.broker().registrations(APP).get(0));
     }
+
+    @Test
+    void hardwareConditionsFixturesAndHardwareSimulationsTravelIntact() { // SPEC H5, H6, F1
+        client.requestAccess(APP);
+        TaskDefinition rig = new TaskDefinition("rig", "t2", new TaskTarget.Command(List.of("/bin/true")),
+                Set.of(), false, null, false, null, dir.toString(), null,
+                new dev.bgtasks.broker.RigRequirements(List.of(dev.bgtasks.HardwareCondition.usbDevice("1d6b:0002"),
+                        dev.bgtasks.HardwareCondition.cpuTemperatureBelow(70)), Set.of("scope-1"), false));
+        assertThat(client.register(APP, rig).definition()).isEqualTo(rig);
+        client.simulateHardware(dev.bgtasks.spi.HardwareReadings.UNKNOWN.withCpuTemperature(42.5)
+                .withConditionOverrides(java.util.Map.of("usb-device=1d6b:0002", true)));
+        assertThat(client.signals().hardware().cpuTemperatureCelsius()).isEqualTo(42.5);
+        assertThat(client.signals().hardware().conditionOverrides()).containsEntry("usb-device=1d6b:0002", true);
+        assertThat(client.signals()).isEqualTo(h.broker().signals());
+    }
 }

@@ -1,6 +1,9 @@
 package dev.bgtasks.testing;
 
 import dev.bgtasks.spi.ExitStatus;
+import dev.bgtasks.spi.HardwareReadings;
+import dev.bgtasks.spi.HardwareSignal;
+import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.HostSignals;
@@ -16,13 +19,16 @@ import dev.bgtasks.spi.TaskEndRecords;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A platform whose signals a test sets and whose processes a test drives: nothing real is started. Keep one
@@ -31,6 +37,7 @@ import java.util.function.Consumer;
 public final class FakePlatform implements HostPlatform {
     private final FakeSignals signals = new FakeSignals();
     private final FakeSandbox sandbox = new FakeSandbox();
+    private final FakeHardware hardware = new FakeHardware();
 
     /** Internet up, on AC power, user present, session connected, nothing low, energy saver off. */
     public static FakePlatform withGoodConditions() {
@@ -66,6 +73,11 @@ public final class FakePlatform implements HostPlatform {
     @Override
     public FakeSignals signals() {
         return signals;
+    }
+
+    @Override
+    public FakeHardware hardware() {
+        return hardware;
     }
 
     @Override
@@ -121,6 +133,55 @@ public final class FakePlatform implements HostPlatform {
         }
     }
 
+    /** Hardware readings a test sets; every reading readable unless the test says otherwise. */
+    public static final class FakeHardware implements HardwareSource {
+        private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+        private volatile HardwareReadings readings = HardwareReadings.UNKNOWN;
+        private volatile Set<HardwareSignal> readable = EnumSet.allOf(HardwareSignal.class);
+        private volatile Set<HardwareSignal> needed = Set.of();
+
+        /** Changes the readings and tells listeners at once, on this thread. */
+        public void set(UnaryOperator<HardwareReadings> change) {
+            readings = change.apply(readings);
+            listeners.forEach(Runnable::run);
+        }
+
+        public void setReadable(Set<HardwareSignal> signals) {
+            readable = signals.isEmpty() ? Set.of() : EnumSet.copyOf(signals);
+        }
+
+        /** What the broker said it needs last. */
+        public Set<HardwareSignal> needed() {
+            return needed;
+        }
+
+        @Override
+        public HardwareReadings current() {
+            return readings;
+        }
+
+        @Override
+        public AutoCloseable subscribe(Runnable listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+
+        @Override
+        public Set<HardwareSignal> readable() {
+            return readable;
+        }
+
+        @Override
+        public void need(Set<HardwareSignal> signals) {
+            needed = Set.copyOf(signals);
+        }
+
+        @Override
+        public String describe() {
+            return "  hardware: set by the test\n";
+        }
+    }
+
     /** A sandbox that records launches instead of starting processes. */
     public static final class FakeSandbox implements ProcessSandbox {
         private final List<FakeProcess> launched = new CopyOnWriteArrayList<>();
@@ -130,6 +191,7 @@ public final class FakePlatform implements HostPlatform {
                 Enforcement.ENFORCED, "fake memory limit", Enforcement.ENFORCED, "fake process limit");
         private boolean canReadopt = true;
         private IOException nextLaunchFailure;
+        private int mostAliveAtALaunch;
 
         @Override
         public SandboxCapabilities capabilities() {
@@ -157,6 +219,8 @@ public final class FakePlatform implements HostPlatform {
                 throw failure;
             }
             FakeProcess process = new FakeProcess(nextPid.incrementAndGet(), spec, limits);
+            mostAliveAtALaunch = Math.max(mostAliveAtALaunch,
+                    (int) launched.stream().filter(FakeProcess::isAlive).count());
             launched.add(process);
             return process;
         }
@@ -196,6 +260,11 @@ public final class FakePlatform implements HostPlatform {
                 }
             }
             return false;
+        }
+
+        /** The most processes found alive when another was launched (SPEC F1: 0 when they share a fixture). */
+        public synchronized int mostAliveAtALaunch() {
+            return mostAliveAtALaunch;
         }
 
         public List<Long> orphansKilled() {

@@ -40,6 +40,9 @@ interface Libc extends Library {
     int MSG_DONTWAIT = 0x40;
     int MSG_TRUNC = 0x20;
     short POLLIN = 0x1;
+    short POLLPRI = 0x2;
+    int O_RDONLY = 0;
+    int O_CLOEXEC = 0x80000;
     short POLLERR = 0x8;
     short POLLHUP = 0x10;
     int EFD_CLOEXEC = 0x80000;
@@ -66,6 +69,8 @@ interface Libc extends Library {
     long write(int fd, byte[] buf, long count) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int open(String path, int flags) throws LastErrorException;
 
     long syscall(long number, Object... args) throws LastErrorException;
 

@@ -26,6 +26,28 @@ public final class PollSet {
     }
 
     /**
+     * A set that waits for an exceptional condition ({@code POLLPRI}: {@code /proc/self/mountinfo} changed) on
+     * {@code watched}, and for input on {@code wakeUp} (an eventfd that ends the wait).
+     *
+     * @param watched the descriptor whose changes to wait for, index 0
+     * @param wakeUp the descriptor that wakes the waiter, index 1
+     * @return the set
+     */
+    public static PollSet priority(int watched, int wakeUp) {
+        PollSet set = new PollSet(watched, wakeUp);
+        set.fds[0].events = Libc.POLLPRI;
+        return set;
+    }
+
+    /**
+     * @param index the descriptor's position in the constructor's arguments
+     * @return whether the last {@link #poll} saw {@code POLLPRI} or {@code POLLERR} on it (a mount table changed)
+     */
+    public boolean changed(int index) {
+        return (fds[index].revents & (Libc.POLLPRI | Libc.POLLERR)) != 0;
+    }
+
+    /**
      * Waits until a descriptor has input, hung up or failed, or the timeout passes.
      *
      * @param timeoutMillis how long at most; -1 waits without limit

@@ -117,6 +117,22 @@ public final class Syscalls {
     }
 
     /**
+     * {@code open(path, O_RDONLY | O_CLOEXEC)}: a descriptor to wait on (e.g. {@code /proc/self/mountinfo}, whose
+     * changes poll(2) reports as {@code POLLPRI}).
+     *
+     * @param path the file
+     * @return the descriptor; the caller closes it
+     * @throws ErrnoException when opening fails
+     */
+    public static int openReadOnly(String path) throws ErrnoException {
+        try {
+            return Libc.Holder.INSTANCE.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw failed("open " + path, e);
+        }
+    }
+
+    /**
      * {@code close(fd)}. The descriptor is released even when this reports {@code EINTR} or {@code EIO}: never
      * retry.
      *

@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ public final class RtnetlinkInternetSource implements SignalSource {
     private final NetlinkChannel.Opener opener;
     private final Object lifecycle = new Object();
     private volatile Boolean internet;
+    private volatile Set<String> linksUp;
+    private volatile Runnable onLinksChanged = () -> { };
     private volatile String failure;
     private volatile boolean closed;
     private boolean started;
@@ -218,7 +221,37 @@ public final class RtnetlinkInternetSource implements SignalSource {
         }
     }
 
+    /**
+     * The names of the links that are up, for the {@code interface-up} hardware condition (SPEC H1); empty before
+     * {@link #start} has read them, or after the socket failed.
+     *
+     * @return the names, or empty when unknown
+     */
+    public Optional<Set<String>> interfacesUp() {
+        return failure != null ? Optional.empty() : Optional.ofNullable(linksUp);
+    }
+
+    /**
+     * Calls {@code listener} on the reader thread each time the set of links that are up changes.
+     *
+     * @param listener must not block
+     */
+    public void onLinksChanged(Runnable listener) {
+        this.onLinksChanged = Objects.requireNonNull(listener, "listener");
+    }
+
     private void publish() {
+        Set<String> up = model.linksUp();
+        Set<String> upBefore = linksUp;
+        linksUp = up;
+        if (upBefore != null && !upBefore.equals(up)) {
+            LOG.info("links up: {} (were {})", up, upBefore);
+            try {
+                onLinksChanged.run();
+            } catch (RuntimeException e) {
+                LOG.error("a link change listener failed", e);
+            }
+        }
         boolean now = model.internetAvailable();
         Boolean before = internet;
         internet = now;

@@ -199,6 +199,19 @@ final class RtnetlinkModel {
         return false;
     }
 
+    /**
+     * The names of the links that are up (SPEC H1 {@code interface-up}): administratively up ({@code IFF_UP}) and
+     * with a carrier (running, or operstate UP or UNKNOWN, as a dummy or loopback link reports).
+     */
+    Set<String> linksUp() {
+        return links.values().stream()
+                .filter(link -> link.name() != null && link.hasFlag(Rtnetlink.IFF_UP)
+                        && (link.hasFlag(Rtnetlink.IFF_RUNNING) || link.operState() == Rtnetlink.IF_OPER_UP
+                        || link.operState() == Rtnetlink.IF_OPER_UNKNOWN))
+                .map(Rtnetlink.Link::name)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     /** The indexes of usable links for {@code family}; see the class comment. */
     Set<Integer> usableLinks(int family) {
         return addresses.values().stream()
