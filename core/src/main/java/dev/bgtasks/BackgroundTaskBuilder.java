@@ -58,6 +58,8 @@ public final class BackgroundTaskBuilder {
     private boolean bestEffortLimits;
     private Duration cancellationGrace = TaskDefinition.DEFAULT_GRACE;
     private Path workingDirectory = Path.of(System.getProperty("user.dir"));
+    private RetryPolicy retryPolicy;
+    private List<String> jvmOptions = List.of();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private boolean sessionEnvironment;
 
@@ -236,6 +238,18 @@ public final class BackgroundTaskBuilder {
     }
 
     /**
+     * Runs an instance again, as a new attempt, when an attempt asks for it or, as the policy says, could not start
+     * or was lost with the broker (SPEC P1). Without a policy every instance has one attempt.
+     *
+     * @param policy e.g. {@code RetryPolicy.exponential(Duration.ofSeconds(30), Duration.ofMinutes(10), 5)}
+     * @return this builder
+     */
+    public BackgroundTaskBuilder retryPolicy(RetryPolicy policy) {
+        this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
      * Variables added to the task's environment (SPEC S5). A task gets a documented base (the user's identity and
      * directories, {@code PATH}, locale, bgtasks' own {@code BGTASKS_*}), never this app's environment: what the task
      * needs from the app goes here, explicitly. Calls add up; a later value for a name replaces an earlier one.
@@ -247,6 +261,21 @@ public final class BackgroundTaskBuilder {
      */
     public BackgroundTaskBuilder environment(Map<String, String> variables) {
         environment.putAll(Objects.requireNonNull(variables, "variables"));
+        return this;
+    }
+
+    /**
+     * Options of a Java task's JVM, for tuning and diagnosing it: e.g. {@code -Xmx64m},
+     * {@code -XX:+DisableAttachMechanism}, {@code -Dapp.trace=true}, {@code -Xlog:gc}. The broker refuses, at
+     * {@code register()}, any option that would defeat the sandbox or change what the JVM loads: a heap larger than
+     * the memory limit allows, the classpath or modules, agents (attach a debugger with
+     * {@code bgtask trigger --debug}), argument files, commands run on errors.
+     *
+     * @param options the options, in order; empty by default
+     * @return this builder
+     */
+    public BackgroundTaskBuilder jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
         return this;
     }
 
@@ -287,14 +316,18 @@ public final class BackgroundTaskBuilder {
             throw new InvalidRegistrationException("trigger",
                     "the trigger belongs to app " + trigger.owner().appId() + ", not " + owner.appId());
         }
+        if (!jvmOptions.isEmpty() && command != null) {
+            throw new InvalidRegistrationException("jvmOptions", "are for a Java entry point, not a command");
+        }
         if (entryPoint != null && command != null) {
             throw new InvalidRegistrationException("taskEntryPoint",
                     "set either an entry point class or a command, not both");
         }
         TaskTarget target = null;
         if (entryPoint != null) {
-            target = classpath != null ? new TaskTarget.JavaEntryPoint(entryPoint, classpath)
+            TaskTarget.JavaEntryPoint java = classpath != null ? new TaskTarget.JavaEntryPoint(entryPoint, classpath)
                     : defaultJavaTarget(entryPoint);
+            target = java.withJvmOptions(jvmOptions);
         } else if (command != null) {
             target = new TaskTarget.Command(command);
         }
@@ -302,7 +335,7 @@ public final class BackgroundTaskBuilder {
         return new TaskDefinition(name, trigger != null ? trigger.name() : "", target, conditions,
                 cancelOnConditionLoss, limits, bestEffortLimits, cancellationGrace,
                 workingDirectory.toAbsolutePath().toString(), triggerSpec(), environment, sessionEnvironment,
-                new RigRequirements(List.copyOf(hardwareConditions), uses, bestEffortConditions));
+                new RigRequirements(List.copyOf(hardwareConditions), uses, bestEffortConditions), retryPolicy);
     }
 
     private TriggerSpec triggerSpec() {

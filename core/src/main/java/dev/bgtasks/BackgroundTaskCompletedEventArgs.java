@@ -1,8 +1,10 @@
 package dev.bgtasks;
 
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -14,7 +16,8 @@ import java.util.UUID;
  *
  * <pre>{@code
  * registration.onCompleted(e -> {
- *     try { e.checkResult(); show("done"); } catch (BackgroundTaskFailedException f) { show(f.getMessage()); }
+ *     try { e.checkResult(); show("done: " + e.result().get("rows")); }
+ *     catch (BackgroundTaskFailedException f) { show(f.getMessage()); }
  * });
  * }</pre>
  */
@@ -66,6 +69,27 @@ public final class BackgroundTaskCompletedEventArgs {
     public OptionalLong peakMemoryBytes() {
         Long peak = instance.peakMemoryBytes();
         return peak == null ? OptionalLong.empty() : OptionalLong.of(peak);
+    }
+
+    /**
+     * The result map the task set ({@code instance.setResult(map)} in a Java task, {@code bgtask result KEY=VALUE}
+     * in a command), with the Java types it set; also for a failed or cancelled run that set one (SPEC P2).
+     *
+     * @return a deeply immutable map; empty when the task set none
+     */
+    public Map<String, Object> result() {
+        byte[] encoded = instance.result();
+        return encoded == null ? Map.of() : ValueMapCodec.decode(encoded);
+    }
+
+    /**
+     * Which attempt this completion is of: an instance run again under its registration's {@link RetryPolicy} is
+     * completed once, for its last attempt (SPEC P1).
+     *
+     * @return 1 for the first attempt
+     */
+    public int attempt() {
+        return instance.attempt();
     }
 
     /** {@return when the broker recorded the completion} */

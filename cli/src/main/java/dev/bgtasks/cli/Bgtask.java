@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Application-triggered background tasks: the per-user broker and its tasks.",
         subcommands = {DaemonCommand.class, AccessCommand.class, RegisterCommand.class, TasksCommand.class,
                 TriggerCommand.class, RunsCommand.class, CancelCommand.class, UnregisterCommand.class,
-                ProgressCommand.class, SignalsCommand.class, SimulateCommand.class, DoctorCommand.class,
+                ProgressCommand.class, ResultCommand.class, SignalsCommand.class, SimulateCommand.class, DoctorCommand.class,
                 DemoCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class})
 public final class Bgtask implements Runnable {
     static final String SLF4J_PROVIDER = "slf4j.provider";

@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.HardwareCondition;
+import dev.bgtasks.RetryPolicy;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.SystemTriggerType;
 import dev.bgtasks.broker.RegistrationInfo;
@@ -95,10 +96,18 @@ final class RegisterCommand implements Callable<Integer> {
     boolean bestEffortLimits;
     @Option(names = "--grace", paramLabel = "DURATION", description = "Time to finish after a cancel (default 5s).")
     String grace;
+    @Option(names = "--retry", paramLabel = "BACKOFF,INITIAL,MAX,ATTEMPTS[,launch-failed][,broker-lost]",
+            description = "Retry policy (SPEC P1), e.g. exponential,30s,10m,5 or linear,1m,5m,3,launch-failed: "
+                    + "a Java task's requestRetry() or a command's exit 75 runs the instance again after the backoff.")
+    String retry;
     @Option(names = "--entry-point", paramLabel = "CLASS", description = "A class implementing BackgroundTask.")
     String entryPoint;
     @Option(names = "--classpath", paramLabel = "CP", description = "The entry point's classpath.")
     String classpath;
+    @Option(names = "--jvm-option", paramLabel = "OPTION",
+            description = "An option of the Java task's JVM, e.g. --jvm-option=-Xmx64m (repeatable); the broker refuses "
+                    + "options that defeat the sandbox or change what the JVM loads.")
+    List<String> jvmOptions = new ArrayList<>();
     @Option(names = "--env", paramLabel = "NAME=VALUE",
             description = "A variable added to the task's environment; repeatable. A task gets the user's base "
                     + "environment (identity, directories, PATH, locale), never this shell's: what it needs goes "
@@ -119,8 +128,11 @@ final class RegisterCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give either --entry-point CLASS or '-- PROGRAM ARGS...', not both and not neither");
         }
+        if (entryPoint == null && !jvmOptions.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--jvm-option goes with --entry-point");
+        }
         TaskTarget target = entryPoint != null
-                ? new TaskTarget.JavaEntryPoint(entryPoint, classpathEntries())
+                ? new TaskTarget.JavaEntryPoint(entryPoint, classpathEntries(), jvmOptions)
                 : new TaskTarget.Command(command);
         Set<SystemConditionType> types = EnumSet.noneOf(SystemConditionType.class);
         List<HardwareCondition> hardware = new ArrayList<>();
@@ -136,12 +148,41 @@ final class RegisterCommand implements Callable<Integer> {
         TaskDefinition definition = new TaskDefinition(name, trigger, target, types, cancelOnConditionLoss, limits,
                 bestEffortLimits, grace == null ? null : Units.duration(grace),
                 Path.of("").toAbsolutePath().toString(), triggerSpec(), environmentVariables(), session,
-                new RigRequirements(hardware, Set.copyOf(uses), bestEffortConditions));
+                new RigRequirements(hardware, Set.copyOf(uses), bestEffortConditions), retryPolicy());
         try (BrokerClient broker = BrokerConnection.connect()) {
             RegistrationInfo info = broker.register(app.appId, definition);
             spec.commandLine().getOut().println(info.taskId());
             return 0;
         }
+    }
+
+    private RetryPolicy retryPolicy() {
+        if (retry == null) {
+            return null;
+        }
+        String[] parts = retry.split(",");
+        if (parts.length < 4) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--retry " + retry
+                    + " is not BACKOFF,INITIAL,MAX,ATTEMPTS: e.g. exponential,30s,10m,5");
+        }
+        RetryPolicy policy;
+        try {
+            policy = new RetryPolicy(RetryPolicy.Backoff.valueOf(parts[0].trim().toUpperCase(Locale.ROOT)),
+                    Units.duration(parts[1].trim()), Units.duration(parts[2].trim()), Integer.parseInt(parts[3].trim()),
+                    false, false);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--retry " + retry + ": "
+                    + e.getMessage() + " (BACKOFF is linear or exponential)");
+        }
+        for (int i = 4; i < parts.length; i++) {
+            switch (parts[i].trim()) {
+                case "launch-failed" -> policy = policy.retryingLaunchFailures();
+                case "broker-lost" -> policy = policy.retryingBrokerLost();
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--retry: unknown flag "
+                        + parts[i] + "; launch-failed or broker-lost");
+            }
+        }
+        return policy;
     }
 
     private TriggerSpec triggerSpec() {

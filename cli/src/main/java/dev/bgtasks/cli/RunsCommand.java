@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.InstanceState;
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.ipc.BrokerClient;
 import java.io.PrintWriter;
@@ -20,7 +21,7 @@ final class RunsCommand implements Callable<Integer> {
     AppOption app;
     @Option(names = "--json", description = "Print JSON: an array of instances (instanceId, taskId, state, outcome, "
             + "cancelReason, terminationReason, progress, exitCode, peakMemoryBytes, pid, requestedAt, startedAt, "
-            + "endedAt, waitingFor, waitingForEnergySaver, waitingForHardware, waitingForFixtures, errorClass, errorMessage).")
+            + "endedAt, waitingFor, waitingForEnergySaver, waitingForHardware, waitingForFixtures, errorClass, errorMessage, result: the task's result map, attempt, nextAttemptAt).")
     boolean json;
     @Spec
     CommandSpec spec;
@@ -31,7 +32,7 @@ final class RunsCommand implements Callable<Integer> {
             List<InstanceInfo> runs = broker.instances(app.appId);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                Output.json(out, runs);
+                Output.json(out, Output.instances(runs));
                 return 0;
             }
             if (runs.isEmpty()) {
@@ -50,6 +51,10 @@ final class RunsCommand implements Callable<Integer> {
         if (i.state() == InstanceState.PENDING) {
             out.println("    waiting for: " + String.join(", ", i.waitingForAll()));
         }
+        if (i.attempt() > 1 || i.nextAttemptAt() != null) {
+            out.println("    attempt " + i.attempt()
+                    + (i.nextAttemptAt() == null ? "" : ", starts after its retry backoff at " + i.nextAttemptAt()));
+        }
         if (i.pid() != null) {
             out.println("    pid " + i.pid() + ", started " + i.startedAt());
         }
@@ -61,6 +66,9 @@ final class RunsCommand implements Callable<Integer> {
         }
         if (i.errorMessage() != null) {
             out.println("    " + (i.errorClass() == null ? "" : i.errorClass() + ": ") + i.errorMessage());
+        }
+        if (i.result() != null) {
+            out.println("    result: " + ValueMapCodec.decode(i.result()));
         }
         if (i.endedAt() != null) {
             out.println("    ended " + i.endedAt() + ", exit code " + Output.orDash(i.exitCode())

@@ -11,7 +11,11 @@ import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.RunToken;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +48,17 @@ final class TriggerCommand implements Callable<Integer> {
     String ifRunning;
     @Option(names = "--wait", description = "Wait for the instance to complete, showing its progress.")
     boolean waitForCompletion;
-    @Option(names = "--json", description = "Print JSON: {result, instanceId} and with --wait also {instance}.")
+    @Option(names = "--json", description = "Print JSON: {result, instanceId}, with --debug also {debug: {host, "
+            + "port}}, and with --wait also {instance}.")
     boolean json;
+    @Option(names = "--debug", paramLabel = "PORT", arity = "0..1", fallbackValue = "0",
+            description = "Start the instance's JVM (a Java task's) suspended, with JDWP listening on 127.0.0.1:PORT "
+                    + "(a free port when none is given), and print where to attach, e.g. jdb -attach.")
+    Integer debugPort;
     @Spec
     CommandSpec spec;
+    private static final String DEBUG_HOST = "127.0.0.1";
+    private Integer debugAddress;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -56,8 +67,17 @@ final class TriggerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (BrokerClient broker = BrokerConnection.connect();
              AutoCloseable subscription = waitForCompletion ? broker.subscribe(app.appId, events::add) : () -> { }) {
+            Integer port = debugPort == null ? null : debugPort == 0 ? freeLoopbackPort() : debugPort;
             TriggerResponse response = broker.requestTrigger(new TriggerRequest(app.appId, trigger,
-                    ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE), ifRunning()));
+                    ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE), ifRunning(),
+                    port));
+            debugAddress = port != null && response.result() == ApplicationTriggerResult.ALLOWED ? port : null;
+            if (debugAddress != null && !json) {
+                // Before any wait: the JVM sits suspended until a debugger attaches here.
+                out.println("debug: the task's JVM waits for a debugger at " + DEBUG_HOST + ":" + debugAddress
+                        + " once it starts; attach with: jdb -attach " + DEBUG_HOST + ":" + debugAddress);
+                out.flush();
+            }
             if (!waitForCompletion || response.result() != ApplicationTriggerResult.ALLOWED) {
                 print(out, response, null);
                 return response.result() == ApplicationTriggerResult.ALLOWED ? 0 : 1;
@@ -76,6 +96,15 @@ final class TriggerCommand implements Callable<Integer> {
                 throw runtime;
             }
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** A port nothing listens on now; the task's JVM binds it when it starts (a small race, fine for debugging). */
+    private static int freeLoopbackPort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free local port for the debugger: " + e.getMessage(), e);
         }
     }
 
@@ -122,8 +151,11 @@ final class TriggerCommand implements Callable<Integer> {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("result", response.result());
             result.put("instanceId", response.instanceId());
+            if (debugAddress != null) {
+                result.put("debug", Map.of("host", DEBUG_HOST, "port", debugAddress));
+            }
             if (done != null) {
-                result.put("instance", done);
+                result.put("instance", Output.instance(done));
             }
             Output.json(out, result);
         } else if (done == null) {
@@ -132,6 +164,9 @@ final class TriggerCommand implements Callable<Integer> {
             out.println(done.outcome() + (done.terminationReason() == null ? "" : " " + done.terminationReason())
                     + (done.errorMessage() == null ? "" : ": " + Output.orDash(done.errorClass()) + " "
                     + done.errorMessage()));
+            if (done.result() != null) {
+                out.println("result: " + Output.instance(done).get("result"));
+            }
         }
         out.flush();
     }

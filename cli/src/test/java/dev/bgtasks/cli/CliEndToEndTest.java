@@ -81,6 +81,129 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aCommandTaskSetsItsResultWithBgtaskResult() throws Exception { // SPEC P2
+        run("access", "request", "--app", "com.example.result");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        Result reg = run("register", "--app", "com.example.result", "--name", "count", "--time-limit", "1m", "--",
+                java, "-cp", classpath, Bgtask.class.getName(), "result", "rows=1200", "file=out.csv");
+        assertThat(reg.code()).as(reg.err()).isZero();
+
+        Result triggered = run("trigger", "--app", "com.example.result", "--wait", "--json");
+        assertThat(triggered.code()).as(triggered.out() + triggered.err()).isZero();
+        JsonNode instance = JSON.readTree(triggered.out()).get("instance");
+        assertThat(instance.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(instance.get("result").get("rows").asText()).isEqualTo("1200");
+        assertThat(instance.get("result").get("file").asText()).isEqualTo("out.csv");
+
+        JsonNode runs = JSON.readTree(run("runs", "--app", "com.example.result", "--json").out());
+        assertThat(runs.get(0).get("result").get("rows").asText()).isEqualTo("1200");
+        assertThat(run("runs", "--app", "com.example.result").out()).contains("result: {rows=1200, file=out.csv}");
+
+        Result outside = run("result", "a=b");
+        assertThat(outside.code()).isEqualTo(2);
+        assertThat(outside.err()).contains("only inside a task");
+    }
+
+    @Test
+    void aCommandThatExits75RunsAgainUnderItsRetryPolicy() throws Exception { // SPEC P1
+        run("access", "request", "--app", "com.example.retry");
+        Path marker = home.resolve("retry-marker");
+        Result reg = run("register", "--app", "com.example.retry", "--name", "flaky", "--retry", "linear,1s,1s,3",
+                "--", "/bin/sh", "-c", "if [ -e '" + marker + "' ]; then exit 0; fi; touch '" + marker + "'; exit 75");
+        assertThat(reg.code()).as(reg.err()).isZero();
+        assertThat(run("register", "--app", "com.example.retry", "--name", "bad", "--trigger", "bad",
+                "--retry", "sideways,1s,1s,3", "--", "/bin/true").err()).contains("linear or exponential");
+
+        Result triggered = run("trigger", "--app", "com.example.retry", "--wait", "--json");
+        assertThat(triggered.code()).as(triggered.out() + triggered.err()).isZero();
+        JsonNode instance = JSON.readTree(triggered.out()).get("instance");
+        assertThat(instance.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(instance.get("attempt").asInt()).isEqualTo(2);
+        assertThat(instance.get("nextAttemptAt").isNull()).isTrue();
+        JsonNode runs = JSON.readTree(run("runs", "--app", "com.example.retry", "--json").out());
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).get("attempt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void triggerDebugPrintsAPortThatJdbAttachesTo() throws Exception { // issue 16: debugging a task
+        run("access", "request", "--app", "com.example.debug");
+        String classpath = System.getProperty("java.class.path");
+        Result refused = run("register", "--app", "com.example.debug", "--name", "agent", "--trigger", "agent",
+                "--entry-point", ExampleBackgroundTask.class.getName(), "--classpath", classpath,
+                "--jvm-option=-javaagent:/tmp/agent.jar");
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("jvmOptions");
+        Result reg = run("register", "--app", "com.example.debug", "--name", "example", "--entry-point",
+                ExampleBackgroundTask.class.getName(), "--classpath", classpath,
+                "--jvm-option=-XX:+DisableAttachMechanism", "--jvm-option=-Dexample.debugged=true");
+        assertThat(reg.code()).as(reg.err()).isZero();
+
+        Result triggered = run("trigger", "--app", "com.example.debug", "--debug", "--json");
+        assertThat(triggered.code()).as(triggered.out() + triggered.err()).isZero();
+        JsonNode debug = JSON.readTree(triggered.out()).get("debug");
+        String address = debug.get("host").asText() + ":" + debug.get("port").asInt();
+        String instanceId = JSON.readTree(triggered.out()).get("instanceId").asText();
+        assertThat(run("trigger", "--app", "com.example.debug", "--debug", "1").out())
+                .doesNotContain("debug:"); // CURRENTLY_RUNNING: no JVM waits for that one
+
+        String jdb = Path.of(System.getProperty("java.home"), "bin", "jdb").toString();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        String jdbOutput = "";
+        while (System.nanoTime() < deadline) {
+            Process attach = new ProcessBuilder(Files.exists(Path.of(jdb)) ? jdb : "jdb", "-attach", address)
+                    .redirectErrorStream(true).start();
+            StringBuffer seen = new StringBuffer();
+            Thread reader = new Thread(() -> {
+                try (var in = attach.getInputStream()) {
+                    byte[] buffer = new byte[4096];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                } catch (java.io.IOException e) {
+                    seen.append(e);
+                }
+            });
+            reader.start();
+            // The JVM waits suspended; once jdb has it ("VM Started"), it is told to go on, and jdb ends with it.
+            while (attach.isAlive() && !seen.toString().contains("VM Started") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (attach.isAlive()) {
+                attach.getOutputStream().write("cont\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                attach.getOutputStream().flush();
+            }
+            if (!attach.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                attach.destroyForcibly();
+            }
+            reader.join(5_000);
+            jdbOutput = seen.toString();
+            if (jdbOutput.contains("VM Started")) {
+                break;
+            }
+            Thread.sleep(200); // its JVM is not listening yet
+        }
+        assertThat(jdbOutput).as("jdb's session").contains("VM Started");
+
+        JsonNode done = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode instance : JSON.readTree(run("runs", "--app", "com.example.debug", "--json").out())) {
+                if (instance.get("instanceId").asText().equals(instanceId)
+                        && instance.get("state").asText().equals("COMPLETED")) {
+                    done = instance;
+                }
+            }
+            if (done != null) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(done).as("the debugged instance completed").isNotNull();
+        assertThat(done.get("outcome").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aFailingTaskMakesWaitExitNonZeroAndDenialIsDisabledByPolicy() {
         run("access", "request", "--app", "com.example.fail");
         assertThat(run("register", "--app", "com.example.fail", "--name", "false", "--", "/bin/false").code())

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Map;
 
 /**
- * Validates, encodes and decodes typed value maps: trigger arguments, the port of UWP's {@code ValueSet} (SPEC T6).
+ * Validates, encodes and decodes typed value maps: trigger arguments, the port of UWP's {@code ValueSet} (SPEC T6),
+ * and task results (SPEC P2).
  *
  * <p>Arguments travel from the app to the broker, into the store and on to the task process, so they are turned
  * into bytes once, at the call, and every later reader gets back exactly the Java types the app passed: an

@@ -16,7 +16,8 @@
  * Map<String, Object> args = ValueMapCodec.decode(wire);                 // in the task process
  * }</pre>
  *
- * <p>Task results (SPEC P2: the same types and bound) are meant to use the same codec. May use the JDK and
+ * <p>Task results (SPEC P2: the same types and bound) use the same codec: the task host encodes what a task
+ * sets, the broker checks it, the app and {@code bgtask runs} decode it. May use the JDK and
  * Jackson, nothing else (config/import-control.xml): the app facade, the task host, the broker and the command
  * line all depend on this package, never the other way round.
  */

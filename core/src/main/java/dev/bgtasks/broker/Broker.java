@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * group to one part: {@link AccessControl} (A), {@link Registrations} (R), {@link TriggerDecisions} (T, the one that
  * decides T4), {@link TaskRuns} (X: launch, budget, cancellation, grace, exit, completion), {@link HostSessions}
  * (the task host's side, S2), {@link Recovery} (B3), {@link SignalReactions} (X8, X9, T7's condition latch),
- * {@link Completions} (X5), {@link TriggerSchedules} (Y1, Y2, Y5), {@link SystemTransitions} (Y3) and
- * {@link RetentionSweeper} (B7). It decides over the SPI ({@code HostSignals}, {@code ProcessSandbox}), a {@link Store}
- * and a {@link BrokerClock}; it never touches a socket.
+ * {@link Completions} (X5), {@link TriggerSchedules} (Y1, Y2, Y5), {@link SystemTransitions} (Y3),
+ * {@link RetentionSweeper} (B7) and {@link Retries} (P1). It decides over the SPI ({@code HostSignals},
+ * {@code ProcessSandbox}), a {@link Store} and a {@link BrokerClock}; it never touches a socket.
  *
  * <pre>{@code
  * Broker broker = Broker.start(BrokerConfig.builder().home(dir).platform(platform).clock(clock).build());
@@ -68,18 +68,9 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         }
     }
 
-    /**
-     * SPEC B3, T7, Y5, A5, B7: takes back what the previous broker left, applies the policy, starts what may start,
-     * fires what is due, and prunes what is old.
-     */
+    /** SPEC B3, T7, Y5, A5, B7, P1: takes back what the previous broker left ({@link BrokerParts#recover()}). */
     private synchronized void recover() {
-        parts.recovery.recover();
-        parts.registrations.refreshHardwareNeeds();
-        parts.access.applyPolicy();
-        parts.triggers.promoteAllQueued();
-        parts.reactions.startPendingWhereConditionsHold();
-        parts.schedules.run();
-        parts.retention.start();
+        parts.recover();
     }
 
     /** X8, X9, T7 first; then the system triggers on the transition (Y3) and a maintenance fire waiting for AC (Y2). */
@@ -200,8 +191,17 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     }
 
     @Override
-    public synchronized void reportResult(String runToken, String errorClass, String errorMessage) {
-        parts.hosts.result(runToken, errorClass, errorMessage);
+    public synchronized void reportResult(String runToken, String errorClass, String errorMessage, boolean retry) {
+        parts.hosts.result(runToken, errorClass, errorMessage, retry);
+    }
+
+    @Override
+    public void setResult(String runToken, byte[] encoded) {
+        // Outside the lock: decoding checks every value of up to 64 KiB.
+        HostSessions.checkResult(encoded);
+        synchronized (this) {
+            parts.hosts.setResult(runToken, encoded);
+        }
     }
 
     @Override

@@ -21,6 +21,7 @@ final class BrokerParts {
     final JavaLauncher launcher;
     final Completions completions;
     final RetentionSweeper retention;
+    final Retries retries;
     final TaskRuns runs;
     final SignalReactions reactions;
     final TriggerDecisions triggers;
@@ -39,8 +40,10 @@ final class BrokerParts {
         this.launcher = JavaLauncher.create(runtime, config.javaStartArchives());
         this.completions = new Completions(ctx);
         this.retention = new RetentionSweeper(ctx);
-        this.runs = new TaskRuns(ctx, launcher, completions, retention);
+        this.retries = new Retries(ctx);
+        this.runs = new TaskRuns(ctx, launcher, completions, retention, retries);
         this.reactions = new SignalReactions(ctx, runs);
+        retries.onBackoffOver(reactions::tryStart);
         this.triggers = new TriggerDecisions(ctx, reactions, runs);
         runs.onSlotFreed(done -> {
             // SPEC F2: a freed fixture goes to the oldest pending instance that can start, before a queued one
@@ -65,11 +68,27 @@ final class BrokerParts {
         schedules.run();
     }
 
-    /** Stops every timer the parts keep; under the broker's lock, when it closes. */
+    /**
+     * SPEC B3, T7, Y5, A5, B7, P1, under the broker's lock: takes back what the previous broker left, applies the
+     * policy, resumes retry backoffs, starts what may start, fires what is due, and prunes what is old.
+     */
+    void recover() {
+        recovery.recover();
+        registrations.refreshHardwareNeeds();
+        access.applyPolicy();
+        retries.scheduleWaiting();
+        triggers.promoteAllQueued();
+        reactions.startPendingWhereConditionsHold();
+        schedules.run();
+        retention.start();
+    }
+
+    /** On close, under the broker's lock: no timer of any part fires into a closed broker. */
     void stopTimers() {
         runs.stopTimers();
         recovery.stopTimer();
         schedules.stop();
+        retries.stop();
         retention.stop();
     }
 }

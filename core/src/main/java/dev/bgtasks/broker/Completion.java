@@ -45,6 +45,10 @@ record Completion(TaskOutcome outcome, TerminationReason terminationReason, Stri
         if (task.reportedErrorClass != null) {
             return new Completion(TaskOutcome.FAILED, null, task.reportedErrorClass, task.reportedErrorMessage);
         }
+        if (task.retryRequested) {
+            // An attempt that asked to be run again did not succeed; this stands when no attempt is left (P1).
+            return new Completion(TaskOutcome.FAILED, null, null, "the task asked for a retry");
+        }
         if (status.reason() == ExitStatus.Reason.EXIT_CODE_UNKNOWN) {
             // A re-adopted Java task still told us how run ended; a command cannot.
             return task.resultReported ? new Completion(TaskOutcome.SUCCEEDED, null, null, null)

@@ -67,7 +67,8 @@ final class Completions {
                         info.state(), info.progress(), info.outcome(), info.cancelReason(), info.terminationReason(),
                         info.errorClass(), info.errorMessage(), info.exitCode(), info.peakMemoryBytes(), info.pid(),
                         info.requestedAt(), info.startedAt(), info.endedAt(), info.waitingFor(),
-                        info.waitingForEnergySaver(), hardware, busy));
+                        info.waitingForEnergySaver(), hardware, busy, info.result(), info.attempt(),
+                        info.nextAttemptAt()));
             }
             return infos;
         });
@@ -91,7 +92,8 @@ final class Completions {
                 row.progress(), row.outcome(), row.cancelReason(), row.terminationReason(), row.errorClass(),
                 row.errorMessage(), row.exitCode(), row.peakMemoryBytes(),
                 row.state() == InstanceState.RUNNING ? row.pid() : null, row.requestedAt(), row.startedAt(),
-                row.endedAt(), waitingFor, Boolean.TRUE.equals(energySaver));
+                row.endedAt(), waitingFor, Boolean.TRUE.equals(energySaver), List.of(), List.of(), row.result(),
+                row.attempt(), row.nextAttemptAt());
     }
 
     AutoCloseable subscribe(String appId, Consumer<AppEvent> listener) {

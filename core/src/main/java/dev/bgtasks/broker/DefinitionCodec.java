@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bgtasks.HardwareCondition;
+import dev.bgtasks.RetryPolicy;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.SystemTriggerType;
 import dev.bgtasks.spi.ResourceLimits;
@@ -17,8 +18,9 @@ import java.util.Set;
 /**
  * The stored form of a {@link TaskDefinition}: flat JSON, with a version so later fields can be added without a
  * schema migration of the store. Version 2 added broker-fired triggers, version 3 the registration's own
- * environment and its session flag, hardware conditions and shared fixtures; a definition is written with the
- * lowest version that holds it, so what uses none of them is byte for byte what an older broker wrote and reads.
+ * environment and its session flag, hardware conditions and shared fixtures, the retry policy (SPEC P1) and a Java
+ * task's JVM options; a definition is written with the lowest version that holds it, so what uses none of them is
+ * byte for byte what an older broker wrote and reads.
  */
 final class DefinitionCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +49,16 @@ final class DefinitionCodec {
                   @JsonInclude(JsonInclude.Include.NON_NULL) Boolean sessionEnvironment,
                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> hardwareConditions,
                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> uses,
-                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean bestEffortConditions) {
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean bestEffortConditions,
+                  // SPEC P1; left out when null, so a row without a policy reads as before.
+                  @JsonInclude(JsonInclude.Include.NON_NULL) RetryPolicy.Backoff retryBackoff,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Long retryInitialMillis,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Long retryMaxMillis,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Integer retryMaxAttempts,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean retryLaunchFailed,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean retryBrokerLost,
+                  // Issue 16: a Java task's own JVM options; left out when there are none.
+                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> jvmOptions) {
     }
 
     static String encode(TaskDefinition definition) {
@@ -55,10 +66,12 @@ final class DefinitionCodec {
         List<String> classpath = null;
         List<String> command = null;
         String module = null;
+        List<String> jvmOptions = null;
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             entryPoint = java.className();
             classpath = java.classpath();
             module = java.module();
+            jvmOptions = java.jvmOptions();
         } else if (definition.target() instanceof TaskTarget.Command cmd) {
             command = cmd.argv();
         }
@@ -66,10 +79,11 @@ final class DefinitionCodec {
         TriggerSpec trigger = definition.trigger();
         boolean fired = trigger.firedByBroker();
         RigRequirements rig = definition.rig();
-        boolean usesEnvironment = !definition.environment().isEmpty() || definition.sessionEnvironment();
+        RetryPolicy retry = definition.retry();
+        boolean usesVersion3 = !definition.environment().isEmpty() || definition.sessionEnvironment()
+                || !rig.asksNothing() || retry != null || jvmOptions != null && !jvmOptions.isEmpty();
         // The lowest version that holds everything, so an older broker reads every row it can understand.
-        int version = usesEnvironment || !rig.asksNothing() ? VERSION
-                : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
+        int version = usesVersion3 ? VERSION : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
         Stored stored = new Stored(version, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
@@ -79,7 +93,11 @@ final class DefinitionCodec {
                 fired ? trigger.oneShot() : null, definition.environment(),
                 definition.sessionEnvironment() ? Boolean.TRUE : null,
                 rig.hardwareConditions().stream().map(HardwareCondition::spelling).toList(),
-                List.copyOf(rig.uses()), rig.bestEffortConditions() ? Boolean.TRUE : null);
+                List.copyOf(rig.uses()), rig.bestEffortConditions() ? Boolean.TRUE : null,
+                retry == null ? null : retry.backoff(), retry == null ? null : retry.initialDelay().toMillis(),
+                retry == null ? null : retry.maxDelay().toMillis(), retry == null ? null : retry.maxAttempts(),
+                retry == null ? null : retry.retryLaunchFailed(), retry == null ? null : retry.retryBrokerLost(),
+                jvmOptions);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -104,7 +122,8 @@ final class DefinitionCodec {
                     + ", newer than this broker's " + VERSION);
         }
         TaskTarget target = stored.entryPoint() != null
-                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath(), stored.module())
+                ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath(), stored.module(),
+                        stored.jvmOptions())
                 : new TaskTarget.Command(stored.command());
         ResourceLimits limits = new ResourceLimits(stored.memoryBytes(), stored.maxProcesses(),
                 stored.wallClockMillis() == null ? null : Duration.ofMillis(stored.wallClockMillis()));
@@ -113,7 +132,7 @@ final class DefinitionCodec {
                         : EnumSet.copyOf(stored.conditions()),
                 stored.cancelOnConditionLoss(), limits, stored.bestEffortLimits(),
                 Duration.ofMillis(stored.graceMillis()), stored.workingDirectory(), trigger(stored),
-                stored.environment(), Boolean.TRUE.equals(stored.sessionEnvironment()), rig(stored));
+                stored.environment(), Boolean.TRUE.equals(stored.sessionEnvironment()), rig(stored), retry(stored));
     }
 
     private static RigRequirements rig(Stored stored) {
@@ -124,6 +143,15 @@ final class DefinitionCodec {
                 : stored.hardwareConditions().stream().map(HardwareCondition::parse).toList();
         return new RigRequirements(hardware, stored.uses() == null ? Set.of() : Set.copyOf(stored.uses()),
                 Boolean.TRUE.equals(stored.bestEffortConditions()));
+    }
+
+    private static RetryPolicy retry(Stored stored) {
+        if (stored.retryBackoff() == null) {
+            return null;
+        }
+        return new RetryPolicy(stored.retryBackoff(), Duration.ofMillis(stored.retryInitialMillis()),
+                Duration.ofMillis(stored.retryMaxMillis()), stored.retryMaxAttempts(),
+                Boolean.TRUE.equals(stored.retryLaunchFailed()), Boolean.TRUE.equals(stored.retryBrokerLost()));
     }
 
     private static TriggerSpec trigger(Stored stored) {

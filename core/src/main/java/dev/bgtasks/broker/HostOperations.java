@@ -33,7 +33,26 @@ public interface HostOperations {
      * @param errorClass the exception class when {@code run} threw, else null
      * @param errorMessage its message, else null
      */
-    void reportResult(String runToken, String errorClass, String errorMessage);
+    default void reportResult(String runToken, String errorClass, String errorMessage) {
+        reportResult(runToken, errorClass, errorMessage, false);
+    }
+
+    /**
+     * The task host reports how {@code run} ended and whether the task asked for another attempt (SPEC P1).
+     *
+     * @param errorClass the exception class when {@code run} threw, else null
+     * @param errorMessage its message, else null
+     * @param retry the task called {@code requestRetry()}
+     */
+    void reportResult(String runToken, String errorClass, String errorMessage, boolean retry);
+
+    /**
+     * The task sets its result map (SPEC P2), replacing one it set before; the completion carries it.
+     *
+     * @param encoded the map as {@code ValueMapCodec.encode} wrote it
+     * @throws IllegalArgumentException when it is over 64 KiB or not a value map
+     */
+    void setResult(String runToken, byte[] encoded);
 
     /** The task tree's memory and the limit in force, as the sandbox measures them (SPEC X11). */
     MemoryReport memoryOf(String runToken);

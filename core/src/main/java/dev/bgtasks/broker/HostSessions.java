@@ -1,5 +1,6 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.store.InstanceRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +58,29 @@ final class HostSessions {
         completions.publish(updated.appId(), new AppEvent.Progress(updated.taskId(), updated.instanceId(), progress));
     }
 
-    void result(String runToken, String errorClass, String errorMessage) {
+    void result(String runToken, String errorClass, String errorMessage, boolean retry) {
         RunningTask task = requireRunning(runToken);
         task.resultReported = true;
+        task.retryRequested = retry;
         task.reportedErrorClass = errorClass;
         task.reportedErrorMessage = errorMessage;
+    }
+
+    /** SPEC P2: the same bound and types as trigger arguments (T6), checked by the same codec. */
+    static void checkResult(byte[] encoded) {
+        if (encoded.length > ValueMapCodec.MAX_ENCODED_BYTES) {
+            throw new IllegalArgumentException("a result map may take at most " + ValueMapCodec.MAX_ENCODED_BYTES
+                    + " bytes encoded, this one takes " + encoded.length);
+        }
+        ValueMapCodec.decode(encoded);
+    }
+
+    /** SPEC P2: stored at once, so a completion recorded by a later broker (B5) still carries it. */
+    void setResult(String runToken, byte[] encoded) {
+        RunningTask task = requireRunning(runToken);
+        InstanceRow updated = task.row.withResult(encoded.clone());
+        ctx.store.run(tx -> tx.updateInstance(updated));
+        task.row = updated;
     }
 
     MemoryReport memory(String runToken) {

@@ -41,6 +41,10 @@ import java.util.UUID;
  *     {@code usb-device=1d6b:0002} (SPEC H3); empty otherwise
  * @param waitingForFixtures the fixtures a PENDING instance waits for another instance to free (SPEC F2); empty
  *     otherwise
+ * @param result the result map the task set, as {@code ValueMapCodec.encode} wrote it, or null when it set none
+ *     (SPEC P2)
+ * @param attempt which attempt the instance is on, or ended with; 1 for the first (SPEC P1)
+ * @param nextAttemptAt when a PENDING instance's next attempt may start after its backoff, else null (SPEC P1)
  */
 public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
                            int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
@@ -48,23 +52,11 @@ public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String tr
                            Integer exitCode, Long peakMemoryBytes, Long pid, Instant requestedAt,
                            Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
                            boolean waitingForEnergySaver, List<String> waitingForHardware,
-                           List<String> waitingForFixtures) {
+                           List<String> waitingForFixtures, byte[] result, int attempt, Instant nextAttemptAt) {
     public InstanceInfo {
         waitingFor = waitingFor == null ? Set.of() : Set.copyOf(waitingFor);
         waitingForHardware = waitingForHardware == null ? List.of() : List.copyOf(waitingForHardware);
         waitingForFixtures = waitingForFixtures == null ? List.of() : List.copyOf(waitingForFixtures);
-    }
-
-    /** An instance that waits for no hardware condition and no fixture. */
-    public InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
-                        int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
-                        TerminationReason terminationReason, String errorClass, String errorMessage,
-                        Integer exitCode, Long peakMemoryBytes, Long pid, Instant requestedAt,
-                        Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
-                        boolean waitingForEnergySaver) {
-        this(instanceId, taskId, appId, triggerName, state, progress, outcome, cancelReason, terminationReason,
-                errorClass, errorMessage, exitCode, peakMemoryBytes, pid, requestedAt, startedAt, endedAt, waitingFor,
-                waitingForEnergySaver, List.of(), List.of());
     }
 
     /**
@@ -82,5 +74,17 @@ public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String tr
             all.add("energy saver to turn off");
         }
         return all;
+    }
+
+    /** A first attempt that waits for no hardware or fixture and has no result map, as before any of them existed. */
+    public InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
+                        int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
+                        TerminationReason terminationReason, String errorClass, String errorMessage,
+                        Integer exitCode, Long peakMemoryBytes, Long pid, Instant requestedAt,
+                        Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
+                        boolean waitingForEnergySaver) {
+        this(instanceId, taskId, appId, triggerName, state, progress, outcome, cancelReason, terminationReason,
+                errorClass, errorMessage, exitCode, peakMemoryBytes, pid, requestedAt, startedAt, endedAt, waitingFor,
+                waitingForEnergySaver, List.of(), List.of(), null, 1, null);
     }
 }

@@ -74,6 +74,9 @@ final class RegistrationValidator {
             requireTriggerName(definition.triggerName());
         }
         validateTarget(definition.target());
+        if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
+            JvmOptionRules.check(java.jvmOptions(), definition.limits().memoryBytes());
+        }
         ConditionRules.validate(definition.conditions());
         validateLimits(definition.limits(), definition.bestEffortLimits(), capabilities);
         Duration grace = definition.cancellationGrace();

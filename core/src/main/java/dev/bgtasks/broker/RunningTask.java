@@ -22,6 +22,8 @@ final class RunningTask {
     boolean resultReported;
     String reportedErrorClass;
     String reportedErrorMessage;
+    /** The Java task called {@code requestRetry()} (SPEC P1). */
+    boolean retryRequested;
     /** The memory limit in force: the registration's, or what the task set lower since (SPEC X11). */
     Long memoryLimit;
 

@@ -87,6 +87,9 @@ final class SignalReactions {
      * request order, so a freed fixture goes to the oldest that can start (F2).
      */
     void tryStart(InstanceRow pending) {
+        if (pending.nextAttemptAt() != null) {
+            return; // SPEC P1: still in its retry backoff; Retries starts it when that is over
+        }
         Optional<RegistrationRow> registration = ctx.store.read(tx -> tx.registration(pending.taskId()));
         if (registration.isEmpty()) {
             return;

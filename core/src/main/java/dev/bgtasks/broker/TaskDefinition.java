@@ -1,5 +1,6 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.RetryPolicy;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.ResourceLimits;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import java.util.Set;
  * <pre>{@code
  * new TaskDefinition("Export", "", target, Set.of(SystemConditionType.INTERNET_AVAILABLE), true,
  *         ResourceLimits.defaults(), false, Duration.ofSeconds(5), "/home/me", TriggerSpec.APPLICATION,
- *         Map.of("NOTES_PROFILE", "work"), false, RigRequirements.NONE);
+ *         Map.of("NOTES_PROFILE", "work"), false, RigRequirements.NONE, null);
  * }</pre>
  *
  * @param name the task's name
@@ -34,12 +35,13 @@ import java.util.Set;
  * @param sessionEnvironment give the task the desktop session's display and bus variables even when no condition
  *     is about the user or the session
  * @param rig hardware conditions and shared fixtures (SPEC H, F); {@link RigRequirements#NONE} by default
+ * @param retry how an attempt is run again (SPEC P1), or null for never
  */
 public record TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                              boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                              Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
                              Map<String, String> environment, boolean sessionEnvironment,
-                             RigRequirements rig) {
+                             RigRequirements rig, RetryPolicy retry) {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     public TaskDefinition {
@@ -54,13 +56,33 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
         rig = Objects.requireNonNullElse(rig, RigRequirements.NONE);
     }
 
-    /** A definition without hardware conditions or fixtures. */
+    /** A definition without hardware conditions, fixtures or a retry policy. */
     public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                           boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                           Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
                           Map<String, String> environment, boolean sessionEnvironment) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, RigRequirements.NONE);
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, RigRequirements.NONE,
+                null);
+    }
+
+    /** A definition with hardware conditions or fixtures, without a retry policy. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
+                          Map<String, String> environment, boolean sessionEnvironment, RigRequirements rig) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, rig, null);
+    }
+
+    /** A definition with a retry policy, without hardware conditions or fixtures. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
+                          Map<String, String> environment, boolean sessionEnvironment, RetryPolicy retry) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, RigRequirements.NONE,
+                retry);
     }
 
     /** A definition without variables of its own and without the session, with hardware conditions or fixtures. */
@@ -69,15 +91,24 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
                           Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
                           RigRequirements rig) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger, Map.of(), false, rig);
+                cancellationGrace, workingDirectory, trigger, Map.of(), false, rig, null);
     }
 
-    /** A definition on {@code trigger}: no variables of its own, no session, no hardware conditions or fixtures. */
+    /** A definition on {@code trigger} with a retry policy, without variables of its own or the session. */
+    public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
+                          boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
+                          Duration cancellationGrace, String workingDirectory, TriggerSpec trigger,
+                          RetryPolicy retry) {
+        this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
+                cancellationGrace, workingDirectory, trigger, Map.of(), false, RigRequirements.NONE, retry);
+    }
+
+    /** A definition on {@code trigger}: no variables of its own, no session, no rig, no retry policy. */
     public TaskDefinition(String name, String triggerName, TaskTarget target, Set<SystemConditionType> conditions,
                           boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                           Duration cancellationGrace, String workingDirectory, TriggerSpec trigger) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger, Map.of(), false, RigRequirements.NONE);
+                cancellationGrace, workingDirectory, trigger, Map.of(), false, RigRequirements.NONE, null);
     }
 
     /** A definition on the app's own trigger. */
@@ -85,19 +116,25 @@ public record TaskDefinition(String name, String triggerName, TaskTarget target,
                           boolean cancelOnConditionLoss, ResourceLimits limits, boolean bestEffortLimits,
                           Duration cancellationGrace, String workingDirectory) {
         this(name, triggerName, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION, Map.of(), false, RigRequirements.NONE);
+                cancellationGrace, workingDirectory, TriggerSpec.APPLICATION, Map.of(), false, RigRequirements.NONE,
+                null);
     }
 
     /** The same definition on another trigger slot (a broker-fired trigger gets a slot of its own). */
     public TaskDefinition inSlot(String slot) {
         return new TaskDefinition(name, slot, target, conditions, cancelOnConditionLoss, limits, bestEffortLimits,
-                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, rig);
+                cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment, rig, retry);
     }
 
     /** The same definition with these hardware conditions and fixtures. */
     public TaskDefinition withRig(RigRequirements requirements) {
         return new TaskDefinition(name, triggerName, target, conditions, cancelOnConditionLoss, limits,
                 bestEffortLimits, cancellationGrace, workingDirectory, trigger, environment, sessionEnvironment,
-                requirements);
+                requirements, retry);
+    }
+
+    /** {@return the attempts an instance may take in all: 1 without a retry policy (SPEC P1)} */
+    public int maxAttempts() {
+        return retry == null ? 1 : retry.maxAttempts();
     }
 }

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import dev.bgtasks.spi.TaskEndRecords;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -47,6 +49,12 @@ final class TaskLaunch {
 
     static LaunchSpec spec(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition, UUID taskId,
                            UUID instanceId, String runToken) {
+        return spec(config, launcher, definition, taskId, instanceId, runToken, null);
+    }
+
+    /** With {@code debugPort}, a Java task's JVM waits for a debugger on that loopback port before it runs. */
+    static LaunchSpec spec(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition, UUID taskId,
+                           UUID instanceId, String runToken, Integer debugPort) {
         TaskEnvironment.Os os = TaskEnvironment.Os.current();
         Map<String, String> env = TaskEnvironment.base(os, config.environment(), config.loginEnvironment(),
                 System.getProperty("user.home"), System.getProperty("user.name", "user"));
@@ -56,7 +64,7 @@ final class TaskLaunch {
             // What a shell would set; the cgroup wrapper's shell sets it anyway, so every sandbox agrees.
             env.put("PWD", workDir.toString());
         }
-        JavaCommand command = command(config, launcher, definition);
+        JavaCommand command = command(config, launcher, definition, debugPort);
         // Its changes are to what a child would inherit from the broker; a task inherits nothing, so only their
         // removals (a jpackage launcher's marker) can matter, and a broker's LD_LIBRARY_PATH stays the broker's.
         command.environment().forEach((name, value) -> {
@@ -114,14 +122,28 @@ final class TaskLaunch {
      * programs it runs start as they would from a shell.
      */
     static JavaCommand command(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition) {
+        return command(config, launcher, definition, null);
+    }
+
+    static JavaCommand command(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition,
+                               Integer debugPort) {
         if (definition.target() instanceof TaskTarget.Command command) {
             return new JavaCommand(command.argv(), JvmRuntime.childEnvironment(config.environment()));
         }
         TaskTarget.JavaEntryPoint java = (TaskTarget.JavaEntryPoint) definition.target();
+        List<String> options = new ArrayList<>(java.jvmOptions());
+        if (debugPort != null) {
+            options.add(jdwpAgent(debugPort));
+        }
         if (java.module() != null) {
             return launcher.moduleCommand(java.classpath(), java.module(), java.className(),
-                    definition.limits().memoryLimit());
+                    definition.limits().memoryLimit(), options);
         }
-        return launcher.command(java.classpath(), java.className(), definition.limits().memoryLimit());
+        return launcher.command(java.classpath(), java.className(), definition.limits().memoryLimit(), options);
+    }
+
+    /** JDWP, listening on the loopback only, the JVM suspended until a debugger attaches. */
+    static String jdwpAgent(int port) {
+        return "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:" + port;
     }
 }

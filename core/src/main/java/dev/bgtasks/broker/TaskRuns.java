@@ -43,29 +43,43 @@ final class TaskRuns {
     private final BrokerContext ctx;
     private final JavaLauncher launcher;
     private final Completions completions;
+    private final Retries retries;
     private final RetentionSweeper retention;
     private final RunLogs runLogs;
     // Guarded by the broker's lock.
     private final Map<UUID, RunningTask> running = new HashMap<>();
     private final Map<String, UUID> runningByToken = new HashMap<>();
+    /** Instances whose JVM is to wait for a debugger at this port when it starts (bgtask trigger --debug). */
+    private final Map<UUID, Integer> debugPorts = new HashMap<>();
     /** Set once by the broker, before any instance runs. */
     private java.util.function.Consumer<InstanceRow> slotFreed = done -> { };
 
-    TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions, RetentionSweeper retention) {
+    TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions, RetentionSweeper retention,
+             Retries retries) {
         this.ctx = ctx;
         this.launcher = launcher;
         this.completions = completions;
         this.retention = retention;
+        this.retries = retries;
         this.runLogs = new RunLogs(ctx.config.retention().runLogMaxBytes());
+    }
+
+    /**
+     * The instance's JVM waits for a debugger at {@code port} when it starts: its first attempt, by this broker (a
+     * debugging aid, kept in memory only). Its wall-clock budget runs meanwhile.
+     */
+    void debugOnLaunch(UUID instanceId, int port) {
+        debugPorts.put(instanceId, port);
     }
 
     /** X1: starts the instance in its sandbox; a failed start completes it as {@code LAUNCH_FAILED}. */
     void launch(InstanceRow pending, TaskDefinition definition) {
         LaunchSpec spec = null;
         SandboxedProcess process;
+        Integer debugPort = debugPorts.remove(pending.instanceId());
         try {
             spec = TaskLaunch.spec(ctx.config, launcher, definition, pending.taskId(), pending.instanceId(),
-                    pending.runToken());
+                    pending.runToken(), debugPort);
             Files.createDirectories(spec.logFile().getParent());
             process = ctx.sandbox.launch(spec, definition.limits());
         } catch (IOException | RuntimeException e) {
@@ -256,7 +270,11 @@ final class TaskRuns {
             LOG.info("instance {} completed: {}{}{}", instanceId, completion.outcome(),
                     completion.terminationReason() == null ? "" : " " + completion.terminationReason(),
                     completion.errorMessage() == null ? "" : " - " + completion.errorMessage());
-            complete(task.row, completion, exitCode, peak);
+            // SPEC P1: a Java task's request, or a command's EX_TEMPFAIL, asks for another attempt.
+            boolean retryAsked = task.cancelReason() == null && (task.retryRequested
+                    || (!task.isJavaTask() && status != null && status.reason() == ExitStatus.Reason.EXITED
+                            && status.exitCode() == Retries.EX_TEMPFAIL));
+            complete(task.row, completion, exitCode, peak, ctx.clock.now(), retryAsked);
         }
     }
 
@@ -303,9 +321,9 @@ final class TaskRuns {
         }).orElse(status);
     }
 
-    /** Stores the completion, then tells the app (SPEC B4, X3). */
+    /** Stores the completion, then tells the app (SPEC B4, X3); or, as its retry policy says, retries it (P1). */
     void complete(InstanceRow row, Completion completion, Integer exitCode, Long peakMemoryBytes) {
-        complete(row, completion, exitCode, peakMemoryBytes, ctx.clock.now());
+        complete(row, completion, exitCode, peakMemoryBytes, ctx.clock.now(), false);
     }
 
     /**
@@ -313,21 +331,35 @@ final class TaskRuns {
      * tells the app, and deletes the task's end records, which have served.
      */
     void complete(InstanceRow row, Completion completion, Integer exitCode, Long peakMemoryBytes, Instant endedAt) {
+        complete(row, completion, exitCode, peakMemoryBytes, endedAt, false);
+    }
+
+    private void complete(InstanceRow row, Completion completion, Integer exitCode, Long peakMemoryBytes,
+                          Instant endedAt, boolean retryAsked) {
         if (ctx.closed) {
             // A closed broker records nothing: the next one re-adopts or records the task (SPEC B3).
+            return;
+        }
+        if (retries.retryInsteadOfCompleting(row, completion, exitCode, retryAsked)) {
+            // The next attempt writes its own records beside the same run log: none of this one's may outlive it.
+            deleteEndRecords(row);
             return;
         }
         InstanceRow done = row.completed(completion.outcome(), completion.terminationReason(),
                 completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, endedAt);
         ctx.store.run(tx -> tx.updateInstance(done));
-        if (!TaskEndRecords.deleteAll(ctx.config.instanceLog(row.instanceId()))) {
-            LOG.warn("instance {}: its end records beside {} could not be deleted", row.instanceId(),
-                    ctx.config.instanceLog(row.instanceId()));
-        }
+        deleteEndRecords(row);
         completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
         trimRunLog(done.instanceId());
         retention.onCompletion();
         slotFreed.accept(done);
+    }
+
+    private void deleteEndRecords(InstanceRow row) {
+        if (!TaskEndRecords.deleteAll(ctx.config.instanceLog(row.instanceId()))) {
+            LOG.warn("instance {}: its end records beside {} could not be deleted", row.instanceId(),
+                    ctx.config.instanceLog(row.instanceId()));
+        }
     }
 
     /** B7: once the task has ended nothing writes its log, which becomes head and tail within the bound. */

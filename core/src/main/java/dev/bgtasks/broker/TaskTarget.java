@@ -25,21 +25,51 @@ public sealed interface TaskTarget {
      * @param classpath the classpath entries it is loaded from; with a module, the module path (empty when the
      *                  modules are in the Java runtime image)
      * @param module the named module of the class; null for a class on the classpath
+     * @param jvmOptions options of the task JVM, as {@code JvmOptionRules} allows them; empty by default
      */
-    record JavaEntryPoint(String className, List<String> classpath, String module) implements TaskTarget {
+    record JavaEntryPoint(String className, List<String> classpath, String module, List<String> jvmOptions)
+            implements TaskTarget {
         public JavaEntryPoint {
             Objects.requireNonNull(className, "className");
             classpath = List.copyOf(classpath);
+            jvmOptions = jvmOptions == null ? List.of() : List.copyOf(jvmOptions);
         }
 
         /**
-         * A class on a classpath.
+         * A class on a classpath, in a JVM with the broker's options only.
          *
          * @param className the binary class name
          * @param classpath the classpath entries it is loaded from
          */
         public JavaEntryPoint(String className, List<String> classpath) {
-            this(className, classpath, null);
+            this(className, classpath, null, List.of());
+        }
+
+        /**
+         * A class in a named module (or, with a null module, on a classpath), in a JVM with the broker's options only.
+         *
+         * @param className the binary class name
+         * @param classpath the module path, or the classpath when {@code module} is null
+         * @param module the named module of the class; null for a class on the classpath
+         */
+        public JavaEntryPoint(String className, List<String> classpath, String module) {
+            this(className, classpath, module, List.of());
+        }
+
+        /**
+         * A class on a classpath, in a JVM with options of its own.
+         *
+         * @param className the binary class name
+         * @param classpath the classpath entries it is loaded from
+         * @param jvmOptions options of the task JVM
+         */
+        public JavaEntryPoint(String className, List<String> classpath, List<String> jvmOptions) {
+            this(className, classpath, null, jvmOptions);
+        }
+
+        /** {@return the same entry point in a JVM with {@code options}} */
+        public JavaEntryPoint withJvmOptions(List<String> options) {
+            return new JavaEntryPoint(className, classpath, module, options);
         }
     }
 

@@ -60,6 +60,23 @@ final class TriggerDecisions {
             throw new IllegalArgumentException("arguments encode to " + request.arguments().length
                     + " bytes, more than the limit of " + Broker.MAX_ARGUMENT_BYTES);
         }
+        if (request.debugPort() != null && (request.debugPort() < 1 || request.debugPort() > 65_535)) {
+            throw new IllegalArgumentException("debugPort must be 1 to 65535, got " + request.debugPort());
+        }
+    }
+
+    /** A debugger waits only for a Java task's JVM: a command's program speaks no JDWP. */
+    private void requireJavaTaskForDebug(TriggerRequest request) {
+        if (request.debugPort() == null) {
+            return;
+        }
+        ctx.store.read(tx -> tx.registrationForTrigger(request.appId(), request.triggerName()))
+                .map(DefinitionCodec::decode)
+                .filter(definition -> !(definition.target() instanceof TaskTarget.JavaEntryPoint))
+                .ifPresent(definition -> {
+                    throw new IllegalArgumentException("task " + definition.name() + " runs a command; only a Java "
+                            + "task's JVM can wait for a debugger");
+                });
     }
 
     /** Decides under the broker's lock; a new instance is durable before the answer (SPEC B4). */
@@ -75,6 +92,7 @@ final class TriggerDecisions {
         // asks in a loop reads the same rows until something is written. Under this broker's lock nothing can
         // change between the read and the write.
         IfRunning ifRunning = request.ifRunning();
+        requireJavaTaskForDebug(request);
         Decision decision = refusal(remembered(request), energySaver, ifRunning);
         if (decision == null) {
             if (ifRunning == IfRunning.REPLACE) {
@@ -93,6 +111,9 @@ final class TriggerDecisions {
         } else {
             LOG.info("trigger {} of {}: {}{}", Registrations.triggerLabel(request.triggerName()), request.appId(),
                     decision.response().result(), decision.why().isEmpty() ? "" : " (" + decision.why() + ")");
+        }
+        if (decision.created() != null && request.debugPort() != null) {
+            runs.debugOnLaunch(decision.created().instanceId(), request.debugPort());
         }
         if (decision.created() != null && decision.created().state() == InstanceState.PENDING) {
             reactions.tryStart(decision.created());

@@ -130,6 +130,10 @@ public final class TaskHost {
             }
 
             @Override
+            public void result(byte[] encoded) {
+            }
+
+            @Override
             public void completed(TaskResult result) {
             }
         };
@@ -181,10 +185,15 @@ public final class TaskHost {
         }
 
         @Override
+        public void result(byte[] encoded) {
+            connection.setResult(encoded);
+        }
+
+        @Override
         public void completed(TaskResult result) {
             boolean recorded = record(result);
             try {
-                connection.result(result.errorClass(), result.errorMessage());
+                connection.result(result.errorClass(), result.errorMessage(), result.retryRequested());
             } catch (BrokerProtocolException e) {
                 if (!recorded) {
                     throw e;

@@ -7,6 +7,7 @@ package dev.bgtasks.host;
  * <pre>{@code
  * TaskReporter reporter = new TaskReporter() {
  *     public void progress(int value) { connection.send(new Progress(value)); }
+ *     public void result(byte[] encoded) { connection.send(new SetResult(encoded)); }
  *     public void completed(TaskResult result) { connection.send(new Completed(result)); }
  * };
  * }</pre>
@@ -17,6 +18,9 @@ package dev.bgtasks.host;
 public interface TaskReporter {
     /** The task set its progress to {@code value}, 0 to 100. Called on the thread that set it. */
     void progress(int value);
+
+    /** The task set its result map (SPEC P2), encoded; it replaces an earlier one. Called on the setting thread. */
+    void result(byte[] encoded);
 
     /** The instance completed: {@code run} returned and every deferral was completed, or {@code run} threw. */
     void completed(TaskResult result);

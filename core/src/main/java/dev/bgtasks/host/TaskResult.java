@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param errorClass   the binary name of the exception's class; {@code null} exactly when the run succeeded
  * @param errorMessage the exception's message, {@code ""} when it had none; {@code null} exactly when the run
  *                     succeeded
+ * @param retryRequested the task asked for this attempt to be run again (SPEC P1)
  */
-public record TaskResult(String errorClass, String errorMessage) {
-    private static final TaskResult SUCCESS = new TaskResult(null, null);
+public record TaskResult(String errorClass, String errorMessage, boolean retryRequested) {
+    private static final TaskResult SUCCESS = new TaskResult(null, null, false);
 
     public TaskResult {
         if (errorClass == null && errorMessage != null) {
@@ -31,6 +32,11 @@ public record TaskResult(String errorClass, String errorMessage) {
         }
     }
 
+    /** A result without a retry request. */
+    public TaskResult(String errorClass, String errorMessage) {
+        this(errorClass, errorMessage, false);
+    }
+
     public static TaskResult success() {
         return SUCCESS;
     }
@@ -39,7 +45,12 @@ public record TaskResult(String errorClass, String errorMessage) {
     public static TaskResult failure(Throwable t) {
         Objects.requireNonNull(t, "t");
         String message = t.getMessage();
-        return new TaskResult(t.getClass().getName(), message == null ? "" : message);
+        return new TaskResult(t.getClass().getName(), message == null ? "" : message, false);
+    }
+
+    /** This result, with the task's request for another attempt (SPEC P1). */
+    public TaskResult withRetryRequested() {
+        return new TaskResult(errorClass, errorMessage, true);
     }
 
     public boolean succeeded() {

@@ -1,11 +1,13 @@
 package dev.bgtasks.host;
 
+import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import dev.bgtasks.task.BackgroundTaskDeferral;
 import dev.bgtasks.task.BackgroundTaskInstance;
 import dev.bgtasks.task.BackgroundWorkCost;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +53,7 @@ public final class TaskRunner {
     // Serializes every reporter call, so progress keeps its order and nothing follows the completion.
     private final Lock reportLock = new ReentrantLock();
     private volatile int progress;
+    private volatile boolean retryRequested;
     private boolean completionReported;
 
     public TaskRunner(TaskReporter reporter, UUID instanceId, UUID taskId, ApplicationTriggerDetails details,
@@ -75,6 +78,9 @@ public final class TaskRunner {
             throw new IllegalStateException("instance " + instanceId + " has already run");
         }
         TaskResult result = runAndAwait(task);
+        if (retryRequested) {
+            result = result.withRetryRequested();
+        }
         reportCompletion(result);
         return result;
     }
@@ -137,6 +143,18 @@ public final class TaskRunner {
         }
     }
 
+    private void reportResult(byte[] encoded) {
+        reportLock.lock();
+        try {
+            if (completionReported) {
+                throw new IllegalStateException("instance " + instanceId + " has completed; its result is final");
+            }
+            reporter.result(encoded);
+        } finally {
+            reportLock.unlock();
+        }
+    }
+
     private final class Instance implements BackgroundTaskInstance {
         @Override
         public UUID instanceId() {
@@ -164,6 +182,17 @@ public final class TaskRunner {
         @Override
         public int progress() {
             return progress;
+        }
+
+        @Override
+        public void setResult(Map<String, ?> result) {
+            // Checked here, so the task hears of a bad value at its own call (SPEC P2, as T6 for arguments).
+            reportResult(ValueMapCodec.encode(result));
+        }
+
+        @Override
+        public void requestRetry() {
+            retryRequested = true;
         }
 
         @Override

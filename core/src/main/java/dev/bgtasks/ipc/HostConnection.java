@@ -14,6 +14,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On the wire: {@code {"type":"hello","version":1,"role":"host","runToken":...}} is answered by
  * {@code {"type":"hello-ok","version":1,"attachment":{...}}}; then {@code progress} ({@code "progress":40}) and
- * {@code result} ({@code "errorClass"}, {@code "errorMessage"}, null for success) are requests like an app's, and
+ * {@code result} ({@code "errorClass"}, {@code "errorMessage"}, null for success) and {@code setResult}
+ * ({@code "encoded"}: the result map, Base64, SPEC P2) are requests like an app's, and
  * the broker pushes {@code {"type":"cancel","reason":"ABORT"}}.
  */
 public final class HostConnection implements AutoCloseable {
@@ -146,9 +148,35 @@ public final class HostConnection implements AutoCloseable {
      * @param errorMessage its message, else null
      */
     public void result(String errorClass, String errorMessage) {
+        result(errorClass, errorMessage, false);
+    }
+
+    /**
+     * Reports how {@code run} ended, and whether the task asked for another attempt (SPEC P1).
+     *
+     * @param errorClass the exception class when {@code run} threw, else null
+     * @param errorMessage its message, else null
+     * @param retry the task asked for a retry; sent as {@code "retry":true} only then, so an older broker reads it
+     */
+    public void result(String errorClass, String errorMessage, boolean retry) {
         ObjectNode fields = WireJson.MAPPER.createObjectNode().put(Messages.ERROR_CLASS, errorClass)
                 .put(Messages.ERROR_MESSAGE, errorMessage);
+        if (retry) {
+            fields.put(Messages.RETRY, true);
+        }
         link.call(Messages.HOST_RESULT, fields);
+    }
+
+    /**
+     * Sets the instance's result map (SPEC P2), replacing one set before; returns once the broker has stored it.
+     *
+     * @param encoded the map as {@code ValueMapCodec.encode} wrote it
+     * @throws IllegalArgumentException when the broker refuses it: over 64 KiB, not a value map, or a token that no
+     *     longer runs an instance
+     */
+    public void setResult(byte[] encoded) {
+        link.call(Messages.SET_RESULT, WireJson.MAPPER.createObjectNode()
+                .put(Messages.ENCODED, Base64.getEncoder().encodeToString(encoded)));
     }
 
     /** The task tree's memory and limit, as the broker's sandbox measures them (SPEC X11). */

@@ -43,6 +43,11 @@ final class Messages {
     static final String HOST_RESULT = "result";
     static final String MEMORY = "memory";
     static final String SET_MEMORY_LIMIT = "setMemoryLimit";
+    /** SPEC P2: the task's result map, {@code "encoded"} as Base64 of what {@code ValueMapCodec} wrote. */
+    static final String SET_RESULT = "setResult";
+    static final String ENCODED = "encoded";
+    /** SPEC P1: in a host's {@code result}, present and true when the task asked for another attempt. */
+    static final String RETRY = "retry";
     static final String BYTES = "bytes";
 
     // Operation fields: the parameter names of BrokerOperations and the broker's host-side methods.

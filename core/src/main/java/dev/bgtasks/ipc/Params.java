@@ -29,6 +29,11 @@ final class Params {
         return node;
     }
 
+    /** Whether the request carries the field at all, for fields a newer peer adds. */
+    boolean has(String field) {
+        return frame.has(field);
+    }
+
     /** A string, or null. */
     String text(String field) {
         JsonNode node = present(field);

@@ -1,7 +1,6 @@
 package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.AppEvent;
@@ -271,7 +270,8 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
                         + Messages.brief(typeNode));
             }
             Params params = new Params(frame);
-            JsonNode result = role == Role.APP ? appRequests.handle(type, id, params, this) : host(type, params);
+            JsonNode result = role == Role.APP ? appRequests.handle(type, id, params, this)
+                    : HostRequests.handle(hostSide, runToken, type, params);
             respond(id, result);
         } catch (RuntimeException e) {
             WireError error = WireError.of(e);
@@ -356,24 +356,6 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
                 return;
             }
             send(ServerFrames.cancel(reason));
-        }
-    }
-
-    private JsonNode host(String type, Params p) {
-        switch (type) {
-            case Messages.PROGRESS:
-                hostSide.reportProgress(runToken, p.integer(Messages.PROGRESS));
-                return NullNode.getInstance();
-            case Messages.HOST_RESULT:
-                hostSide.reportResult(runToken, p.text(Messages.ERROR_CLASS), p.text(Messages.ERROR_MESSAGE));
-                return NullNode.getInstance();
-            case Messages.MEMORY:
-                return WireJson.MAPPER.valueToTree(hostSide.memoryOf(runToken));
-            case Messages.SET_MEMORY_LIMIT:
-                return BooleanNode.valueOf(hostSide.trySetMemoryLimit(runToken, p.longValue(Messages.BYTES)));
-            default:
-                throw new BadRequestException(Messages.TYPE, "unknown request type \"" + Messages.brief(type)
-                        + "\" for a task host: progress, result, memory or setMemoryLimit");
         }
     }
 

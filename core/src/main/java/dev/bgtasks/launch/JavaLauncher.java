@@ -112,9 +112,28 @@ public final class JavaLauncher implements AutoCloseable {
      * @return the JVM, its options, the classpath, the task host and the entry point, and its environment changes
      */
     public JavaCommand command(List<String> classpath, String entryPoint, OptionalLong memoryLimit) {
+        return command(classpath, entryPoint, memoryLimit, List.of());
+    }
+
+    /**
+     * The command of a task JVM with options of the registration's own (checked by the broker) or a debugger's
+     * agent. They come after the broker's heap size, so a smaller {@code -Xmx} of theirs wins; a JVM with options
+     * of its own starts without the class-data archive, which was trained without them.
+     *
+     * @param classpath the task's classpath
+     * @param entryPoint its {@code BackgroundTask} class
+     * @param memoryLimit the task tree's memory limit in bytes, if it has one
+     * @param extraOptions the registration's JVM options, then a debugger's agent, if any
+     * @return the JVM command
+     */
+    public JavaCommand command(List<String> classpath, String entryPoint, OptionalLong memoryLimit,
+                               List<String> extraOptions) {
         List<String> options = new ArrayList<>();
         memoryLimit.ifPresent(limit -> options.add("-Xmx" + heapFor(limit) / MIB + "m"));
-        options.addAll(archives.optionsFor(classpath, entryPoint));
+        if (extraOptions.isEmpty()) {
+            options.addAll(archives.optionsFor(classpath, entryPoint));
+        }
+        options.addAll(extraOptions);
         return runtime.command(options, classpath, TASK_HOST_CLASS, List.of(entryPoint));
     }
 
@@ -138,8 +157,25 @@ public final class JavaLauncher implements AutoCloseable {
      */
     public JavaCommand moduleCommand(List<String> modulePath, String module, String entryPoint,
                                      OptionalLong memoryLimit) {
+        return moduleCommand(modulePath, module, entryPoint, memoryLimit, List.of());
+    }
+
+    /**
+     * The command of a module task JVM with options of the registration's own (checked by the broker) or a
+     * debugger's agent, after the broker's heap size as in {@link #command(List, String, OptionalLong, List)}.
+     *
+     * @param modulePath the module path; empty when the modules are in the runtime image of this launcher's java
+     * @param module the module of the entry point
+     * @param entryPoint its {@code BackgroundTask} class
+     * @param memoryLimit the task tree's memory limit in bytes, if it has one
+     * @param extraOptions the registration's JVM options, then a debugger's agent, if any
+     * @return the JVM command
+     */
+    public JavaCommand moduleCommand(List<String> modulePath, String module, String entryPoint,
+                                     OptionalLong memoryLimit, List<String> extraOptions) {
         List<String> options = new ArrayList<>();
         memoryLimit.ifPresent(limit -> options.add("-Xmx" + heapFor(limit) / MIB + "m"));
+        options.addAll(extraOptions);
         return runtime.moduleCommand(options, modulePath, List.of(module), RunningModules.CORE_MODULE,
                 TASK_HOST_CLASS, List.of(entryPoint));
     }
@@ -148,8 +184,11 @@ public final class JavaLauncher implements AutoCloseable {
      * A heap that leaves the JVM's own memory room under the limit, so the task meets {@code OutOfMemoryError}
      * before the sandbox kills the tree (SPEC X10): half the limit for small limits, the limit less a fixed
      * reserve for large ones.
+     *
+     * @param memoryLimit the task tree's memory limit in bytes
+     * @return the heap size in bytes, a whole number of MiB
      */
-    static long heapFor(long memoryLimit) {
+    public static long heapFor(long memoryLimit) {
         long heap = Math.max(memoryLimit / 2, memoryLimit - NON_HEAP_RESERVE);
         return Math.max(MIB * 2, heap / MIB * MIB);
     }

@@ -36,13 +36,18 @@ import java.util.UUID;
  * @param cancelRequestedAt when it was cancelled, or null
  * @param endedAt when it completed, or null
  * @param delivered whether an app listener has received its completion (SPEC X5)
+ * @param result the task's encoded result map ({@code ValueMapCodec}), or null when it set none (SPEC P2)
+ * @param attempt which attempt this is or was, 1 for the first (SPEC P1)
+ * @param nextAttemptAt when a PENDING instance's next attempt may start, after its backoff; null when it may start
+ *     as soon as its conditions hold (SPEC P1)
  */
 public record InstanceRow(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
                           byte[] arguments, int progress, String runToken, Long pid,
                           BackgroundTaskCancellationReason cancelReason, TaskOutcome outcome,
                           TerminationReason terminationReason, String errorClass, String errorMessage,
                           Integer exitCode, Long peakMemoryBytes, Instant requestedAt, Instant startedAt,
-                          Instant cancelRequestedAt, Instant endedAt, boolean delivered) {
+                          Instant cancelRequestedAt, Instant endedAt, boolean delivered, byte[] result,
+                          int attempt, Instant nextAttemptAt) {
     public InstanceRow {
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(taskId, "taskId");
@@ -52,45 +57,62 @@ public record InstanceRow(UUID instanceId, UUID taskId, String appId, String tri
         Objects.requireNonNull(arguments, "arguments");
         Objects.requireNonNull(runToken, "runToken");
         Objects.requireNonNull(requestedAt, "requestedAt");
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempts count from 1, got " + attempt);
+        }
+    }
+
+    /** A row on its first attempt, without a result: the shape before SPEC P1 and P2. */
+    public InstanceRow(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
+                       byte[] arguments, int progress, String runToken, Long pid,
+                       BackgroundTaskCancellationReason cancelReason, TaskOutcome outcome,
+                       TerminationReason terminationReason, String errorClass, String errorMessage,
+                       Integer exitCode, Long peakMemoryBytes, Instant requestedAt, Instant startedAt,
+                       Instant cancelRequestedAt, Instant endedAt, boolean delivered) {
+        this(instanceId, taskId, appId, triggerName, state, arguments, progress, runToken, pid, cancelReason, outcome,
+                terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes, requestedAt, startedAt,
+                cancelRequestedAt, endedAt, delivered, null, 1, null);
     }
 
     /** A new PENDING instance. */
     public static InstanceRow pending(UUID instanceId, UUID taskId, String appId, String triggerName,
                                       byte[] arguments, String runToken, Instant requestedAt) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.PENDING, arguments, 0,
-                runToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false);
+                runToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false, null, 1,
+                null);
     }
 
     /** A new QUEUED instance: it waits for the one holding its trigger slot (SPEC P3). */
     public static InstanceRow queued(UUID instanceId, UUID taskId, String appId, String triggerName,
                                      byte[] arguments, String runToken, Instant requestedAt) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.QUEUED, arguments, 0,
-                runToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false);
+                runToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false, null, 1,
+                null);
     }
 
     /** This QUEUED instance now holds its slot, PENDING. */
     public InstanceRow promoted() {
         return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.PENDING, arguments, progress,
                 runToken, pid, cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode,
-                peakMemoryBytes, requestedAt, startedAt, cancelRequestedAt, endedAt, delivered);
+                peakMemoryBytes, requestedAt, startedAt, cancelRequestedAt, endedAt, delivered, result, attempt, nextAttemptAt);
     }
 
     public InstanceRow started(long processId, Instant at) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.RUNNING, arguments, progress,
                 runToken, processId, cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode,
-                peakMemoryBytes, requestedAt, at, cancelRequestedAt, endedAt, delivered);
+                peakMemoryBytes, requestedAt, at, cancelRequestedAt, endedAt, delivered, result, attempt, nextAttemptAt);
     }
 
     public InstanceRow withProgress(int value) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, state, arguments, value, runToken, pid,
                 cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes,
-                requestedAt, startedAt, cancelRequestedAt, endedAt, delivered);
+                requestedAt, startedAt, cancelRequestedAt, endedAt, delivered, result, attempt, nextAttemptAt);
     }
 
     public InstanceRow cancelled(BackgroundTaskCancellationReason reason, Instant at) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, state, arguments, progress, runToken, pid,
                 reason, outcome, terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes,
-                requestedAt, startedAt, at, endedAt, delivered);
+                requestedAt, startedAt, at, endedAt, delivered, result, attempt, nextAttemptAt);
     }
 
     /** This instance COMPLETED with the given result. */
@@ -98,6 +120,30 @@ public record InstanceRow(UUID instanceId, UUID taskId, String appId, String tri
                                  String failureMessage, Integer code, Long peakMemory, Instant at) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.COMPLETED, arguments,
                 progress, runToken, pid, cancelReason, how, termination, failureClass, failureMessage, code,
-                peakMemory, requestedAt, startedAt, cancelRequestedAt, at, delivered);
+                peakMemory, requestedAt, startedAt, cancelRequestedAt, at, delivered, result, attempt, nextAttemptAt);
+    }
+
+    /** This instance with the result map its task set (SPEC P2), encoded; it replaces an earlier one. */
+    public InstanceRow withResult(byte[] encoded) {
+        return new InstanceRow(instanceId, taskId, appId, triggerName, state, arguments, progress, runToken, pid,
+                cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes,
+                requestedAt, startedAt, cancelRequestedAt, endedAt, delivered, encoded, attempt, nextAttemptAt);
+    }
+
+    /**
+     * This instance, its attempt over, PENDING again as its next attempt (SPEC P1): a fresh run token, the process,
+     * progress, cancellation, error and result of the last attempt cleared, and the time it may start.
+     */
+    public InstanceRow nextAttempt(String newRunToken, Instant notBefore) {
+        return new InstanceRow(instanceId, taskId, appId, triggerName, InstanceState.PENDING, arguments, 0,
+                newRunToken, null, null, null, null, null, null, null, null, requestedAt, null, null, null, false,
+                null, attempt + 1, notBefore);
+    }
+
+    /** This PENDING instance's backoff is over (SPEC P1): it starts once its conditions hold. */
+    public InstanceRow backoffOver() {
+        return new InstanceRow(instanceId, taskId, appId, triggerName, state, arguments, progress, runToken, pid,
+                cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes,
+                requestedAt, startedAt, cancelRequestedAt, endedAt, delivered, result, attempt, null);
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Version 3 (SPEC B7) makes the file able to shrink after pruning ({@code auto_vacuum = INCREMENTAL}, which an
  * existing file only takes with one {@code VACUUM}, run before the step's transaction since VACUUM cannot run
- * inside one) and indexes ended instances per registration for the pruning query.
+ * inside one) and indexes ended instances per registration for the pruning query. Version 4 stores a task's
+ * result (SPEC P2) and version 5 its attempts (SPEC P1).
  */
 final class Schema {
     /** {@code PRAGMA application_id}: "bgts", so a foreign SQLite file is never mistaken for a store. */
@@ -98,11 +99,33 @@ final class Schema {
             CREATE INDEX instances_ended ON instances (task_id, ended_at)
                 WHERE state = 'COMPLETED'""");
 
+    /** SPEC P2: the result map a task set, encoded as trigger arguments are; null when it set none. */
+    private static final List<String> V4 = List.of(
+            "ALTER TABLE instances ADD COLUMN result BLOB");
+
+    /** SPEC P1: which attempt an instance is on, when the next may start, and how the earlier ones ended. */
+    private static final List<String> V5 = List.of(
+            "ALTER TABLE instances ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE instances ADD COLUMN next_attempt_at TEXT",
+            """
+            CREATE TABLE instance_attempts (
+                instance_id TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                started_at TEXT,
+                ended_at TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                termination_reason TEXT,
+                error_class TEXT,
+                error_message TEXT,
+                exit_code INTEGER,
+                PRIMARY KEY (instance_id, attempt)
+            ) STRICT""");
+
     /** {@code PRAGMA auto_vacuum} of a file whose freed pages can be given back with incremental_vacuum. */
     static final String INCREMENTAL = "2";
 
     /** Index i brings a file from version i to version i + 1. */
-    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3);
+    private static final List<List<String>> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
 
     private Schema() {
     }

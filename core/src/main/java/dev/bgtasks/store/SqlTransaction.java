@@ -27,7 +27,7 @@ final class SqlTransaction implements StoreTransaction {
     private static final List<String> INSTANCE_COLUMN_LIST = List.of("instance_id", "task_id", "app_id",
             "trigger_name", "state", "arguments", "progress", "run_token", "pid", "cancel_reason", "outcome",
             "termination_reason", "error_class", "error_message", "exit_code", "peak_memory_bytes", "requested_at",
-            "started_at", "cancel_requested_at", "ended_at", "delivered");
+            "started_at", "cancel_requested_at", "ended_at", "delivered", "result", "attempt", "next_attempt_at");
     private static final String INSTANCE_COLUMNS = String.join(", ", INSTANCE_COLUMN_LIST);
     private static final String INSERT_INSTANCE = "INSERT INTO instances (" + INSTANCE_COLUMNS + ") VALUES ("
             + String.join(", ", Collections.nCopies(INSTANCE_COLUMN_LIST.size(), "?")) + ")";
@@ -255,8 +255,14 @@ final class SqlTransaction implements StoreTransaction {
     public int deleteEndedInstances(List<UUID> instanceIds) {
         int deleted = 0;
         for (UUID id : instanceIds) {
-            deleted += update("delete instance " + id, null,
+            int gone = update("delete instance " + id, null,
                     "DELETE FROM instances WHERE instance_id = ? AND state = 'COMPLETED'", Columns.text(id));
+            if (gone > 0) {
+                // No foreign key cascades: an instance's earlier attempts go with it.
+                update("delete the attempts of instance " + id, null,
+                        "DELETE FROM instance_attempts WHERE instance_id = ?", Columns.text(id));
+            }
+            deleted += gone;
         }
         return deleted;
     }
@@ -268,7 +274,8 @@ final class SqlTransaction implements StoreTransaction {
                 row.runToken(), row.pid(), Columns.text(row.cancelReason()), Columns.text(row.outcome()),
                 Columns.text(row.terminationReason()), row.errorClass(), row.errorMessage(), row.exitCode(),
                 row.peakMemoryBytes(), Columns.text(row.requestedAt()), Columns.text(row.startedAt()),
-                Columns.text(row.cancelRequestedAt()), Columns.text(row.endedAt()), row.delivered() ? 1 : 0));
+                Columns.text(row.cancelRequestedAt()), Columns.text(row.endedAt()), row.delivered() ? 1 : 0,
+                row.result(), row.attempt(), Columns.text(row.nextAttemptAt())));
     }
 
     private InstanceRow instanceRow(ResultSet row) throws SQLException {
@@ -282,7 +289,34 @@ final class SqlTransaction implements StoreTransaction {
                 row.getString("error_class"), row.getString("error_message"), Columns.nullableInt(row, "exit_code"),
                 Columns.nullableLong(row, "peak_memory_bytes"), columns.instant(row, "requested_at"),
                 columns.instant(row, "started_at"), columns.instant(row, "cancel_requested_at"),
-                columns.instant(row, "ended_at"), row.getInt("delivered") != 0);
+                columns.instant(row, "ended_at"), row.getInt("delivered") != 0, row.getBytes("result"),
+                row.getInt("attempt"), columns.instant(row, "next_attempt_at"));
+    }
+
+    // Attempts.
+
+    @Override
+    public void insertAttempt(AttemptRow row) {
+        update("store attempt " + row.attempt() + " of instance " + row.instanceId(), null, """
+                INSERT INTO instance_attempts (instance_id, attempt, started_at, ended_at, outcome,
+                    termination_reason, error_class, error_message, exit_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                Columns.text(row.instanceId()), row.attempt(), Columns.text(row.startedAt()),
+                Columns.text(row.endedAt()), Columns.text(row.outcome()), Columns.text(row.terminationReason()),
+                row.errorClass(), row.errorMessage(), row.exitCode());
+    }
+
+    @Override
+    public List<AttemptRow> attempts(UUID instanceId) {
+        return query("list the attempts of instance " + instanceId, """
+                SELECT instance_id, attempt, started_at, ended_at, outcome, termination_reason, error_class,
+                    error_message, exit_code FROM instance_attempts WHERE instance_id = ? ORDER BY attempt""",
+                row -> new AttemptRow(columns.uuid(row, "instance_id"), row.getInt("attempt"),
+                        columns.instant(row, "started_at"), columns.instant(row, "ended_at"),
+                        columns.enumValue(row, "outcome", TaskOutcome.class),
+                        columns.enumValue(row, "termination_reason", TerminationReason.class),
+                        row.getString("error_class"), row.getString("error_message"),
+                        Columns.nullableInt(row, "exit_code")),
+                Columns.text(instanceId));
     }
 
     // Schedules.

@@ -92,7 +92,7 @@ public interface StoreTransaction {
     List<EndedInstance> instancesToPrune(int keepNewest, Instant endedBefore, int limit);
 
     /**
-     * Deletes ended instances; a pending or running one among them is left alone.
+     * Deletes ended instances with their earlier attempts; a pending or running one among them is left alone.
      *
      * @return how many were deleted
      */
@@ -104,6 +104,14 @@ public interface StoreTransaction {
      * @return true only for the call that changed it from undelivered, so exactly one listener gets it
      */
     boolean markDelivered(UUID instanceId);
+
+    // Earlier attempts of instances that were run again (SPEC P1).
+
+    /** Records how an attempt ended, before its instance goes back to PENDING for the next. */
+    void insertAttempt(AttemptRow row);
+
+    /** The instance's recorded earlier attempts, first first. */
+    List<AttemptRow> attempts(UUID instanceId);
 
     // Schedules of broker-fired triggers (SPEC Y5).
 

@@ -3,6 +3,7 @@
  * {@link dev.bgtasks.task.BackgroundTaskInstance} (progress, deferrals, cancellation, trigger details) and
  * {@link dev.bgtasks.task.MemoryManager}.
  *
- * <p>May use: the JDK only, so a task depends on nothing but this package.
+ * <p>May use: the JDK and {@code dev.bgtasks.arguments} (the typed value maps its arguments and result are), so a
+ * task depends on nothing else of bgtasks.
  */
 package dev.bgtasks.task;

@@ -3,6 +3,7 @@ package dev.bgtasks.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.HardwareCondition;
+import dev.bgtasks.RetryPolicy;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.ResourceLimits;
 import java.time.Duration;
@@ -12,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The stored form of a registration, old rows included (SPEC R5, S5, H6); hardware conditions and fixtures
- * are stored with the registration and older rows read unchanged. */
+/** The stored form of a registration, old rows included (SPEC R5, S5, H6, P1); hardware conditions, fixtures
+ * and retry policies are stored with the registration and older rows read unchanged. */
 class DefinitionCodecTest {
     private static final TaskDefinition PLAIN = new TaskDefinition("sync", "", new TaskTarget.Command(
             List.of("/usr/bin/rsync", "-a")), Set.of(SystemConditionType.INTERNET_AVAILABLE), true,
@@ -104,5 +105,30 @@ class DefinitionCodecTest {
         String json = DefinitionCodec.encode(both);
         assertThat(json).startsWith("{\"version\":3,");
         assertThat(DefinitionCodec.decode("sync", "", json)).isEqualTo(both);
+    }
+
+    @Test
+    void aRetryPolicyOrJvmOptionsAloneMakeVersion3AndEverythingReadsBackTogether() { // SPEC P1, S5
+        RetryPolicy retry = RetryPolicy.exponential(Duration.ofSeconds(30), Duration.ofMinutes(10), 5)
+                .retryingBrokerLost();
+        TaskDefinition retried = new TaskDefinition(PLAIN.name(), "", PLAIN.target(), PLAIN.conditions(), true,
+                PLAIN.limits(), false, PLAIN.cancellationGrace(), "/home/ann", TriggerSpec.APPLICATION, retry);
+        assertThat(DefinitionCodec.encode(retried)).startsWith("{\"version\":3,").doesNotContain("environment");
+        assertThat(DefinitionCodec.decode("sync", "", DefinitionCodec.encode(retried))).isEqualTo(retried);
+
+        TaskTarget.JavaEntryPoint tuned = new TaskTarget.JavaEntryPoint("m.tasks.Export", List.of("/opt/app/mods"),
+                "m", List.of("-Xmx64m", "-Dapp.trace=true"));
+        TaskDefinition optionsOnly = new TaskDefinition(PLAIN.name(), "", tuned, Set.of(), false, PLAIN.limits(),
+                false, PLAIN.cancellationGrace(), "/home/ann");
+        assertThat(DefinitionCodec.encode(optionsOnly)).startsWith("{\"version\":3,");
+
+        TaskDefinition all = new TaskDefinition(PLAIN.name(), "t", tuned, PLAIN.conditions(), true, PLAIN.limits(),
+                false, PLAIN.cancellationGrace(), "/home/ann", TriggerSpec.time(Duration.ofHours(1), false),
+                Map.of("A", "1"), true,
+                new RigRequirements(List.of(HardwareCondition.volumeMounted("/mnt/rig")), Set.of("psu"), false), retry);
+        TaskDefinition back = DefinitionCodec.decode("sync", "t", DefinitionCodec.encode(all));
+        assertThat(back).isEqualTo(all);
+        assertThat(back.target()).isEqualTo(tuned);
+        assertThat(back.retry()).isEqualTo(retry);
     }
 }

@@ -433,4 +433,53 @@ class TaskRunnerTest {
     private static List<BackgroundTaskCancellationReason> recorder() {
         return Collections.synchronizedList(new ArrayList<>());
     }
+
+    // --- results (SPEC P2) ---
+
+    @Test
+    void setResultReportsTheEncodedMapAndTheLastOneCounts() { // SPEC P2
+        List<byte[]> sent = new ArrayList<>();
+        doAnswer(call -> sent.add(call.getArgument(0))).when(reporter).result(any());
+        runner.run(task -> {
+            task.setResult(Map.of("rows", 1));
+            task.setResult(Map.of("rows", 2L));
+        });
+        assertThat(sent).hasSize(2);
+        assertThat(dev.bgtasks.arguments.ValueMapCodec.decode(sent.get(1))).containsExactlyEntriesOf(Map.of("rows", 2L));
+    }
+
+    @Test
+    void setResultRefusesWhatArgumentsRefuseAtTheTasksOwnCall() { // SPEC P2, T6
+        List<Throwable> refused = new ArrayList<>();
+        runner.run(task -> {
+            try {
+                task.setResult(Map.of("thread", Thread.currentThread()));
+            } catch (IllegalArgumentException e) {
+                refused.add(e);
+            }
+            try {
+                task.setResult(Map.of("big", new byte[dev.bgtasks.arguments.ValueMapCodec.MAX_ENCODED_BYTES]));
+            } catch (IllegalArgumentException e) {
+                refused.add(e);
+            }
+        });
+        assertThat(refused).hasSize(2);
+        verify(reporter, never()).result(any());
+    }
+
+    @Test
+    void setResultAfterCompletionThrows() { // SPEC P2, X3
+        AtomicReference<BackgroundTaskInstance> kept = new AtomicReference<>();
+        runner.run(kept::set);
+        assertThatThrownBy(() -> kept.get().setResult(Map.of("late", true)))
+                .isInstanceOf(IllegalStateException.class);
+        verify(reporter, never()).result(any());
+    }
+
+    @Test
+    void requestRetryRidesOnTheCompletion() { // SPEC P1
+        TaskResult result = runner.run(BackgroundTaskInstance::requestRetry);
+        assertThat(result.retryRequested()).isTrue();
+        verify(reporter).completed(TaskResult.success().withRetryRequested());
+    }
 }

@@ -13,6 +13,7 @@ import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.HostAttachment;
+import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
@@ -20,6 +21,7 @@ import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import dev.bgtasks.testing.SampleTasks;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -121,6 +123,44 @@ class HostConnectionTest {
             assertThat(done.instance().errorClass()).isEqualTo("java.io.IOException");
             assertThat(done.instance().errorMessage()).isEqualTo("disk full");
         }
+    }
+
+    @Test
+    void aResultSetOverTheSocketRidesOnTheCompletionEvent() throws Exception { // SPEC P2
+        FakeProcess process = trigger(Map.of());
+        try (HostConnection host = attach(process)) {
+            host.setResult(ValueMapCodec.encode(Map.of("rows", 1200, "bytes", new byte[] {4, 2})));
+            assertThatThrownBy(() -> host.setResult("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .isExactlyInstanceOf(IllegalArgumentException.class);
+            host.result(null, null);
+            process.exit(0);
+            AppEvent.Completed done = awaitEvent(events, AppEvent.Completed.class, c -> true);
+            Map<String, Object> result = ValueMapCodec.decode(done.instance().result());
+            assertThat(result.get("rows")).isEqualTo(1200);
+            assertThat((byte[]) result.get("bytes")).containsExactly(4, 2);
+        }
+    }
+
+    @Test
+    void aRetryPolicyAndARetryRequestCrossTheWire() throws Exception { // SPEC P1
+        TaskDefinition base = javaTask("retrying");
+        app.register(APP, new TaskDefinition(base.name(), "retrying", base.target(), base.conditions(), false,
+                base.limits(), false, base.cancellationGrace(), null, null,
+                dev.bgtasks.RetryPolicy.linear(Duration.ofSeconds(1), Duration.ofSeconds(1), 2)));
+        lastTrigger = app.requestTrigger(new TriggerRequest(APP, "retrying", ValueMapCodec.encode(Map.of()), null));
+        FakeProcess first = h.platform.lastProcess();
+        try (HostConnection host = attach(first)) {
+            host.result(null, null, true);
+        }
+        first.exit(0);
+        assertThat(h.broker().instances(APP).get(0).attempt()).isEqualTo(2);
+        h.clock.advance(Duration.ofSeconds(1));
+        FakeProcess second = h.platform.lastProcess();
+        assertThat(second).isNotSameAs(first);
+        h.succeed(second);
+        AppEvent.Completed done = awaitEvent(events, AppEvent.Completed.class, c -> true);
+        assertThat(done.instance().attempt()).isEqualTo(2);
+        assertThat(done.instance().outcome()).isEqualTo(TaskOutcome.SUCCEEDED);
     }
 
     @Test

@@ -32,7 +32,7 @@ final class Rows {
                 new byte[] {0, 1, -1, 127, -128, 42}, 87, "token-" + UUID.randomUUID(), 4_000_000_123L, reason,
                 outcome, termination, "java.lang.IllegalStateException", "boom: ünïcödé \n second line", -9,
                 3L * 1024 * 1024 * 1024 * 1024, T0, T0.plusNanos(1), T0.plusSeconds(2).plusNanos(999_999_999),
-                T0.plusSeconds(3), true);
+                T0.plusSeconds(3), true, new byte[] {9, 8, 7}, 3, T0.plusSeconds(4));
     }
 
     static InstanceRow completed(InstanceRow row, Instant endedAt) {

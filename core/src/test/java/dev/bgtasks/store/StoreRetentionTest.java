@@ -3,6 +3,7 @@ package dev.bgtasks.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.InstanceState;
+import dev.bgtasks.TaskOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class StoreRetentionTest {
         return new InstanceRow(r.instanceId(), r.taskId(), r.appId(), r.triggerName(), r.state(), r.arguments(),
                 r.progress(), r.runToken(), r.pid(), r.cancelReason(), r.outcome(), r.terminationReason(),
                 r.errorClass(), r.errorMessage(), r.exitCode(), r.peakMemoryBytes(), r.requestedAt(), r.startedAt(),
-                r.cancelRequestedAt(), r.endedAt(), true);
+                r.cancelRequestedAt(), r.endedAt(), true, r.result(), r.attempt(), r.nextAttemptAt());
     }
 
     @Test
@@ -61,6 +62,13 @@ class StoreRetentionTest {
                 tx.insertInstance(InstanceRow.pending(UUID.randomUUID(), upload, APP, "upload", new byte[0],
                         "token-pending", NOW.minus(Duration.ofDays(90)))); // pending for months: kept
             });
+            // An earlier attempt of a dropped instance and of a kept one.
+            UUID droppedWithAttempt = exportRuns.get(0).instanceId();
+            UUID keptWithAttempt = exportRuns.get(4).instanceId();
+            store.run(tx -> {
+                tx.insertAttempt(failedAttempt(droppedWithAttempt));
+                tx.insertAttempt(failedAttempt(keptWithAttempt));
+            });
             List<EndedInstance> dropped = store.read(tx -> tx.instancesToPrune(2, NOW.minus(Duration.ofDays(30)),
                     100));
             // export: the three oldest delivered beyond the newest two; upload: the one older than 30 days.
@@ -77,7 +85,14 @@ class StoreRetentionTest {
             assertThat((List<?>) store.read(tx -> tx.instancesToPrune(2, NOW.minus(Duration.ofDays(30)), 100))).isEmpty();
             assertThat((List<?>) store.read(tx -> tx.instancesInState(InstanceState.PENDING))).hasSize(1);
             assertThat((List<?>) store.read(tx -> tx.undeliveredCompletions(APP))).hasSize(1);
+            assertThat((List<?>) store.read(tx -> tx.attempts(droppedWithAttempt))).isEmpty();
+            assertThat((List<?>) store.read(tx -> tx.attempts(keptWithAttempt))).hasSize(1);
         }
+    }
+
+    private static AttemptRow failedAttempt(UUID instanceId) {
+        return new AttemptRow(instanceId, 1, NOW.minus(Duration.ofDays(7)), NOW.minus(Duration.ofDays(7)),
+                TaskOutcome.FAILED, null, null, null, 1);
     }
 
     @Test

@@ -110,7 +110,7 @@ class StoreTransactionTest {
             InstanceRow pending = Rows.pending(APP, "state-" + state, Rows.T0);
             rows.add(new InstanceRow(pending.instanceId(), pending.taskId(), APP, pending.triggerName(), state,
                     pending.arguments(), 0, pending.runToken(), null, null, null, null, null, null, null, null,
-                    Rows.T0, null, null, null, false));
+                    Rows.T0, null, null, null, false, null, 1, null));
         }
         write(tx -> rows.forEach(tx::insertInstance));
         write(tx -> {

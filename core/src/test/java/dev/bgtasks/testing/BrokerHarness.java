@@ -93,6 +93,12 @@ public final class BrokerHarness implements AutoCloseable {
         process.exit(0);
     }
 
+    /** The Java task asked for a retry (SPEC P1); its host reports that run returned, and exits 0. */
+    public void requestRetry(FakeProcess process) {
+        broker.reportResult(process.runToken(), null, null, true);
+        process.exit(0);
+    }
+
     /** The task's run threw; the host reports it and exits 1. */
     public void fail(FakeProcess process, Throwable thrown) {
         broker.reportResult(process.runToken(), thrown.getClass().getName(), thrown.getMessage());

@@ -1,11 +1,12 @@
 package dev.bgtasks.examples.desktopsync;
 
-import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.BackgroundTaskCompletedEventArgs;
 import dev.bgtasks.BackgroundTaskFailedException;
 import dev.bgtasks.BackgroundTaskRegistration;
 import dev.bgtasks.BackgroundTasks;
+import dev.bgtasks.IfRunning;
+import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemCondition;
 import dev.bgtasks.SystemConditionType;
 import java.lang.reflect.InvocationTargetException;
@@ -120,13 +121,21 @@ public final class DesktopSync implements AutoCloseable {
         window.show();
     }
 
+    /**
+     * "Sync now" pressed during a sync runs one more sync after it, rather than being dropped (SPEC P3,
+     * {@code QUEUE_ONE}): files changed while the sync ran get synced too. Pressed again while that one waits, it
+     * answers {@code CURRENTLY_RUNNING}: one more sync is already coming.
+     */
     private void syncNow() {
         window.showRequesting();
         brokerCalls.execute(() -> {
             try {
-                ApplicationTriggerResult answer =
-                        bg.applicationTrigger().requestAsync(settings.triggerArguments()).join();
-                window.showTriggerResult(answer);
+                var response =
+                        bg.applicationTrigger().request(settings.triggerArguments(), IfRunning.QUEUE_ONE).join();
+                boolean queued = response.instanceId() != null && bg.instances().stream()
+                        .anyMatch(i -> i.instanceId().equals(response.instanceId())
+                                && i.state() == InstanceState.QUEUED);
+                window.showTriggerResult(response.result(), queued);
             } catch (CompletionException | IllegalArgumentException e) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 LOG.warn("the trigger request failed", cause);

@@ -86,10 +86,12 @@ final class SyncWindow {
         onEdt(() -> trigger.setText("Sync now: asking the broker..."));
     }
 
-    void showTriggerResult(ApplicationTriggerResult answer) {
+    /** {@code queued}: the answer is ALLOWED for one more sync after the one in progress (SPEC P3). */
+    void showTriggerResult(ApplicationTriggerResult answer, boolean queued) {
         onEdt(() -> {
-            trigger.setText("Sync now: " + answer + " (" + explain(answer) + ")");
-            if (answer == ApplicationTriggerResult.ALLOWED) {
+            trigger.setText("Sync now: " + answer + " (" + (queued ? "queued: one more sync after this one"
+                    : explain(answer)) + ")");
+            if (answer == ApplicationTriggerResult.ALLOWED && !queued) {
                 progress.setValue(0);
                 result.setText("Waiting for the sync to start (it needs the internet)...");
             }
@@ -131,7 +133,7 @@ final class SyncWindow {
     private static String explain(ApplicationTriggerResult answer) {
         return switch (answer) {
             case ALLOWED -> "runs once INTERNET_AVAILABLE holds";
-            case CURRENTLY_RUNNING -> "a sync is already pending or running";
+            case CURRENTLY_RUNNING -> "one more sync is already queued";
             case DISABLED_BY_POLICY -> "background access denied, or energy saver is on";
             case UNKNOWN_ERROR -> "the task is not registered";
         };

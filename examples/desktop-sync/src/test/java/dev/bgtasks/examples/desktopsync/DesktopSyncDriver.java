@@ -61,7 +61,12 @@ public final class DesktopSyncDriver {
                     report("progress", progress.await(v -> v > 0 && v < 100, "progress between 0 and 100"));
                     press(window);
                     report("trigger2", trigger.await(DesktopSyncDriver::isAnswer, "the second trigger answer"));
-                    report("result", result.await(t -> t.startsWith("Result: "), "the result"));
+                    press(window);
+                    report("trigger3", trigger.await(DesktopSyncDriver::isAnswer, "the third trigger answer"));
+                    report("result", result.await(t -> t.startsWith("Result: "), "the first result"));
+                    // QUEUE_ONE: the second press's sync runs after the first, then completes in turn.
+                    report("queuedProgress", progress.await(v -> v > 0 && v < 100, "the queued sync's progress"));
+                    report("result2", result.await(t -> t.startsWith("Result: "), "the queued sync's result"));
                     capture(window, screenshot);
                     app.close();
                 }

@@ -101,9 +101,13 @@ class DesktopSyncXvfbTest {
         }
     }
 
-    /** Issue 7: progress bar fed by progress events, the result, CURRENTLY_RUNNING on a second press. */
+    /**
+     * Issue 7: progress bar fed by progress events, the result. Issue 16 (SPEC P3, QUEUE_ONE): a second press during
+     * the sync queues one more run after it, a third while that one waits answers CURRENTLY_RUNNING; the queued
+     * sync then runs and completes too.
+     */
     @Test
-    void syncShowsProgressThenResultAndRefusesASecondRun() throws Exception {
+    void syncShowsProgressThenResultAndQueuesOneMoreRun() throws Exception {
         Path folder = home.resolve("synced");
         Path screenshot = SCREENSHOTS.resolve("desktop-sync.png");
         Files.deleteIfExists(screenshot);
@@ -112,8 +116,13 @@ class DesktopSyncXvfbTest {
 
         assertThat(report.get("trigger1")).startsWith("Sync now: ALLOWED");
         assertThat(Integer.parseInt(report.get("progress"))).isBetween(1, 99);
-        assertThat(report.get("trigger2")).startsWith("Sync now: CURRENTLY_RUNNING");
+        assertThat(report.get("trigger2")).startsWith("Sync now: ALLOWED (queued");
+        assertThat(report.get("trigger3")).startsWith("Sync now: CURRENTLY_RUNNING");
         assertThat(report.get("result")).startsWith("Result: SUCCEEDED at ");
+        assertThat(Integer.parseInt(report.get("queuedProgress"))).isBetween(1, 99);
+        assertThat(report.get("result2")).startsWith("Result: SUCCEEDED at ");
+        assertThat(broker.instances(DesktopSync.APP_ID)).as("two syncs ran, one after the other").hasSize(2)
+                .allMatch(i -> i.outcome() == TaskOutcome.SUCCEEDED);
         assertThat(report.get("barValue")).isEqualTo("100");
         assertThat(syncedFiles(folder)).hasSize(15).contains(SyncTask.fileName(1), SyncTask.fileName(15));
         assertScreenshotShowsFullBarAndText(screenshot, report);
