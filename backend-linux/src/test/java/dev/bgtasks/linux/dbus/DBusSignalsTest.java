@@ -2,9 +2,11 @@ package dev.bgtasks.linux.dbus;
 
 import static dev.bgtasks.linux.dbus.DBusMockBus.signals;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,9 +67,8 @@ class DBusSignalsTest {
     void withNoBusAnywhereEverySourceIsAbsentAndStartDoesNotBlock() {
         DBusSignals none = DBusSignals.open(Map.of("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/bgtasks-bus"));
         try {
-            long t0 = System.nanoTime();
-            none.start(() -> { });
-            assertThat(System.nanoTime() - t0).isLessThan(200_000_000L);
+            // dbus-java's own default retries for 10 s; the deadline is far from a real start, so load cannot trip it.
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> none.start(() -> { }));
             assertThat(none.current()).isEmpty();
             assertThat(none.describe()).contains("desktop portal: absent (DBUS_SESSION_BUS_ADDRESS is not set)",
                     "NetworkManager: absent", "UPower: absent", "power-profiles-daemon: absent", "logind: absent");

