@@ -42,7 +42,7 @@ public final class DesktopSyncDriver {
     /**
      * Runs one scenario.
      *
-     * @param args {@code sync|close-while-running|reopen SCREENSHOT|- [app options]}
+     * @param args {@code sync|close-while-running|reopen|open SCREENSHOT|- [app options]}
      */
     public static void main(String[] args) {
         try {
@@ -81,6 +81,10 @@ public final class DesktopSyncDriver {
                         return null;
                     });
                     report("closed", String.valueOf(!onEdt(() -> window.frame().isDisplayable())));
+                }
+                case "open" -> {
+                    // Starting the app is all: it connects to its broker, starting one if none runs.
+                    app.close();
                 }
                 case "reopen" -> {
                     report("result", result.await(t -> t.startsWith("Finished while") || t.startsWith("Result: "),

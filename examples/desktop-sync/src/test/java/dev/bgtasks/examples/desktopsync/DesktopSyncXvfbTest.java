@@ -1,7 +1,6 @@
 package dev.bgtasks.examples.desktopsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
@@ -11,29 +10,17 @@ import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.HostSignal;
-import java.awt.image.BufferedImage;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,18 +41,18 @@ class DesktopSyncXvfbTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Path SCREENSHOTS = Path.of("target").toAbsolutePath();
 
-    private Process xvfb;
-    private String display;
+    private XvfbDisplay xvfb;
     private Path home;
     private BrokerLocation location;
     private BrokerClient broker;
-    private final List<Process> apps = new ArrayList<>();
+    private DriverRuns apps;
 
     @BeforeEach
     void startXvfbAndBroker() throws Exception {
-        startXvfb();
+        xvfb = XvfbDisplay.start();
         // Short: a Unix socket path must stay under ~100 bytes.
         home = Files.createTempDirectory(Path.of("/tmp"), "bgtds");
+        apps = DriverRuns.onThisJvm(xvfb.name(), home);
         location = BrokerLocation.underHome(home);
         broker = BrokerStarter.connectOrStart(location);
         broker.simulate(Map.of(HostSignal.INTERNET, true));
@@ -73,32 +60,17 @@ class DesktopSyncXvfbTest {
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (Process app : apps) {
-            app.destroyForcibly();
+        if (apps != null) {
+            apps.killAll();
         }
         if (broker != null) {
             broker.close();
         }
-        if (location != null && Files.exists(location.pidFile())) {
-            long pid = Long.parseLong(Files.readString(location.pidFile()).trim());
-            ProcessHandle.of(pid).ifPresent(brokerProcess -> {
-                // Task JVMs the broker started go too: they would outlive it otherwise.
-                brokerProcess.descendants().forEach(ProcessHandle::destroyForcibly);
-                brokerProcess.destroyForcibly();
-                brokerProcess.onExit().join();
-            });
-        }
+        DriverRuns.killBroker(location);
         if (xvfb != null) {
-            xvfb.destroy();
-            if (!xvfb.waitFor(5, TimeUnit.SECONDS)) {
-                xvfb.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            xvfb.close();
         }
-        if (home != null) {
-            try (Stream<Path> paths = Files.walk(home)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        DriverRuns.deleteTree(home);
     }
 
     /**
@@ -112,7 +84,7 @@ class DesktopSyncXvfbTest {
         Path screenshot = SCREENSHOTS.resolve("desktop-sync.png");
         Files.deleteIfExists(screenshot);
 
-        Map<String, String> report = runApp("sync", screenshot, folder, 15, 300);
+        Map<String, String> report = apps.run("sync", screenshot, folder, 15, 300);
 
         assertThat(report.get("trigger1")).startsWith("Sync now: ALLOWED");
         assertThat(Integer.parseInt(report.get("progress"))).isBetween(1, 99);
@@ -125,7 +97,7 @@ class DesktopSyncXvfbTest {
                 .allMatch(i -> i.outcome() == TaskOutcome.SUCCEEDED);
         assertThat(report.get("barValue")).isEqualTo("100");
         assertThat(syncedFiles(folder)).hasSize(15).contains(SyncTask.fileName(1), SyncTask.fileName(15));
-        assertScreenshotShowsFullBarAndText(screenshot, report);
+        DriverRuns.assertScreenshotShowsFullBarAndText(screenshot, report);
     }
 
     /**
@@ -143,7 +115,7 @@ class DesktopSyncXvfbTest {
         });
         Path folder = home.resolve("synced");
 
-        Map<String, String> first = runApp("close-while-running", null, folder, 20, 400);
+        Map<String, String> first = apps.run("close-while-running", null, folder, 20, 400);
         assertThat(first.get("trigger1")).startsWith("Sync now: ALLOWED");
         assertThat(Integer.parseInt(first.get("progress"))).isBetween(1, 99);
         assertThat(first.get("closed")).isEqualTo("true");
@@ -159,147 +131,17 @@ class DesktopSyncXvfbTest {
 
         Path screenshot = SCREENSHOTS.resolve("desktop-sync-reopened.png");
         Files.deleteIfExists(screenshot);
-        Map<String, String> second = runApp("reopen", screenshot, folder, 20, 400);
+        Map<String, String> second = apps.run("reopen", screenshot, folder, 20, 400);
         assertThat(second.get("result")).startsWith("Finished while the window was closed: SUCCEEDED at ");
         assertThat(broker.undeliveredCompletions(DesktopSync.APP_ID)).as("claimed once, by the reopened app")
                 .isEmpty();
         assertThat(syncedFiles(folder)).hasSize(20);
-        assertScreenshotShowsFullBarAndText(screenshot, second);
-    }
-
-    /** The PNG is the window, its progress bar filled end to end and its result label carrying text. */
-    private static void assertScreenshotShowsFullBarAndText(Path screenshot, Map<String, String> report)
-            throws IOException {
-        assertThat(screenshot).exists();
-        BufferedImage image = ImageIO.read(screenshot.toFile());
-        assertThat(image.getWidth() + "x" + image.getHeight()).isEqualTo(report.get("size"));
-        int background = Integer.parseInt(report.get("background"), 16);
-
-        int[] bar = rectangle(report.get("bar"));
-        int middle = bar[1] + bar[3] / 2;
-        // Away from the centred "100%" text: both ends of a full bar show the same fill colour.
-        int left = rgb(image, bar[0] + bar[2] / 10, middle);
-        int right = rgb(image, bar[0] + bar[2] * 9 / 10, middle);
-        assertThat(String.format("%06x", right)).as("bar fill at 90%% vs 10%%")
-                .isEqualTo(String.format("%06x", left));
-        assertThat(String.format("%06x", left)).as("bar fill vs window background")
-                .isNotEqualTo(String.format("%06x", background));
-
-        int[] label = rectangle(report.get("resultLabel"));
-        long textPixels = 0;
-        for (int x = label[0]; x < label[0] + label[2]; x++) {
-            for (int y = label[1]; y < label[1] + label[3]; y++) {
-                if (brightness(rgb(image, x, y)) < brightness(background) / 2) {
-                    textPixels++;
-                }
-            }
-        }
-        assertThat(textPixels).as("dark text pixels in the result label").isGreaterThan(100);
-    }
-
-    private static int rgb(BufferedImage image, int x, int y) {
-        return image.getRGB(x, y) & 0xffffff;
-    }
-
-    private static int brightness(int rgb) {
-        return ((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff);
-    }
-
-    private static int[] rectangle(String text) {
-        return Stream.of(text.split(",")).mapToInt(Integer::parseInt).toArray();
+        DriverRuns.assertScreenshotShowsFullBarAndText(screenshot, second);
     }
 
     private static List<String> syncedFiles(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
-    }
-
-    /** Runs the driver in a JVM with this test's classpath, on the private display and broker home. */
-    private Map<String, String> runApp(String scenario, Path screenshot, Path folder, int files, int millisPerFile)
-            throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DesktopSyncDriver.class.getName(),
-                scenario, screenshot == null ? "-" : screenshot.toString(),
-                "--folder", folder.toString(), "--files", String.valueOf(files),
-                "--millis-per-file", String.valueOf(millisPerFile));
-        Path errors = home.resolve(scenario + ".stderr");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
-        builder.environment().put("DISPLAY", display);
-        builder.environment().put(BrokerLocation.HOME_VARIABLE, home.toString());
-        builder.environment().remove("BGTASKS_RUN_TOKEN");
-        Process app = builder.start();
-        apps.add(app);
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        if (!app.waitFor(DEADLINE.toSeconds() * 2, TimeUnit.SECONDS)) {
-            app.destroyForcibly();
-            fail("the app (" + scenario + ") did not exit within " + DEADLINE.multipliedBy(2) + "; stderr:\n"
-                    + Files.readString(errors));
-        }
-        String stdout = output.get(10, TimeUnit.SECONDS);
-        assertThat(app.exitValue()).as("app exit code (%s); stdout:%n%s%nstderr:%n%s", scenario, stdout,
-                Files.readString(errors)).isZero();
-        Map<String, String> report = new LinkedHashMap<>();
-        stdout.lines().filter(line -> line.startsWith("DRIVER ")).forEach(line -> {
-            int equals = line.indexOf('=');
-            report.put(line.substring("DRIVER ".length(), equals), line.substring(equals + 1));
-        });
-        System.out.println("app " + scenario + " reported " + report);
-        assertThat(report).containsEntry("done", scenario);
-        return report;
-    }
-
-    private void startXvfb() throws Exception {
-        // A headless JRE (Debian's openjdk-17-jre-headless alone) cannot open a window on any display.
-        if (!Files.exists(Path.of(System.getProperty("java.home"), "lib", "libawt_xawt.so"))) {
-            unavailable("this JDK has no X11 AWT (" + System.getProperty("java.home")
-                    + "/lib/libawt_xawt.so is missing; Debian package openjdk-17-jre)");
-        }
-        Path binary = Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, "Xvfb")).filter(Files::isExecutable).findFirst()
-                .or(() -> Stream.of(Path.of("/usr/bin/Xvfb")).filter(Files::isExecutable).findFirst())
-                .orElse(null);
-        if (binary == null) {
-            unavailable("Xvfb is not installed (Debian package xvfb)");
-        }
-        // -displayfd: Xvfb picks a free display itself and writes its number once it accepts connections.
-        Process process = new ProcessBuilder(binary.toString(), "-displayfd", "1", "-screen", "0", "1024x768x24",
-                "-nolisten", "tcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        CompletableFuture<String> number = CompletableFuture.supplyAsync(() -> {
-            try {
-                String line = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.US_ASCII)).readLine();
-                return line == null ? "" : line.trim();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        String displayNumber;
-        try {
-            displayNumber = number.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            displayNumber = "";
-        }
-        if (!process.isAlive() || !displayNumber.matches("\\d+")) {
-            String why = process.isAlive() ? "no display number within " + DEADLINE
-                    : "exited with " + process.exitValue();
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            unavailable("Xvfb could not start (" + why + ")");
-        }
-        xvfb = process;
-        display = ":" + displayNumber;
-    }
-
-    private static void unavailable(String why) {
-        if ("1".equals(System.getenv("BGTASKS_REQUIRE_NATIVE"))) {
-            fail(why + ", and BGTASKS_REQUIRE_NATIVE=1 forbids skipping");
-        }
-        Assumptions.abort(why);
     }
 }
