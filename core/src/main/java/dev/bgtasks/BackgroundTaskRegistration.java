@@ -91,7 +91,7 @@ public final class BackgroundTaskRegistration {
      *
      * @return the stored registration
      */
-    public RegistrationInfo info() {
+    RegistrationInfo info() {
         return info;
     }
 

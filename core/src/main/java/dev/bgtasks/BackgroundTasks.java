@@ -3,13 +3,13 @@ package dev.bgtasks;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerOperations;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.RunToken;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,13 +91,22 @@ public final class BackgroundTasks implements AutoCloseable {
     }
 
     /**
-     * Like {@link #open(String)}, for the broker at {@code location} (e.g. {@code BrokerLocation.underHome}).
+     * Like {@link #open(String)}, for the broker whose home is {@code brokerHome}: its socket, state and log live
+     * under that directory, as when {@code BGTASKS_HOME} names it. For tests and rigs that keep a broker of their
+     * own; keep the path short, a Unix socket path must stay under about 100 bytes.
      *
      * @param appId the app's identity
-     * @param location the broker's socket, state and log directories
+     * @param brokerHome the broker's home directory
      * @return the app's connection to the broker
+     * @throws BrokerUnavailableException naming the socket and the broker log when it can be neither reached nor
+     *     started
      */
-    public static BackgroundTasks open(String appId, BrokerLocation location) {
+    public static BackgroundTasks open(String appId, Path brokerHome) {
+        return open(appId, BrokerLocation.underHome(brokerHome));
+    }
+
+    /** The broker at {@code location}; the daemon package is not part of the API, so this is not public. */
+    static BackgroundTasks open(String appId, BrokerLocation location) {
         BrokerClient client = BrokerStarter.connectOrStart(location);
         try {
             BackgroundTasks tasks = new BackgroundTasks(client, appId, null, System.getenv());
@@ -110,7 +119,8 @@ public final class BackgroundTasks implements AutoCloseable {
     }
 
     /**
-     * The app's view of a broker running in this JVM (tests, small apps).
+     * The app's view of a broker running in this JVM (tests, small apps). Class path only: the broker's package is
+     * not exported to an app on the module path, which uses {@link #open(String)}.
      *
      * @param broker a broker started in this JVM
      * @param appId the app's identity

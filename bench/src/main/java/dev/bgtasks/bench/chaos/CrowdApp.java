@@ -5,7 +5,6 @@ import dev.bgtasks.BackgroundTaskCompletedEventArgs;
 import dev.bgtasks.BackgroundTaskRegistration;
 import dev.bgtasks.BackgroundTasks;
 import dev.bgtasks.TaskOutcome;
-import dev.bgtasks.daemon.BrokerLocation;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,7 @@ final class CrowdApp {
     }
 
     public static void main(String[] args) throws Exception {
-        BrokerLocation location = BrokerLocation.underHome(Path.of(args[0]));
+        Path home = Path.of(args[0]);
         int first = Integer.parseInt(args[1]);
         int count = Integer.parseInt(args[2]);
         int total = Integer.parseInt(args[3]);
@@ -66,7 +65,7 @@ final class CrowdApp {
             Thread app = new Thread(() -> {
                 BackgroundTasks bg;
                 try {
-                    bg = BackgroundTasks.open(appId, location);
+                    bg = BackgroundTasks.open(appId, home);
                     open.incrementAndGet();
                 } catch (RuntimeException e) {
                     errors.add(appId + " open: " + e);

@@ -42,7 +42,7 @@ final class SoakScenario {
         Path home = ChaosBroker.newHome();
         TaskProcesses processes = TaskProcesses.host();
         try (ChaosBroker broker = ChaosBroker.start(home, processes);
-             BackgroundTasks app = BackgroundTasks.open(APP, broker.location())) {
+             BackgroundTasks app = BackgroundTasks.open(APP, broker.home())) {
             app.executionManager().requestAccess().join();
             BackgroundTaskRegistration registration = app.newTask().name("soak").command(List.of("/bin/true"))
                     .setTrigger(app.applicationTrigger()).register();
