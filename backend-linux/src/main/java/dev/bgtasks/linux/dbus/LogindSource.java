@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>The session: the user's display session ({@code GetUser(uid)} → {@code Display}, logind's choice of the
  * user's primary, graphical-first session), else the session of this process ({@code GetSessionByPID}); a broker
  * started as a systemd user service is in no session, and one started from ssh would otherwise watch the ssh
- * session while the user sits at the desktop. Re-chosen on {@code SessionNew}/{@code SessionRemoved}, on a change
- * of the user's {@code Display}, and when logind restarts.
+ * session while the user sits at the desktop. Re-chosen on {@code SessionNew}/{@code SessionRemoved} (reading
+ * the user and the session again: logind changes {@code Display} and removes a session without PropertiesChanged),
+ * on a change of the user's {@code Display}, and when logind restarts.
  *
  * <p>The rules (see {@link #signals}):
  * <ul>
@@ -173,10 +174,25 @@ final class LogindSource extends DBusSource {
         bus = connected;
         DBusSigHandler<DBus.NameOwnerChanged> restarted = s -> post(this::resolve);
         // Their arguments are not needed, and anyone may send them: they only cause a re-read.
-        DBusSigHandler<DBusSignal> sessionsChanged = s -> post(this::resolve);
+        DBusSigHandler<DBusSignal> sessionsChanged = s -> post(this::rereadAndResolve);
         subscriptions.add(connected.onSignal(DBusPropertyWatch.nameOwnerRule(BUS_NAME), restarted));
         subscriptions.add(connected.onAnySignal(managerSignalRule("SessionNew"), sessionsChanged));
         subscriptions.add(connected.onAnySignal(managerSignalRule("SessionRemoved"), sessionsChanged));
+        resolve();
+    }
+
+    /**
+     * After SessionNew or SessionRemoved: logind changes a user's {@code Display} without PropertiesChanged, and a
+     * removed session sends none either, so what the watches hold may be stale. Both are read again first
+     * (issue 21: a terminated session stayed "connected" without this).
+     */
+    private void rereadAndResolve() {
+        if (user != null) {
+            user.reload();
+        }
+        if (session != null) {
+            session.reload();
+        }
         resolve();
     }
 

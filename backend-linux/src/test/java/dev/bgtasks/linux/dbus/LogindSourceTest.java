@@ -4,6 +4,7 @@ import static dev.bgtasks.linux.dbus.DBusMockBus.signals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
 import dev.bgtasks.spi.HostSignal;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.junit.jupiter.api.AfterEach;
@@ -223,5 +225,39 @@ class LogindSourceTest {
         DBusMockBus.flush(source);
         assertThat(source.current()).isEqualTo(signals(HostSignal.SESSION_CONNECTED, true,
                 HostSignal.USER_PRESENT, false));
+    }
+
+    /**
+     * Issue 21, found by the VM rig's 40-logind case: {@code loginctl terminate-session} left a service broker with
+     * {@code session-connected} true, because logind changes a user's {@code Display} without PropertiesChanged and
+     * the removed session's last properties stayed cached. SessionRemoved re-reads both.
+     */
+    @Test
+    void aRemovedSessionIsNoLongerConnected() throws Exception {
+        bus = new DBusMockBus();
+        bus.owner(LOGIN1, ":1.2");
+        LogindSource.Manager manager = manager();
+        when(manager.GetUser(new UInt32(1000))).thenReturn(new DBusPath(USER));
+        // A systemd user service is in no session of its own.
+        when(manager.GetSessionByPID(any())).thenThrow(new DBusExecutionException("PID 4242 has no session"));
+        Properties user = bus.properties(LOGIN1, USER, LogindSource.USER_INTERFACE,
+                Map.of("Display", new Object[] {"2", new DBusPath(SESSION)}));
+        Properties session = bus.properties(LOGIN1, SESSION, LogindSource.SESSION_INTERFACE,
+                sessionProperties(true, false));
+        source = new LogindSource(bus.connector(), OptionalLong.of(1000), 4242);
+        DBusMockBus.start(source, bus, 7);
+        assertThat(source.current()).isEqualTo(signals(HostSignal.SESSION_CONNECTED, true));
+
+        // The session ends: the user (lingering) has no display session, the session object is gone, and logind
+        // says so only with SessionRemoved.
+        doReturn(DBusMockBus.variants(Map.of("Display", new Object[] {"", new DBusPath("/")})))
+                .when(user).GetAll(LogindSource.USER_INTERFACE);
+        doThrow(new DBusExecutionException("Unknown object '" + SESSION + "'."))
+                .when(session).GetAll(LogindSource.SESSION_INTERFACE);
+        bus.signal(":1.2", LogindSource.MANAGER_PATH, LogindSource.MANAGER_INTERFACE, "SessionRemoved");
+        DBusMockBus.flush(source);
+        assertThat(source.current())
+                .isEqualTo(signals(HostSignal.USER_PRESENT, false, HostSignal.SESSION_CONNECTED, false));
+        assertThat(source.describe()).contains("knows no session of uid 1000");
     }
 }
