@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task in its systemd user scope. Unlike {@link CgroupProcess}, the cgroup is systemd's: started with
- * {@code --collect}, the scope and its counters go as soon as it empties, so they are sampled while the task runs,
- * the task ends when its main process exits, and the cgroup is never removed here. The counters and the kill are
+ * One task in its systemd user scope. Unlike {@link CgroupProcess}, the cgroup is systemd's: the scope and its
+ * counters go as soon as it empties, so they are sampled while the task runs, the task ends when its main process
+ * exits, and the cgroup is never removed here. A SIGKILL that bgtasks did not send and no OOM kill sampled is
+ * checked with systemd ({@link ScopeUnits}), which reads the scope's OOM counter before it removes the cgroup. The counters and the kill are
  * read and written through the scope's {@link CgroupV2Task}; the exit reason is {@link CgroupProcess#reasonOf}'s.
  *
  * <pre>{@code
@@ -25,12 +26,16 @@ import org.slf4j.LoggerFactory;
  */
 final class ScopeProcess implements SandboxedProcess {
     private static final Logger LOG = LoggerFactory.getLogger(ScopeProcess.class);
+    /** A shell's exit code for a process killed by SIGKILL, as {@link Process#exitValue()} reports it. */
+    private static final int SIGKILL_EXIT = 128 + 9;
 
     private final Process process;
     /** Null when the task ended before it was seen in its scope. */
     private final CgroupV2Task scope;
     private final String unit;
     private final ScheduledExecutorService scheduler;
+    /** Null when systemd cannot be asked. */
+    private final ScopeUnits units;
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong oomKills = new AtomicLong();
@@ -39,20 +44,23 @@ final class ScopeProcess implements SandboxedProcess {
 
     /**
      * @param scope the scope's cgroup, null when the task was not seen in it
-     * @param unit the scope's unit name, for logs
+     * @param unit the scope's unit name
+     * @param units asks systemd how the scope ended; null when it cannot be asked
      */
-    ScopeProcess(Process process, CgroupV2Task scope, String unit, ScheduledExecutorService scheduler) {
+    ScopeProcess(Process process, CgroupV2Task scope, String unit, ScheduledExecutorService scheduler,
+                 ScopeUnits units) {
         this.process = process;
         this.scope = scope;
         this.unit = unit;
         this.scheduler = scheduler;
+        this.units = units;
         if (scope != null) {
             schedule(this::tick);
         }
         process.onExit().whenComplete((p, error) -> finish());
     }
 
-    // Counters are sampled while the task runs: with --collect the scope's cgroup goes when it empties.
+    // Counters are sampled while the task runs: the scope's cgroup goes as soon as it empties.
     private void sample() {
         peak.accumulateAndGet(Math.max(scope.peakMemoryBytes().orElse(0), scope.memoryBytes()), Math::max);
         oomKills.accumulateAndGet(scope.oomKills(), Math::max);
@@ -81,6 +89,19 @@ final class ScopeProcess implements SandboxedProcess {
         }
         int code = process.exitValue();
         ExitStatus.Reason reason = CgroupProcess.reasonOf(code, oomKills.get(), limitHits.get(), killedByUs);
+        boolean unexplainedKill = reason == ExitStatus.Reason.SIGNALED && code == SIGKILL_EXIT && !killedByUs;
+        if (units == null || !(unexplainedKill || reason == ExitStatus.Reason.OUT_OF_MEMORY)) {
+            complete(code, reason);
+            return;
+        }
+        // The OOM counter may have gone with the cgroup before the last sample: systemd read it, ask systemd. An
+        // OOM-killed scope is failed in systemd and stays loaded until afterEnd unloads it.
+        units.afterEnd(unit).whenComplete((result, error) -> complete(code,
+                unexplainedKill && result != null && result.filter("oom-kill"::equals).isPresent()
+                        ? ExitStatus.Reason.OUT_OF_MEMORY : reason));
+    }
+
+    private void complete(int code, ExitStatus.Reason reason) {
         ExitStatus status = new ExitStatus(code, reason, peak.get());
         LOG.debug("task in scope {} (pid {}) ended: {}", unit, process.pid(), status);
         exit.complete(status);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Linux sandbox where the broker's own cgroup is not writable but a systemd user manager has the memory and pids
  * controllers delegated (cgroup v2): each task runs in a transient scope,
- * {@code systemd-run --user --scope --quiet --collect --unit=bgtasks-<hash> -p MemoryMax=... -p MemorySwapMax=0
+ * {@code systemd-run --user --scope --quiet --unit=bgtasks-<hash> -p MemoryMax=... -p MemorySwapMax=0
  * -p TasksMax=... -p OOMPolicy=kill -- <command...>}. systemd-run moves itself into the scope and then execs the
  * command, so the task's pid is the started process's and the task never runs outside the scope.
  *
@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SystemdScopeSandbox implements ProcessSandbox {
     static final String SYSTEMD_RUN = "systemd-run";
+    static final String SYSTEMCTL = "systemctl";
     static final String UNIT_PREFIX = "bgtasks-";
     /** How long the sandbox waits to see a started task inside its scope. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(2);
@@ -60,6 +61,8 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     private final Runner runner;
     private final CgroupFs fs;
     private final ScheduledThreadPoolExecutor scheduler;
+    /** Null without systemctl on PATH: then an OOM kill is known only from the scope's own counters. */
+    private final ScopeUnits units;
 
     /** Starts a process: the real one is a {@link ProcessBuilder}; tests wrap it to play the kernel's part. */
     @FunctionalInterface
@@ -112,8 +115,10 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         return builder.start();
     };
 
-    private SystemdScopeSandbox(Path systemdRun, String runtimeDirectory, Roots roots, Runner runner) {
+    private SystemdScopeSandbox(Path systemdRun, Optional<Path> systemctl, String runtimeDirectory, Roots roots,
+                                Runner runner) {
         this.systemdRun = systemdRun;
+        this.units = systemctl.map(path -> new ScopeUnits(path, runtimeDirectory)).orElse(null);
         this.runtimeDirectory = runtimeDirectory;
         this.roots = roots;
         this.runner = runner;
@@ -166,7 +171,12 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             whyNot.add("systemd scope: " + String.join("; ", reasons));
             return Optional.empty();
         }
-        return Optional.of(new SystemdScopeSandbox(run.get(), runtime, roots, runner));
+        Optional<Path> systemctl = onPath(env.get("PATH"), SYSTEMCTL);
+        if (systemctl.isEmpty()) {
+            LOG.info("{} is not on PATH: an OOM kill in a task's scope is seen only while the scope's cgroup lasts",
+                    SYSTEMCTL);
+        }
+        return Optional.of(new SystemdScopeSandbox(run.get(), systemctl, runtime, roots, runner));
     }
 
     /** The first executable {@code name} in a {@code PATH} value. */
@@ -193,7 +203,9 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
 
     /** The whole argument vector: systemd-run's options, then {@code --} and the task's arguments, no shell. */
     static List<String> argv(Path systemdRun, String runToken, ResourceLimits limits, List<String> command) {
-        List<String> out = new ArrayList<>(List.of(systemdRun.toString(), "--user", "--scope", "--quiet", "--collect",
+        // No --collect: a scope that systemd marks failed (Result=oom-kill) must stay loaded until ScopeUnits has read
+        // why, and then unloads it.
+        List<String> out = new ArrayList<>(List.of(systemdRun.toString(), "--user", "--scope", "--quiet",
                 "--unit=" + unitName(runToken),
                 "-p", "MemoryMax=" + (limits.memoryLimit().isPresent()
                         ? Long.toString(limits.memoryLimit().getAsLong()) : "infinity"),
@@ -243,7 +255,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             process.destroyForcibly();
             throw e;
         }
-        ScopeProcess p = new ScopeProcess(process, scope.orElse(null), unit, scheduler);
+        ScopeProcess p = new ScopeProcess(process, scope.orElse(null), unit, scheduler, units);
         LOG.debug("launched pid {} in scope {}: {}", process.pid(), unit, spec.command());
         return p;
     }

@@ -54,6 +54,12 @@ class SystemdScopeSandboxTest {
             Files.copy(in, script);
         }
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // A systemctl that answers `show` from a file the test writes, and logs every call.
+        Path systemctl = bin.resolve("systemctl");
+        Files.writeString(systemctl, "#!/bin/sh\necho \"$*\" >> '" + temp.resolve("systemctl.calls") + "'\n"
+                + "[ \"$2\" = show ] && cat '" + temp.resolve("systemctl.show") + "'\nexit 0\n");
+        Files.setPosixFilePermissions(systemctl, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(temp.resolve("systemctl.show"), "ActiveState=inactive\nResult=success\n");
         runtime = Files.createDirectories(temp.resolve("run/user/1000"));
         Files.createDirectories(runtime.resolve("systemd"));
         Files.writeString(runtime.resolve("systemd/private"), "");
@@ -162,7 +168,7 @@ class SystemdScopeSandboxTest {
         ResourceLimits limits = ResourceLimits.builder().memoryBytes(64 * MIB).maxProcesses(32).build();
         List<String> argv = SystemdScopeSandbox.argv(Path.of("/usr/bin/systemd-run"), "token-1", limits,
                 List.of("/usr/bin/printf", "%s\\n", "a b; rm -rf $HOME"));
-        assertThat(argv).containsExactly("/usr/bin/systemd-run", "--user", "--scope", "--quiet", "--collect",
+        assertThat(argv).containsExactly("/usr/bin/systemd-run", "--user", "--scope", "--quiet",
                 "--unit=" + expectedUnit("token-1"),
                 "-p", "MemoryMax=67108864", "-p", "MemorySwapMax=0", "-p", "TasksMax=32", "-p", "OOMPolicy=kill",
                 "--", "/usr/bin/printf", "%s\\n", "a b; rm -rf $HOME");
@@ -361,6 +367,51 @@ class SystemdScopeSandboxTest {
         ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
         assertThat(status.reason()).isEqualTo(ExitStatus.Reason.OUT_OF_MEMORY);
         assertThat(status.exitCode()).isEqualTo(137);
+    }
+
+    /**
+     * Issue 21 (the VM rig's 20-desktop-user case, one run in two): the OOM kill emptied the scope and systemd removed
+     * its cgroup before bgtasks sampled {@code oom_kill}, so the task was recorded as killed from outside. systemd
+     * read the counter itself and says {@code Result=oom-kill}; the failed scope is then unloaded.
+     */
+    @Test
+    void aSigkillSystemdCallsOomKillIsOutOfMemoryEvenWhenTheCounterWentWithTheCgroup() throws Exception {
+        Files.writeString(temp.resolve("systemctl.show"), "ActiveState=failed\nResult=oom-kill\n");
+        SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("67108864", "512")));
+        SandboxedProcess p = sandbox.launch(spec("tok-oom-late", "/bin/sh", "-c", "kill -9 $$"),
+                ResourceLimits.builder().memoryBytes(64 * MIB).build());
+        ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(status.reason()).isEqualTo(ExitStatus.Reason.OUT_OF_MEMORY);
+        String unit = expectedUnit("tok-oom-late") + ".scope";
+        assertThat(Files.readAllLines(temp.resolve("systemctl.calls")))
+                .containsExactly("--user show --property=ActiveState,Result " + unit, "--user reset-failed " + unit);
+    }
+
+    @Test
+    void aSigkillFromOutsideThatSystemdCallsSuccessStaysASignal() throws Exception {
+        SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("67108864", "512")));
+        SandboxedProcess p = sandbox.launch(spec("tok-killed", "/bin/sh", "-c", "kill -9 $$"),
+                ResourceLimits.builder().memoryBytes(64 * MIB).build());
+        ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(status.reason()).isEqualTo(ExitStatus.Reason.SIGNALED);
+        assertThat(status.exitCode()).isEqualTo(137);
+        assertThat(Files.readAllLines(temp.resolve("systemctl.calls")))
+                .containsExactly("--user show --property=ActiveState,Result " + expectedUnit("tok-killed") + ".scope");
+    }
+
+    @Test
+    void anOrdinaryExitDoesNotAskSystemd() throws Exception {
+        SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("67108864", "512")));
+        SandboxedProcess p = sandbox.launch(spec("tok-exit", "/bin/sh", "-c", "exit 3"),
+                ResourceLimits.builder().memoryBytes(64 * MIB).build());
+        assertThat(p.onExit().get(10, TimeUnit.SECONDS).reason()).isEqualTo(ExitStatus.Reason.EXITED);
+        assertThat(temp.resolve("systemctl.calls")).doesNotExist();
+    }
+
+    @Test
+    void systemctlShowOutputIsReadAsProperties() {
+        assertThat(ScopeUnits.properties("ActiveState=failed\nResult=oom-kill\nnoise\n"))
+                .containsEntry("ActiveState", "failed").containsEntry("Result", "oom-kill").hasSize(2);
     }
 
     @Test
