@@ -64,6 +64,10 @@ public final class BrokerDaemon implements AutoCloseable {
         BrokerLocation location = args.length == 3
                 ? new BrokerLocation(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]))
                 : BrokerLocation.forCurrentUser();
+        String stdioLog = System.getProperty(StdioLogRotation.PROPERTY);
+        if (stdioLog != null) {
+            StdioLogRotation.start(Path.of(stdioLog), BrokerLog.DEFAULT);
+        }
         try (BrokerDaemon daemon = start(location, HostPlatforms.select())) {
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "bgtasks-broker-shutdown"));
             daemon.awaitStop();

@@ -258,6 +258,8 @@ public final class BrokerStarter {
             // SPEC B7: logback writes broker.log itself and rotates it.
             options.addAll(BrokerLog.DEFAULT.jvmOptions(location.logFile()));
         } else {
+            // SPEC B7: the app's provider writes to stderr, appended to broker.log, which the broker rotates itself.
+            options.add("-D" + StdioLogRotation.PROPERTY + "=" + location.logFile().toAbsolutePath());
             // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
             options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
             options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
