@@ -101,6 +101,52 @@ class OutageTest {
         });
     }
 
+    /** Issue 16: a retry asked for while no broker ran was recorded as the end of the instance. */
+    @Test
+    void aRetryAskedForWhileNoBrokerRanIsScheduledByTheNextBroker() { // SPEC B5, P1
+        Duration backoff = Duration.ofSeconds(30);
+        try (BackgroundTasks bg = h.app(APP)) {
+            bg.newTask().name("export").taskEntryPoint(SampleTasks.Valid.class.getName())
+                    .classpath(BrokerHarness.testClasspath().stream().map(Path::of).toList())
+                    .retryPolicy(RetryPolicy.linear(backoff, Duration.ofMinutes(5), 3))
+                    .setTrigger(bg.applicationTrigger()).register();
+            bg.applicationTrigger().request(java.util.Map.of()).join();
+        }
+        FakeProcess first = h.platform.lastProcess();
+        h.broker().attachHost(first.runToken(), r -> { });
+        h.broker().close();
+        Instant ended = h.clock.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+        first.resultRecorded(null, ended, true);
+        first.exitRecorded(0, PEAK, ended.plusMillis(20));
+
+        h.restart();
+        InstanceInfo waiting = instance();
+        assertThat(waiting.state()).isEqualTo(InstanceState.PENDING);
+        assertThat(waiting.attempt()).isEqualTo(2);
+        assertThat(waiting.nextAttemptAt()).isNotNull();
+        assertThat(TaskEndRecords.resultFile(first.spec().logFile())).doesNotExist();
+        h.clock.advance(backoff);
+        assertThat(h.platform.processes()).hasSize(2);
+        assertThat(instance().state()).isEqualTo(InstanceState.RUNNING);
+    }
+
+    @Test
+    void aCommandThatAsksForRetryWhileNoBrokerRunsIsRetried() { // SPEC B5, P1
+        try (BackgroundTasks bg = h.app(APP)) {
+            bg.newTask().name("sync").command(List.of("/bin/sleep", "60"))
+                    .retryPolicy(RetryPolicy.linear(Duration.ofSeconds(30), Duration.ofMinutes(5), 3))
+                    .setTrigger(bg.applicationTrigger()).register();
+            bg.applicationTrigger().request(java.util.Map.of()).join();
+        }
+        FakeProcess process = h.platform.lastProcess();
+        h.broker().close();
+        process.exitRecorded(75, PEAK, h.clock.now()); // EX_TEMPFAIL
+
+        h.restart();
+        assertThat(instance().state()).isEqualTo(InstanceState.PENDING);
+        assertThat(instance().attempt()).isEqualTo(2);
+    }
+
     @Test
     void aCommandKilledFromOutsideWhileNoBrokerRunsIsRecordedKilledNotLost() { // SPEC B5
         triggerCommand();

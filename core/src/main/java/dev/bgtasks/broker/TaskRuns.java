@@ -390,7 +390,13 @@ final class TaskRuns {
         LOG.info("instance {} ended while no broker ran ({}): {}{}{}", row.instanceId(), endedAt,
                 completion.outcome(), completion.terminationReason() == null ? "" : " " + completion.terminationReason(),
                 exit == null ? "" : ", exit code " + exit.exitCode());
-        complete(row, completion, exit == null ? null : exit.exitCode(), peak, endedAt);
+        // SPEC P1 holds for a task that ended while no broker ran: its request, or a command's EX_TEMPFAIL, asks for
+        // another attempt, which its retry policy decides on as for any other end.
+        boolean command = definition != null && definition.target() instanceof TaskTarget.Command;
+        boolean retryAsked = result != null ? result.retryRequested()
+                : command && exit != null && exit.toExitStatus().reason() == ExitStatus.Reason.EXITED
+                        && exit.exitCode() == Retries.EX_TEMPFAIL;
+        complete(row, completion, exit == null ? null : exit.exitCode(), peak, endedAt, retryAsked);
     }
 
     /** On close: no timer fires into a closed broker; the processes keep running (SPEC B3). */

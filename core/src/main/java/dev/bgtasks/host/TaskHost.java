@@ -210,7 +210,7 @@ public final class TaskHost {
             try {
                 TaskEndRecords.writeResult(resultFile, new TaskEndRecords.Result(result.errorClass(),
                         result.succeeded() ? null : Objects.requireNonNullElse(result.errorMessage(), ""),
-                        Instant.now()));
+                        Instant.now(), result.retryRequested()));
                 return true;
             } catch (IOException | RuntimeException e) {
                 say("WARN", "cannot write the result record " + resultFile + ": " + e);

@@ -92,8 +92,9 @@ public final class TaskEndRecords {
      * @param errorClass the exception's class when {@code run} threw, null when it succeeded
      * @param errorMessage its message ({@code ""} when it had none), null when it succeeded
      * @param endedAt when {@code run} ended
+     * @param retryRequested whether the task asked for another attempt (SPEC P1), which its retry policy decides on
      */
-    public record Result(String errorClass, String errorMessage, Instant endedAt) {
+    public record Result(String errorClass, String errorMessage, Instant endedAt, boolean retryRequested) {
         /**
          * Rejects a missing end time, and a message without a class.
          *
@@ -106,6 +107,17 @@ public final class TaskEndRecords {
             if (errorClass == null && errorMessage != null) {
                 throw new IllegalArgumentException("an error message without an error class");
             }
+        }
+
+        /**
+         * A result without a retry request.
+         *
+         * @param errorClass the exception class, or null
+         * @param errorMessage its message, or null
+         * @param endedAt when it ended
+         */
+        public Result(String errorClass, String errorMessage, Instant endedAt) {
+            this(errorClass, errorMessage, endedAt, false);
         }
 
         /** {@return whether {@code run} returned normally} */
@@ -174,14 +186,16 @@ public final class TaskEndRecords {
         try {
             Instant at = Instant.parse(f.getOrDefault("ended-at", ""));
             String outcome = f.get("outcome");
+            // Absent in records written before retries existed: no request.
+            boolean retry = "1".equals(f.get("retry"));
             if ("succeeded".equals(outcome)) {
-                return Optional.of(new Result(null, null, at));
+                return Optional.of(new Result(null, null, at, retry));
             }
             if (!"failed".equals(outcome) || f.get("error-class") == null) {
                 return Optional.empty();
             }
             return Optional.of(new Result(decode(f.get("error-class")),
-                    decode(f.getOrDefault("error-message", "")), at));
+                    decode(f.getOrDefault("error-message", "")), at, retry));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -214,6 +228,9 @@ public final class TaskEndRecords {
         if (!result.succeeded()) {
             text.append("error-class=").append(encode(result.errorClass())).append('\n');
             text.append("error-message=").append(encode(result.errorMessage())).append('\n');
+        }
+        if (result.retryRequested()) {
+            text.append("retry=1\n");
         }
         text.append("ended-at=").append(result.endedAt()).append('\n').append(END_LINE).append('\n');
         writeWhole(file, text.toString());

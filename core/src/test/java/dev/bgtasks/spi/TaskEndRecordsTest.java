@@ -62,6 +62,16 @@ class TaskEndRecordsTest {
     }
 
     @Test
+    void aResultRecordKeepsARetryRequestAndAnOlderRecordHasNone() throws Exception { // SPEC B5, P1
+        Path file = dir.resolve("a.result");
+        Instant at = Instant.parse("2031-05-06T07:08:09Z");
+        TaskEndRecords.writeResult(file, new TaskEndRecords.Result(null, null, at, true));
+        assertThat(TaskEndRecords.readResult(file)).contains(new TaskEndRecords.Result(null, null, at, true));
+        Files.writeString(file, "outcome=succeeded\nended-at=" + at + "\nend\n");
+        assertThat(TaskEndRecords.readResult(file)).contains(new TaskEndRecords.Result(null, null, at, false));
+    }
+
+    @Test
     void aRecordWithoutItsLastLineIsNoRecord() throws Exception { // SPEC B5: never half a record
         Path file = dir.resolve("a.exit");
         Files.writeString(file, "exit=7\npeak=1\n");

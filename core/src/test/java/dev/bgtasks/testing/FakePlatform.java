@@ -395,12 +395,17 @@ public final class FakePlatform implements HostPlatform {
 
         /** The Java task host records how run ended (SPEC B5), as it does before it reports it. */
         public void resultRecorded(Throwable thrown, java.time.Instant at) {
+            resultRecorded(thrown, at, false);
+        }
+
+        /** As {@link #resultRecorded(Throwable, java.time.Instant)}, with the task's retry request (SPEC P1). */
+        public void resultRecorded(Throwable thrown, java.time.Instant at, boolean retryRequested) {
             String errorClass = thrown == null ? null : thrown.getClass().getName();
             String message = thrown == null ? null : String.valueOf(thrown.getMessage());
             try {
                 java.nio.file.Files.createDirectories(spec.logFile().getParent());
                 TaskEndRecords.writeResult(TaskEndRecords.resultFile(spec.logFile()),
-                        new TaskEndRecords.Result(errorClass, message, at));
+                        new TaskEndRecords.Result(errorClass, message, at, retryRequested));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
