@@ -117,6 +117,24 @@ final class ImageLaunchers {
         return text.toString();
     }
 
+    /**
+     * The cfg text of a JVM on {@code runtime} that runs {@code mainModule} ({@code module/class}), as a jpackage
+     * image of a modular app has it: its modules are linked into the runtime, and any module path or
+     * {@code --add-modules} is among {@code jvmOptions}, one argument a line.
+     *
+     * @throws IllegalArgumentException when a value holds {@code $} or a line break, which the cfg cannot carry
+     */
+    static String moduleCfg(Path runtime, String mainModule, List<String> jvmOptions) {
+        StringBuilder text = new StringBuilder("[Application]\n");
+        line(text, "app.runtime", runtime.toString());
+        line(text, "app.mainmodule", mainModule);
+        text.append("\n[JavaOptions]\n");
+        for (String option : jvmOptions) {
+            line(text, "java-options", option);
+        }
+        return text.toString();
+    }
+
     private static void line(StringBuilder text, String key, String value) {
         if (value.indexOf('$') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a jpackage launcher cannot pass " + key + " '" + value

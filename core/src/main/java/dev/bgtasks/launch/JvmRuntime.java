@@ -206,8 +206,8 @@ public final class JvmRuntime {
 
     /**
      * The command of a JVM that runs {@code mainClass} of the named module {@code module} from a module path (an app
-     * on the module path, or a jlink image whose modules are in the runtime itself). A jpackage image's launcher
-     * copies run class-path code only, so there this is refused.
+     * on the module path, a jlink image whose modules are in the runtime itself, or a jpackage image of a modular app,
+     * through a launcher copy whose cfg names the main module).
      *
      * @param jvmOptions options before the module path ({@link #NATIVE_ACCESS} is added)
      * @param modulePath the module path; empty when the modules are in the runtime image
@@ -224,8 +224,7 @@ public final class JvmRuntime {
             throw new IllegalStateException(unavailable);
         }
         if (image != null) {
-            throw new IllegalStateException("a named module cannot start from a jpackage app image's launcher: "
-                    + describe() + "; set " + JAVA_VARIABLE + " to a java that has the app's modules");
+            return imageModuleCommand(jvmOptions, modulePath, addModules, module, mainClass, args);
         }
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
@@ -245,6 +244,40 @@ public final class JvmRuntime {
         argv.add(module + "/" + mainClass);
         argv.addAll(args);
         return new JavaCommand(argv, new LinkedHashMap<>(childEnvironment(environment)));
+    }
+
+    /**
+     * A modular app's jpackage image: the launcher copy's cfg names the main module ({@code app.mainmodule}), as the
+     * image's own cfg does, and the modules come from the runtime the image linked them into.
+     */
+    private JavaCommand imageModuleCommand(List<String> jvmOptions, List<String> modulePath, List<String> addModules,
+                                           String module, String mainClass, List<String> args) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (!options.contains(NATIVE_ACCESS)) {
+            options.add(NATIVE_ACCESS);
+        }
+        if (!modulePath.isEmpty()) {
+            options.add("--module-path");
+            options.add(String.join(File.pathSeparator, modulePath));
+        }
+        if (!addModules.isEmpty()) {
+            options.add("--add-modules");
+            options.add(String.join(",", addModules));
+        }
+        options.add("-D" + IMAGE_LAUNCHER_PROPERTY + "=" + image.launcher());
+        List<String> argv = new ArrayList<>();
+        try {
+            argv.add(image.launcherFor(ImageLaunchers.moduleCfg(image.runtime(), module + "/" + mainClass, options))
+                    .toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a launcher in " + image.directory(), e);
+        }
+        argv.addAll(args);
+        Map<String, String> changes = new LinkedHashMap<>();
+        // Inherited from a JVM a launcher started, this makes ours ignore its cfg.
+        changes.put(LAUNCHER_MARKER, "");
+        changes.putAll(childEnvironment(environment));
+        return new JavaCommand(argv, changes);
     }
 
     /**

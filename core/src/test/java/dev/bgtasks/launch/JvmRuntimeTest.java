@@ -138,6 +138,36 @@ class JvmRuntimeTest {
         assertThat(jvm.environment()).containsEntry("_JPACKAGE_LAUNCHER", "");
     }
 
+    /** Issue 13: a modular app's jpackage image links its modules into the runtime; the copy's cfg names the module. */
+    @Test
+    void inAnAppImageANamedModuleRunsFromALauncherCopyWhoseCfgNamesTheMainModule() throws IOException {
+        JvmRuntime runtime = inImage();
+        JavaCommand jvm = runtime.moduleCommand(List.of("-Xmx64m"), List.of(), List.of("app"), "dev.bgtasks.core",
+                MAIN, List.of("tasks.Export"));
+        Path launcher = Path.of(jvm.argv().get(0));
+        assertThat(jvm.argv()).containsExactly(launcher.toString(), "tasks.Export");
+        assertThat(launcher).startsWith(cache);
+        assertThat(Files.readString(launcher.getParent().getParent().resolve("lib/app/" + launcher.getFileName()
+                + ".cfg"))).isEqualTo(
+                "[Application]\n"
+                        + "app.runtime=" + image.resolve("lib/runtime") + "\n"
+                        + "app.mainmodule=dev.bgtasks.core/" + MAIN + "\n"
+                        + "\n[JavaOptions]\n"
+                        + "java-options=-Xmx64m\n"
+                        + "java-options=" + JvmRuntime.NATIVE_ACCESS + "\n"
+                        + "java-options=--add-modules\n"
+                        + "java-options=app\n"
+                        + "java-options=-D" + JvmRuntime.IMAGE_LAUNCHER_PROPERTY + "=" + image.resolve("bin/App")
+                        + "\n");
+        assertThat(jvm.environment()).containsEntry("_JPACKAGE_LAUNCHER", "");
+        // With a module path (modules outside the runtime), the path is one more option pair.
+        JavaCommand withPath = runtime.moduleCommand(List.of(), List.of("/mods/a", "/mods/b"), List.of(),
+                "dev.bgtasks.core", MAIN, List.of());
+        Path other = Path.of(withPath.argv().get(0));
+        assertThat(Files.readString(other.getParent().getParent().resolve("lib/app/" + other.getFileName() + ".cfg")))
+                .contains("java-options=--module-path\njava-options=/mods/a:/mods/b\n");
+    }
+
     @Test
     void theSameOptionsReuseTheirLauncherAndOtherOptionsGetAnother() {
         JvmRuntime runtime = inImage();
