@@ -45,8 +45,16 @@ public final class JvmRuntime {
     public static final String IMAGE_LAUNCHER_PROPERTY = "bgtasks.jpackage.launcher";
     /** Lets code on the class path (sqlite-jdbc, JNA) call restricted methods without a warning on JDK 22+. */
     public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /**
+     * {@link #NATIVE_ACCESS} for a JVM whose main module is bgtasks core: on the module path, sqlite-jdbc and JNA are
+     * named modules, which {@code ALL-UNNAMED} does not cover. Core requires both (JNA through OSHI), so they are in
+     * every such boot layer and naming them never warns of an unknown module.
+     */
+    public static final String MODULE_NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED,com.sun.jna,"
+            + "org.xerial.sqlitejdbc";
     /** Set by a jpackage launcher for the JVM it starts; inherited, it makes the next launcher ignore its cfg. */
     static final String LAUNCHER_MARKER = "_JPACKAGE_LAUNCHER";
+    private static final String NATIVE_ACCESS_OPTION = "--enable-native-access=";
     static final String LIBRARY_PATH = "LD_LIBRARY_PATH";
 
     private final Path java;
@@ -209,7 +217,7 @@ public final class JvmRuntime {
      * on the module path, a jlink image whose modules are in the runtime itself, or a jpackage image of a modular app,
      * through a launcher copy whose cfg names the main module).
      *
-     * @param jvmOptions options before the module path ({@link #NATIVE_ACCESS} is added)
+     * @param jvmOptions options before the module path ({@link #MODULE_NATIVE_ACCESS} is added)
      * @param modulePath the module path; empty when the modules are in the runtime image
      * @param addModules modules to add to the boot layer beside {@code module}; may be empty
      * @param module the module of the main class
@@ -229,8 +237,8 @@ public final class JvmRuntime {
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(jvmOptions);
-        if (!jvmOptions.contains(NATIVE_ACCESS)) {
-            argv.add(NATIVE_ACCESS);
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith(NATIVE_ACCESS_OPTION))) {
+            argv.add(MODULE_NATIVE_ACCESS);
         }
         if (!modulePath.isEmpty()) {
             argv.add("-p");
@@ -253,8 +261,8 @@ public final class JvmRuntime {
     private JavaCommand imageModuleCommand(List<String> jvmOptions, List<String> modulePath, List<String> addModules,
                                            String module, String mainClass, List<String> args) {
         List<String> options = new ArrayList<>(jvmOptions);
-        if (!options.contains(NATIVE_ACCESS)) {
-            options.add(NATIVE_ACCESS);
+        if (options.stream().noneMatch(o -> o.startsWith(NATIVE_ACCESS_OPTION))) {
+            options.add(MODULE_NATIVE_ACCESS);
         }
         if (!modulePath.isEmpty()) {
             options.add("--module-path");

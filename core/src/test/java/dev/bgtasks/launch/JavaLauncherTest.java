@@ -27,12 +27,12 @@ class JavaLauncherTest {
         JavaLauncher launcher = JavaLauncher.create(JvmRuntime.ofJava(JAVA), null);
         assertThat(launcher.moduleCommand(List.of("/opt/app/mods/app.jar", "/opt/app/mods/core.jar"), "com.example.app",
                 "com.example.tasks.Export", OptionalLong.of(256 * MIB)).argv()).containsExactly(JAVA.toString(),
-                "-Xmx160m", JvmRuntime.NATIVE_ACCESS, "-p", "/opt/app/mods/app.jar" + java.io.File.pathSeparator + "/opt/app/mods/core.jar",
+                "-Xmx160m", JvmRuntime.MODULE_NATIVE_ACCESS, "-p", "/opt/app/mods/app.jar" + java.io.File.pathSeparator + "/opt/app/mods/core.jar",
                 "--add-modules", "com.example.app", "-m", "dev.bgtasks.core/dev.bgtasks.host.TaskHost",
                 "com.example.tasks.Export");
         // A jlink image has the modules inside: no module path at all.
         assertThat(launcher.moduleCommand(List.of(), "com.example.app", "com.example.tasks.Export",
-                OptionalLong.empty()).argv()).containsExactly(JAVA.toString(), JvmRuntime.NATIVE_ACCESS,
+                OptionalLong.empty()).argv()).containsExactly(JAVA.toString(), JvmRuntime.MODULE_NATIVE_ACCESS,
                 "--add-modules", "com.example.app", "-m",
                 "dev.bgtasks.core/dev.bgtasks.host.TaskHost", "com.example.tasks.Export");
     }

@@ -154,7 +154,7 @@ class JvmRuntimeTest {
                         + "app.mainmodule=dev.bgtasks.core/" + MAIN + "\n"
                         + "\n[JavaOptions]\n"
                         + "java-options=-Xmx64m\n"
-                        + "java-options=" + JvmRuntime.NATIVE_ACCESS + "\n"
+                        + "java-options=" + JvmRuntime.MODULE_NATIVE_ACCESS + "\n"
                         + "java-options=--add-modules\n"
                         + "java-options=app\n"
                         + "java-options=-D" + JvmRuntime.IMAGE_LAUNCHER_PROPERTY + "=" + image.resolve("bin/App")

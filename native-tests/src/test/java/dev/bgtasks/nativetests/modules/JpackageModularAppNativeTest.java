@@ -26,8 +26,9 @@ class JpackageModularAppNativeTest {
     @Test
     void aJpackageImageOfAModularAppRunsTheSeedScenario() throws Exception {
         Path jdk = Path.of(System.getProperty("java.home"));
-        requireOrSkip(Files.isExecutable(jdk.resolve("bin/jpackage")) && Files.isDirectory(jdk.resolve("jmods")),
-                "this JDK has no jpackage or jmods/ (" + jdk + "; Debian 12: openjdk-17-jdk-headless)");
+        // jpackage links the runtime from jmods/ (JDK 17) or from the JDK's own linkable image (JDK 24+, JEP 493).
+        requireOrSkip(Files.isExecutable(jdk.resolve("bin/jpackage")),
+                "this JDK has no jpackage (" + jdk + "; Debian 12: openjdk-17-jdk-headless)");
         Path home = TempHome.create();
         try {
             Path work = home.resolve("work");
