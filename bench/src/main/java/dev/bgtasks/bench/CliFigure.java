@@ -1,0 +1,126 @@
+package dev.bgtasks.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code bgtask} command as scripts call it in loops (issue 18): each read-only command and {@code trigger},
+ * run by the checkout's {@code ./bgtask} launcher (with its class-data archive, trained by the warm-up calls)
+ * against a running broker, against {@link TrivialMain} started by the same {@code java}, measured in turns in the
+ * same run. The target is a median at most twice the trivial main's.
+ *
+ * <pre>{@code
+ * List<FigureResult> rows = CliFigure.measure(broker, 15, 3);
+ * }</pre>
+ */
+final class CliFigure {
+    static final String APP = "dev.bgtasks.bench.cli";
+    private static final long DEADLINE_SECONDS = 60;
+    private static final Target TARGET = Target.atMost(2, "median ratio");
+
+    private CliFigure() {
+    }
+
+    /** The commands measured, by the name of their row. */
+    static Map<String, List<String>> commands() {
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        commands.put("runs", List.of("runs", "--app", APP, "--json"));
+        commands.put("tasks", List.of("tasks", "--app", APP, "--json"));
+        commands.put("signals", List.of("signals", "--json"));
+        commands.put("doctor", List.of("doctor"));
+        commands.put("access status", List.of("access", "status", "--app", APP));
+        commands.put("trigger", List.of("trigger", "--app", APP, "--json"));
+        return commands;
+    }
+
+    /** One row per command; the launcher is {@code ./bgtask} in the working directory (bench/run's root). */
+    public static List<FigureResult> measure(BenchBroker broker, int samples, int warmup)
+            throws IOException, InterruptedException {
+        Path launcher = Path.of("bgtask").toAbsolutePath();
+        if (!Files.isExecutable(launcher)) {
+            throw new IOException(launcher + " is missing: bench/run runs from the repository root");
+        }
+        Map<String, String> env = Map.of("BGTASKS_HOME", broker.home().toString(),
+                "BGTASKS_CLI_CACHE", broker.home().resolve("cli-cache").toString(),
+                "JAVA", BenchBroker.javaExecutable());
+        broker.allow(APP);
+        run(env, launcher, List.of("register", "--app", APP, "--name", "true", "--", "/bin/true"));
+        List<String> baseline = List.of(BenchBroker.javaExecutable(), "-cp", EndToEnd.codeSource().toString(),
+                TrivialMain.class.getName());
+        List<FigureResult> rows = new ArrayList<>();
+        for (Map.Entry<String, List<String>> command : commands().entrySet()) {
+            Samples cli = new Samples(samples);
+            Samples base = new Samples(samples);
+            for (int i = -warmup; i < samples; i++) {
+                long cliNanos = run(env, launcher, command.getValue());
+                long baseNanos = time(new ProcessBuilder(baseline), "TrivialMain");
+                if (i >= 0) {
+                    cli.add(cliNanos);
+                    base.add(baseNanos);
+                }
+            }
+            Summary c = cli.summary();
+            Summary b = base.summary();
+            double ratio = c.medianMillis() / b.medianMillis();
+            Map<String, Object> details = EndToEnd.details(c, b);
+            details.put("argv", command.getValue());
+            details.put("archive", archiveState(broker.home().resolve("cli-cache")));
+            rows.add(FigureResult.measured("cli", "`bgtask " + String.join(" ", command.getValue()) + "`",
+                    Samples.medianP95(c), "`java -cp <bench jar> TrivialMain`: " + Samples.medianP95(b), ratio,
+                    "ratio " + Numbers.format(ratio) + " (+" + Numbers.format(c.medianMillis() - b.medianMillis())
+                            + " ms)", TARGET, details));
+            if (command.getKey().equals("trigger")) {
+                broker.endAllInstances();
+            }
+        }
+        return rows;
+    }
+
+    private static long run(Map<String, String> env, Path launcher, List<String> args)
+            throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>();
+        argv.add(launcher.toString());
+        argv.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().putAll(env);
+        return time(builder, "bgtask " + String.join(" ", args));
+    }
+
+    /** Wall time from start to exit; a call that fails fails the figure, with its output. */
+    private static long time(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("bench-cli", ".out");
+        try {
+            builder.redirectErrorStream(true).redirectOutput(output.toFile());
+            long start = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(what + " did not exit within " + DEADLINE_SECONDS + " s");
+            }
+            long nanos = System.nanoTime() - start;
+            if (process.exitValue() != 0) {
+                throw new IOException(what + " exited " + process.exitValue() + ": "
+                        + Files.readString(output, StandardCharsets.UTF_8).strip());
+            }
+            return nanos;
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static String archiveState(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) {
+            return "none";
+        }
+        try (var files = Files.list(cache)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList().toString();
+        }
+    }
+}
