@@ -40,7 +40,11 @@ final class CliFigure {
         return commands;
     }
 
-    /** One row per command; the launcher is {@code ./bgtask} in the working directory (bench/run's root). */
+    /**
+     * One row per command for the checkout's {@code ./bgtask} (bench/run's working directory is the repository
+     * root), then, when {@code mvn -Pdist} built it, one per command for the self-contained distribution's
+     * {@code bin/bgtask}, whose bundled runtime is the same JDK's (the baseline stays this {@code java}).
+     */
     public static List<FigureResult> measure(BenchBroker broker, int samples, int warmup)
             throws IOException, InterruptedException {
         Path launcher = Path.of("bgtask").toAbsolutePath();
@@ -52,6 +56,29 @@ final class CliFigure {
                 "JAVA", BenchBroker.javaExecutable());
         broker.allow(APP);
         run(env, launcher, List.of("register", "--app", APP, "--name", "true", "--", "/bin/true"));
+        List<FigureResult> rows = new ArrayList<>(measure(broker, launcher, "", env, samples, warmup));
+        Path dist = distribution();
+        if (dist != null) {
+            rows.addAll(measure(broker, dist, " (self-contained)", env, samples, warmup));
+        }
+        return rows;
+    }
+
+    /** The unpacked distribution's launcher that {@code mvn -Pdist} left in dist/target, or null. */
+    private static Path distribution() throws IOException {
+        Path built = Path.of("dist", "target", "dist");
+        if (!Files.isDirectory(built)) {
+            return null;
+        }
+        try (var entries = Files.list(built)) {
+            return entries.map(d -> d.resolve("bin/bgtask")).filter(Files::isExecutable).findFirst()
+                    .map(Path::toAbsolutePath).orElse(null);
+        }
+    }
+
+    private static List<FigureResult> measure(BenchBroker broker, Path launcher, String which,
+                                              Map<String, String> env, int samples, int warmup)
+            throws IOException, InterruptedException {
         List<String> baseline = List.of(BenchBroker.javaExecutable(), "-cp", EndToEnd.codeSource().toString(),
                 TrivialMain.class.getName());
         List<FigureResult> rows = new ArrayList<>();
@@ -72,7 +99,8 @@ final class CliFigure {
             Map<String, Object> details = EndToEnd.details(c, b);
             details.put("argv", command.getValue());
             details.put("archive", archiveState(broker.home().resolve("cli-cache")));
-            rows.add(FigureResult.measured("cli", "`bgtask " + String.join(" ", command.getValue()) + "`",
+            details.put("launcher", launcher.toString());
+            rows.add(FigureResult.measured("cli", "`bgtask " + String.join(" ", command.getValue()) + "`" + which,
                     Samples.medianP95(c), "`java -cp <bench jar> TrivialMain`: " + Samples.medianP95(b), ratio,
                     "ratio " + Numbers.format(ratio) + " (+" + Numbers.format(c.medianMillis() - b.medianMillis())
                             + " ms)", TARGET, details));
