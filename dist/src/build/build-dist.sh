@@ -19,9 +19,27 @@ mkdir -p "$dist/bin" "$dist/share/bash-completion/completions" "$dist/share/man/
 # The runtime: only what the CLI module requires, plus the service providers found with ServiceLoader
 # (the SLF4J providers, the OS backends: dev.bgtasks.cli requires those, so they come along). The JDK's own
 # commands stay: the broker starts Java tasks with this runtime's bin/java.
+# JNA and sqlite-jdbc carry their native library for every OS and CPU (about 25 MB); on x86-64 only that one
+# stays (the runtime itself is a glibc x86-64 one, so no other could load anyway).
+excludes=()
+if [ "$(uname -m)" = x86_64 ]; then
+  # jlink splits its pattern list at commas, so each directory is a pattern of its own.
+  patterns=()
+  for dir in aix-ppc aix-ppc64 darwin-aarch64 darwin-x86-64 dragonflybsd-x86-64 freebsd-aarch64 freebsd-x86-64 \
+      freebsd-x86 openbsd-x86-64 sunos-sparc sunos-sparcv9 sunos-x86-64 sunos-x86 win32-aarch64 win32-x86-64 \
+      win32-x86 linux-aarch64 linux-arm linux-armel linux-loongarch64 linux-mips64el linux-ppc linux-ppc64le \
+      linux-riscv64 linux-s390x linux-x86; do
+    patterns+=("glob:/com.sun.jna/com/sun/jna/$dir/**")
+  done
+  for dir in FreeBSD Linux-Android Linux-Musl Mac Windows Linux/aarch64 Linux/arm Linux/armv6 Linux/armv7 \
+      Linux/ppc64 Linux/riscv64 Linux/x86; do
+    patterns+=("glob:/org.xerial.sqlitejdbc/org/sqlite/native/$dir/**")
+  done
+  excludes=(--exclude-resources="$(IFS=,; echo "${patterns[*]}")")
+fi
 "$java_home/bin/jlink" --module-path "$mods" \
   --add-modules dev.bgtasks.cli,org.slf4j.simple,ch.qos.logback.classic \
-  --strip-debug --no-header-files --no-man-pages --compress=2 \
+  --strip-debug --no-header-files --no-man-pages --compress=2 "${excludes[@]}" \
   --output "$dist/runtime"
 
 install -m 755 "$here/src/dist/bin/bgtask" "$dist/bin/bgtask"
