@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * The {@code bgtask} command as scripts call it in loops (issue 18): each read-only command and {@code trigger},
  * run by the checkout's {@code ./bgtask} launcher (with its class-data archive, trained by the warm-up calls)
  * against a running broker, against {@link TrivialMain} started by the same {@code java}, measured in turns in the
- * same run. The target is a median at most twice the trivial main's.
+ * same run. The target is a median at most twice the trivial main's. One more row runs {@code runs} with the
+ * archive off (what it is worth), and, when {@code mvn -Pdist} built it, each command runs again from the
+ * self-contained distribution.
  *
  * <pre>{@code
  * List<FigureResult> rows = CliFigure.measure(broker, 15, 3);
@@ -56,10 +58,15 @@ final class CliFigure {
                 "JAVA", BenchBroker.javaExecutable());
         broker.allow(APP);
         run(env, launcher, List.of("register", "--app", APP, "--name", "true", "--", "/bin/true"));
-        List<FigureResult> rows = new ArrayList<>(measure(broker, launcher, "", env, samples, warmup));
+        List<FigureResult> rows = new ArrayList<>(measure(broker, launcher, "", env, commands(), samples, warmup));
+        // The same launcher without its archive: what the archive and the short-call options are worth, same run.
+        Map<String, String> plain = new java.util.HashMap<>(env);
+        plain.put("BGTASKS_CLI_ARCHIVE", "off");
+        rows.addAll(measure(broker, launcher, " (no archive)", plain, Map.of("runs", commands().get("runs")), samples,
+                warmup));
         Path dist = distribution();
         if (dist != null) {
-            rows.addAll(measure(broker, dist, " (self-contained)", env, samples, warmup));
+            rows.addAll(measure(broker, dist, " (self-contained)", env, commands(), samples, warmup));
         }
         return rows;
     }
@@ -77,33 +84,45 @@ final class CliFigure {
     }
 
     private static List<FigureResult> measure(BenchBroker broker, Path launcher, String which,
-                                              Map<String, String> env, int samples, int warmup)
+                                              Map<String, String> env, Map<String, List<String>> commands,
+                                              int samples, int warmup)
             throws IOException, InterruptedException {
         List<String> baseline = List.of(BenchBroker.javaExecutable(), "-cp", EndToEnd.codeSource().toString(),
                 TrivialMain.class.getName());
         List<FigureResult> rows = new ArrayList<>();
-        for (Map.Entry<String, List<String>> command : commands().entrySet()) {
+        for (Map.Entry<String, List<String>> command : commands.entrySet()) {
             Samples cli = new Samples(samples);
             Samples base = new Samples(samples);
+            Samples cliCpu = new Samples(samples);
+            Samples baseCpu = new Samples(samples);
             for (int i = -warmup; i < samples; i++) {
-                long cliNanos = run(env, launcher, command.getValue());
-                long baseNanos = time(new ProcessBuilder(baseline), "TrivialMain");
+                long[] call = run(env, launcher, command.getValue());
+                long[] trivial = time(new ProcessBuilder(baseline), Map.of(), "TrivialMain");
                 if (i >= 0) {
-                    cli.add(cliNanos);
-                    base.add(baseNanos);
+                    cli.add(call[0]);
+                    base.add(trivial[0]);
+                    cliCpu.add(call[1]);
+                    baseCpu.add(trivial[1]);
                 }
             }
             Summary c = cli.summary();
             Summary b = base.summary();
+            Summary cc = cliCpu.summary();
+            Summary bc = baseCpu.summary();
             double ratio = c.medianMillis() / b.medianMillis();
             Map<String, Object> details = EndToEnd.details(c, b);
+            details.put("bgtasksCpu", cc);
+            details.put("baselineCpu", bc);
             details.put("argv", command.getValue());
             details.put("archive", archiveState(broker.home().resolve("cli-cache")));
             details.put("launcher", launcher.toString());
             rows.add(FigureResult.measured("cli", "`bgtask " + String.join(" ", command.getValue()) + "`" + which,
-                    Samples.medianP95(c), "`java -cp <bench jar> TrivialMain`: " + Samples.medianP95(b), ratio,
+                    Samples.medianP95(c) + "; CPU median " + Numbers.format(cc.medianMillis()) + " ms",
+                    "`java -cp <bench jar> TrivialMain`: " + Samples.medianP95(b) + "; CPU median "
+                            + Numbers.format(bc.medianMillis()) + " ms", ratio,
                     "ratio " + Numbers.format(ratio) + " (+" + Numbers.format(c.medianMillis() - b.medianMillis())
-                            + " ms)", TARGET, details));
+                            + " ms); CPU ratio " + Numbers.format(cc.medianMillis() / bc.medianMillis()),
+                    TARGET, details));
             if (command.getKey().equals("trigger")) {
                 broker.endAllInstances();
             }
@@ -111,21 +130,31 @@ final class CliFigure {
         return rows;
     }
 
-    private static long run(Map<String, String> env, Path launcher, List<String> args)
+    private static long[] run(Map<String, String> env, Path launcher, List<String> args)
             throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>();
         argv.add(launcher.toString());
         argv.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().putAll(env);
-        return time(builder, "bgtask " + String.join(" ", args));
+        return time(new ProcessBuilder(argv), env, "bgtask " + String.join(" ", args));
     }
 
-    /** Wall time from start to exit; a call that fails fails the figure, with its output. */
-    private static long time(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+    /**
+     * Wall time from start to exit, and the CPU time (user + system) of the command and its children, which a
+     * busy machine disturbs far less than wall time: the command runs under {@code sh}, whose {@code times}
+     * reports its children's. A call that fails fails the figure, with its output.
+     */
+    private static long[] time(ProcessBuilder command, Map<String, String> env, String what)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("bench-cli", ".out");
+        Path times = Files.createTempFile("bench-cli", ".times");
         try {
-            builder.redirectErrorStream(true).redirectOutput(output.toFile());
+            List<String> argv = new ArrayList<>(List.of("sh", "-c",
+                    "\"$@\"; status=$?; times > \"$BENCH_TIMES\"; exit $status", "sh"));
+            argv.addAll(command.command());
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            builder.environment().put("BENCH_TIMES", times.toString());
             long start = System.nanoTime();
             Process process = builder.start();
             if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
@@ -137,10 +166,28 @@ final class CliFigure {
                 throw new IOException(what + " exited " + process.exitValue() + ": "
                         + Files.readString(output, StandardCharsets.UTF_8).strip());
             }
-            return nanos;
+            return new long[] {nanos, childCpuNanos(Files.readString(times, StandardCharsets.UTF_8))};
         } finally {
             Files.deleteIfExists(output);
+            Files.deleteIfExists(times);
         }
+    }
+
+    /** The children's user and system time from the second line of {@code times} ("0m0.250000s 0m0.030000s"). */
+    static long childCpuNanos(String timesOutput) {
+        String[] lines = timesOutput.strip().split("\n");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s")
+                .matcher(lines[lines.length - 1]);
+        double seconds = 0;
+        int found = 0;
+        while (m.find()) {
+            seconds += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+            found++;
+        }
+        if (found != 2) {
+            throw new IllegalArgumentException("not the output of times: " + timesOutput);
+        }
+        return Math.round(seconds * 1e9);
     }
 
     private static String archiveState(Path cache) throws IOException {
