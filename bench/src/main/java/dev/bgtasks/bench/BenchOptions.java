@@ -21,7 +21,7 @@ import java.util.Set;
 final class BenchOptions {
     /** The end-to-end figures, in the order of issue 8's table, then the JMH benchmarks. */
     public static final List<String> FIGURES = List.of("java-start", "command", "netns", "rtt", "rate", "idle",
-            "oom", "jmh");
+            "oom", "cli", "jmh");
 
     private static final Map<String, Integer> COUNT_DEFAULTS = defaults();
 
@@ -42,6 +42,7 @@ final class BenchOptions {
         values.put("warmup", 3);             // runs per figure thrown away before measuring
         values.put("java-samples", 15);      // JVM starts: about 1 s per pair
         values.put("command-samples", 200);
+        values.put("cli-samples", 15);       // pairs of JVM starts per bgtask command
         values.put("netns-samples", 30);
         values.put("rtt-samples", 3000);
         values.put("cycles", 300);

@@ -63,7 +63,7 @@ public final class Harness {
     }
 
     private static void runEndToEnd(BenchOptions options, List<FigureResult> rows) {
-        boolean any = List.of("java-start", "command", "rtt", "rate", "idle", "oom").stream().anyMatch(options::runs);
+        boolean any = List.of("java-start", "command", "rtt", "rate", "idle", "oom", "cli").stream().anyMatch(options::runs);
         if (!any) {
             return;
         }
@@ -89,6 +89,17 @@ public final class Harness {
             if (options.runs("oom")) {
                 rows.add(figure("oom", "memory-hog detection", Target.atMost(100, "median ms"),
                         () -> e2e.memoryHog(options.count("oom-samples"))));
+            }
+            if (options.runs("cli")) {
+                progress("cli (bgtask calls against TrivialMain)");
+                try {
+                    rows.addAll(CliFigure.measure(broker, options.count("cli-samples"), options.count("warmup")));
+                } catch (IOException | RuntimeException e) {
+                    rows.add(FigureResult.failed("cli", "bgtask calls", Target.atMost(2, "median ratio"),
+                            describe(e)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (options.runs("idle")) {
                 progress("idle (" + options.count("idle-seconds") + " s)");

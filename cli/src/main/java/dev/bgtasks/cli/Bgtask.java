@@ -40,13 +40,44 @@ public final class Bgtask implements Runnable {
             System.setProperty("slf4j.internal.verbosity", "WARN");
             System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
-        System.exit(newCommandLine().execute(args));
+        System.exit(newCommandLine(args).execute(args));
     }
 
+    /** The whole command tree: for help, completion and the man pages. */
     static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new Bgtask());
         cli.setExecutionExceptionHandler(Bgtask::explain);
         return cli;
+    }
+
+    /**
+     * The command tree a call needs. Scripts call {@code bgtask runs --json} in loops, and picocli reflects over
+     * every command class (and loads the types of their fields) when it builds a model: when the first word names
+     * a command, only that command's model is built under a bare root named {@code bgtask}. Anything else (no
+     * word, an option first, {@code help}, a typo) gets the whole tree, so its errors and usage stay complete.
+     */
+    static CommandLine newCommandLine(String[] args) {
+        Class<?> only = args.length == 0 ? null : commandNamed(args[0]);
+        if (only == null || only == CommandLine.HelpCommand.class) {
+            return newCommandLine();
+        }
+        Command root = Bgtask.class.getAnnotation(Command.class);
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(new Bgtask())
+                .name(root.name()).version(root.version());
+        spec.mixinStandardHelpOptions(true);
+        CommandLine cli = new CommandLine(spec);
+        cli.addSubcommand(args[0], new CommandLine(only));
+        cli.setExecutionExceptionHandler(Bgtask::explain);
+        return cli;
+    }
+
+    private static Class<?> commandNamed(String word) {
+        for (Class<?> command : Bgtask.class.getAnnotation(Command.class).subcommands()) {
+            if (command.getAnnotation(Command.class).name().equals(word)) {
+                return command;
+            }
+        }
+        return null;
     }
 
     /** Known failures get one clear line, not a stack trace. */

@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.daemon.BrokerStarter;
+import dev.bgtasks.launch.RunningModules;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -73,7 +74,26 @@ record ServiceLaunch(Path java, List<String> arguments) {
         } else {
             java = bin.resolve("java");
         }
+        Module cli = Bgtask.class.getModule();
+        if (cli.isNamed() && cli.getLayer() != null) {
+            return ofModule(java.toAbsolutePath(), cli.getName(), RunningModules.modulePath(cli));
+        }
         return of(java.toAbsolutePath(), codeSource(), System.getProperty("java.class.path", ""));
+    }
+
+    /**
+     * The launch of a {@code bgtask} that runs as a named module: {@code -m}, with the module path it was given,
+     * none when its modules are linked into the runtime itself (the self-contained distribution's jlink image,
+     * whose {@code bin/java} then is the whole of what the service names).
+     */
+    static ServiceLaunch ofModule(Path java, String module, List<String> modulePath) {
+        List<String> arguments = new ArrayList<>(BrokerStarter.BROKER_JVM_OPTIONS);
+        if (!modulePath.isEmpty()) {
+            arguments.add("-p");
+            arguments.add(String.join(File.pathSeparator, modulePath));
+        }
+        arguments.addAll(List.of("-m", module + "/" + Bgtask.class.getName(), DAEMON));
+        return new ServiceLaunch(java, arguments);
     }
 
     /**

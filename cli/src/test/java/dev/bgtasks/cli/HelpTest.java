@@ -20,6 +20,34 @@ class HelpTest {
         return out.toString();
     }
 
+    private static String run(CommandLine cli, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return status + "\n" + out + "\n" + err;
+    }
+
+    @Test
+    void theTreeBuiltForOneCommandAnswersAsTheWholeTreeDoes() {
+        // main builds only the named command's model (the fast path of scripts); its help, its version and its
+        // errors must be those of the whole tree.
+        for (String name : Bgtask.newCommandLine().getSubcommands().keySet()) {
+            for (String[] args : List.of(new String[] {name, "--help"}, new String[] {name, "--version"},
+                    new String[] {name, "--no-such-option"})) {
+                assertThat(run(Bgtask.newCommandLine(args), args)).as(String.join(" ", args))
+                        .isEqualTo(run(Bgtask.newCommandLine(), args));
+            }
+            assertThat(Bgtask.newCommandLine(new String[] {name}).getSubcommands()).as(name)
+                    .hasSize(name.equals("help") ? Bgtask.newCommandLine().getSubcommands().size() : 1);
+        }
+        assertThat(run(Bgtask.newCommandLine(new String[] {"access", "status", "--help"}), "access", "status",
+                "--help")).isEqualTo(run(Bgtask.newCommandLine(), "access", "status", "--help"));
+        assertThat(run(Bgtask.newCommandLine(new String[] {"nosuch"}), "nosuch"))
+                .isEqualTo(run(Bgtask.newCommandLine(), "nosuch"));
+    }
+
     @Test
     void topLevelHelpListsEveryCommand() {
         String help = run("--help");

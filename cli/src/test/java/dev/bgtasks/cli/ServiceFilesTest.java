@@ -272,6 +272,19 @@ class ServiceFilesTest {
     }
 
     @Test
+    void launchOfANamedModuleUsesDashMAndItsModulePathIfAny() {
+        // The self-contained distribution links the modules into its runtime: its bin/java and -m are all it needs.
+        Path java = Path.of("/opt/bgtask/runtime/bin/java");
+        assertThat(ServiceLaunch.ofModule(java, "dev.bgtasks.cli", List.of()).command())
+                .containsExactly("/opt/bgtask/runtime/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-XX:-UsePerfData", "-Xms8m", "-Xmx96m", "-m", "dev.bgtasks.cli/dev.bgtasks.cli.Bgtask",
+                        "daemon");
+        assertThat(ServiceLaunch.ofModule(java, "dev.bgtasks.cli", List.of("/m/a.jar", "/m/b.jar")).arguments())
+                .containsSequence("-p", "/m/a.jar" + File.pathSeparator + "/m/b.jar", "-m",
+                        "dev.bgtasks.cli/dev.bgtasks.cli.Bgtask", "daemon");
+    }
+
+    @Test
     void launchOfThisProcessNamesThisRuntime() {
         ServiceLaunch launch = ServiceLaunch.ofThisProcess(ServiceOs.LINUX);
         assertThat(launch.java()).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java"));
