@@ -288,17 +288,25 @@ class StandbyTest {
     }
 
     @Test
-    void aStandbyNotConnectedYetLeavesTheTriggerToAColdStart() { // SPEC W3
+    void aStandbyNotConnectedYetLeavesTheTriggerToAColdStartAndWaitsForTheNext() { // SPEC W3
         javaTask();
         UUID first = trigger("");
         h.succeed(h.processOf(first));
-        h.platform.sandbox().onLaunch(process -> { }); // the next standby never says hello
+        h.platform.sandbox().onLaunch(process -> { }); // the next standby has not said hello yet
         h.clock.advance(Duration.ZERO);
-        FakeProcess silent = h.platform.lastProcess();
-        assertThat(silent.isStandby()).isTrue();
+        FakeProcess starting = h.platform.lastProcess();
+        assertThat(starting.isStandby()).isTrue();
         UUID id = trigger("");
-        assertThat(silent.isAlive()).isFalse();
-        assertThat(h.processOf(id).isStandby()).isFalse();
+        FakeProcess cold = h.processOf(id);
+        assertThat(cold.isStandby()).isFalse();
+        assertThat(starting.isAlive()).isTrue();
+        h.succeed(cold);
+
+        FakeStandbyHost late = h.new FakeStandbyHost(starting, true);
+        h.standbyHosts.put(starting.pid(), late);
+        late.attachment = h.broker().attachStandby(starting.runToken(), late);
+        UUID next = trigger("");
+        assertThat(late.taken.instanceId()).isEqualTo(next);
     }
 
     @Test

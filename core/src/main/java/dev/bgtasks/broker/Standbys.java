@@ -69,6 +69,24 @@ final class Standbys {
     Standbys(BrokerContext ctx, JavaLauncher launcher) {
         this.ctx = ctx;
         this.launcher = launcher;
+        deleteLeftovers(ctx.config.runLogDirectory());
+    }
+
+    /**
+     * What the standbys of a broker that died left: their logs and their supervisors' records. A standby holds no
+     * instance, so none of it is anyone's (a taken standby's log was renamed to its instance's at the take).
+     */
+    private static void deleteLeftovers(Path runs) {
+        if (!Files.isDirectory(runs)) {
+            return;
+        }
+        try (var files = Files.newDirectoryStream(runs, "standby-*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not delete what earlier standbys left in {}: {}", runs, e.toString());
+        }
     }
 
     /** One standby host: launched, and connected once its host said hello. */
@@ -114,6 +132,12 @@ final class Standbys {
     Taken take(InstanceRow pending, TaskDefinition definition) {
         Standby standby = byTask.get(pending.taskId());
         if (standby == null) {
+            return null;
+        }
+        if (standby.control == null && standby.process != null && !standby.process.onExit().isDone()) {
+            // Still starting: this instance starts cold, and the standby, once up, waits for the next trigger.
+            LOG.info("standby of task {} is still starting; instance {} starts cold", standby.taskId,
+                    pending.instanceId());
             return null;
         }
         String why = unfitReason(standby, definition);

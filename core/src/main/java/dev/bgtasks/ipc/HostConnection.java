@@ -134,7 +134,7 @@ public final class HostConnection implements AutoCloseable {
         HostConnection connection = new HostConnection(socketPath.toAbsolutePath(), token, onCancel,
                 BrokerClient.DEFAULT_DEADLINE, HostLink.RECONNECT_WINDOW);
         connection.standingBy = true;
-        connection.link.connect();
+        connection.link.connectOnce();
         return connection;
     }
 

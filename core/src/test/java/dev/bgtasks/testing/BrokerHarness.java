@@ -169,7 +169,7 @@ public final class BrokerHarness implements AutoCloseable {
         public final List<dev.bgtasks.task.BackgroundTaskCancellationReason> cancels =
                 new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        FakeStandbyHost(FakeProcess process, boolean confirm) {
+        public FakeStandbyHost(FakeProcess process, boolean confirm) {
             this.process = process;
             this.confirm = confirm;
         }

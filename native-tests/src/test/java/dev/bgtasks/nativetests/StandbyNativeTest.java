@@ -49,16 +49,44 @@ class StandbyNativeTest {
 
     @BeforeEach
     void start() throws Exception {
-        broker = new RealBroker();
+        broker = new RealBroker(startDaemonWithStandbys());
         broker.client().requestAccess(APP);
         broker.client().register(APP, new TaskDefinition("probe", "",
                 new TaskTarget.JavaEntryPoint(StandbyProbeTask.class.getName(), testClasspath()), Set.of(), false,
                 ResourceLimits.builder().memoryBytes(LIMIT).build(), false, Duration.ofSeconds(2), null));
     }
 
+    /**
+     * A broker daemon with standbys on in a new home: the suite's environment turns them off for every other test
+     * ({@code BGTASKS_STANDBYS=0} in the pom). {@link RealBroker} then connects to it.
+     */
+    private static Path startDaemonWithStandbys() throws IOException {
+        Path home = TempHome.create();
+        dev.bgtasks.daemon.BrokerLocation location = dev.bgtasks.daemon.BrokerLocation.underHome(home);
+        location.ensureRuntimeDirectory();
+        location.ensureStateDirectories();
+        ProcessBuilder daemon = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.bgtasks.daemon.BrokerDaemon",
+                location.runtimeDirectory().toString(), location.stateDirectory().toString(),
+                location.logDirectory().toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("daemon.out").toFile());
+        daemon.environment().put("BGTASKS_STANDBYS", "2");
+        Process process = daemon.start();
+        RealBroker.await(() -> Files.exists(location.pidFile()) || !process.isAlive(), DEADLINE,
+                "the broker daemon to start");
+        return home;
+    }
+
     @AfterEach
     void stop() throws Exception {
-        broker.close();
+        try {
+            // Unregistering ends the standbys, whole trees, before the broker is killed (SPEC W2).
+            broker.client().registrations(APP).forEach(r -> broker.client().unregister(APP, r.taskId(), true));
+            RealBroker.await(() -> waitingStandby().isEmpty() && !broker.client().describePlatform()
+                    .contains("starting since"), DEADLINE, "the standbys to end");
+        } finally {
+            broker.close();
+        }
     }
 
     private static List<String> testClasspath() {
