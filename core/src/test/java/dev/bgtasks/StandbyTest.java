@@ -77,7 +77,7 @@ class StandbyTest {
     private void runOnce(String triggerName) {
         UUID id = trigger(triggerName);
         h.succeed(h.processOf(id));
-        h.clock.advance(Duration.ZERO);
+        h.clock.advance(Duration.ofSeconds(1));
     }
 
     @Test
@@ -86,7 +86,7 @@ class StandbyTest {
         UUID first = trigger("");
         FakeProcess cold = h.processOf(first);
         assertThat(cold.isStandby()).isFalse();
-        h.clock.advance(Duration.ZERO);
+        h.clock.advance(Duration.ofSeconds(1));
         List<FakeProcess> waiting = h.waitingStandbys();
         assertThat(waiting).hasSize(1);
         FakeProcess standby = waiting.get(0);
@@ -109,7 +109,7 @@ class StandbyTest {
         h.progress(standby, 40); // its token is the instance's now
         assertThat(running("").progress()).isEqualTo(40);
 
-        h.clock.advance(Duration.ZERO);
+        h.clock.advance(Duration.ofSeconds(1));
         assertThat(h.waitingStandbys()).hasSize(1).doesNotContain(standby); // SPEC W1: the next one, in the background
         h.succeed(standby);
         assertThat(completions).hasSize(2).allMatch(c -> c.instanceId() != null);
@@ -293,7 +293,7 @@ class StandbyTest {
         UUID first = trigger("");
         h.succeed(h.processOf(first));
         h.platform.sandbox().onLaunch(process -> { }); // the next standby has not said hello yet
-        h.clock.advance(Duration.ZERO);
+        h.clock.advance(Duration.ofSeconds(1));
         FakeProcess starting = h.platform.lastProcess();
         assertThat(starting.isStandby()).isTrue();
         UUID id = trigger("");
@@ -315,7 +315,7 @@ class StandbyTest {
         runOnce("");
         FakeProcess standby = h.waitingStandbys().get(0);
         UUID id = trigger("");
-        h.clock.advance(Duration.ZERO);
+        h.clock.advance(Duration.ofSeconds(1));
         FakeProcess next = h.waitingStandbys().get(0);
         h.restart();
         assertThat(next.isAlive()).isFalse(); // a standby holds nothing a new broker could use

@@ -133,6 +133,7 @@ final class EndToEnd {
         Samples bgtasks = new Samples(samples);
         Samples baseline = new Samples(samples);
         Samples answered = new Samples(samples);
+        Samples toTaken = new Samples(samples);
         List<Long> standbyRss = new ArrayList<>();
         Failures failures = new Failures();
         int cold = 0;
@@ -140,6 +141,7 @@ final class EndToEnd {
             // The first trigger starts cold and leaves the first standby; each take leaves the next one.
             boolean ready = i == -warmup - 1 || awaitStandby(standbyRss);
             Path out = broker.home().resolve("warm-line-" + (i + warmup + 1));
+            java.time.Instant wallStart = java.time.Instant.now();
             long start = System.nanoTime();
             TriggerResponse response = trigger("java-warm", Map.of("out", out.toString()));
             long answer = System.nanoTime();
@@ -161,6 +163,7 @@ final class EndToEnd {
                 if (!ready) {
                     cold++;
                 }
+                tookAt(done).ifPresent(took -> toTaken.add(Duration.between(wallStart, took).toNanos()));
                 bgtasks.add(firstLine - start);
                 baseline.add(baseFirstLine - baseStart);
                 answered.add(answer - start);
@@ -172,6 +175,7 @@ final class EndToEnd {
         Map<String, Object> details = details(b, base);
         details.put("triggerAnswered", answered.summary());
         details.put("samplesWithoutAStandbyReady", cold);
+        details.put("trigger → standby host confirmed its take (wall clock, its log line)", toTaken.summary());
         details.put("standbyRssMiB", standbyRss);
         failures.describeIn(details);
         return FigureResult.measured("java-warm", figure, Samples.medianP95(b) + failures.note(),
@@ -179,6 +183,17 @@ final class EndToEnd {
                 "ratio " + Numbers.format(ratio) + " (standby RSS "
                         + (standbyRss.isEmpty() ? "?" : standbyRss.get(standbyRss.size() - 1)) + " MiB)",
                 Target.atMost(0.25, "median ratio"), details);
+    }
+
+    /** When the standby host logged that it took the instance (its log line's wall-clock time), if it did. */
+    private java.util.Optional<java.time.Instant> tookAt(InstanceInfo info) {
+        Path log = broker.home().resolve("data").resolve("runs").resolve(info.instanceId() + ".log");
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains("standby host took instance"))
+                    .map(l -> java.time.Instant.parse(l.substring(0, l.indexOf(' ')))).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static final java.util.regex.Pattern WAITING_STANDBY =

@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
 final class Standbys {
     /** How long a registration keeps its standby after its last trigger (SPEC W2). */
     static final Duration IDLE_LIMIT = Duration.ofMinutes(10);
+    /**
+     * How long after a trigger or a take the next standby is started: long enough that its launch (under the broker's
+     * lock) and its JVM's start (on the machine's cores) stay off the path of the task that just started, whose host
+     * still has to confirm its take.
+     */
+    static final Duration REPLENISH_DELAY = Duration.ofSeconds(1);
     /** Environment variable that makes the task host a standby: it waits for an instance before it runs anything. */
     static final String ENV_STANDBY = "BGTASKS_STANDBY";
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -211,8 +217,8 @@ final class Standbys {
         if (pendingReconcile != null || ctx.config.standbys() == 0) {
             return;
         }
-        // Off the caller's path: a trigger answers, and an instance starts, before a standby is launched.
-        pendingReconcile = ctx.clock.schedule(Duration.ZERO, () -> {
+        // Off the caller's path: a trigger answers, and an instance starts and confirms, before a standby is launched.
+        pendingReconcile = ctx.clock.schedule(REPLENISH_DELAY, () -> {
             synchronized (ctx.lock) {
                 pendingReconcile = null;
                 if (!ctx.closed) {

@@ -109,6 +109,12 @@ public final class TaskHost {
             } catch (ClassNotFoundException | LinkageError e) {
                 say("WARN", "cannot load " + entryPoint + " ahead of its trigger: " + e);
             }
+            // The host's own path from the take to run (the codec, the runner), walked now rather than after the
+            // trigger; none of it is the app's.
+            if (!warmHostPaths()) {
+                say("WARN", "the warm-up of the host's own paths failed; the task will start slower");
+            }
+            say("INFO", "standing by for " + entryPoint);
             HostConnection.Take take;
             try {
                 take = connection.awaitTake();
@@ -163,11 +169,30 @@ public final class TaskHost {
      */
     static int warmUp(String entryPoint) {
         say("INFO", "warming up the task host for " + entryPoint);
+        if (!warmHostPaths()) {
+            return EXIT_FAILED;
+        }
+        try {
+            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            say("ERROR", "cannot load " + entryPoint + ": " + e);
+            return EXIT_CANNOT_RUN;
+        }
+        return EXIT_SUCCESS;
+    }
+
+    /**
+     * Walks the host's own start path without a broker (the wire codec, the socket classes, a run through
+     * {@link TaskRunner}): for the training run of a class-data archive, and in a standby host before its take.
+     *
+     * @return false when a part of it failed
+     */
+    static boolean warmHostPaths() {
         try {
             HostConnection.warmUp();
         } catch (IOException e) {
             say("ERROR", "cannot open a Unix domain socket: " + e.getMessage());
-            return EXIT_CANNOT_RUN;
+            return false;
         }
         UUID none = new UUID(0, 0);
         TaskReporter discard = new TaskReporter() {
@@ -188,15 +213,9 @@ public final class TaskHost {
                 () -> BackgroundWorkCost.LOW);
         if (!runner.run(instance -> instance.setProgress(100)).succeeded()) {
             say("ERROR", "the warm-up run failed");
-            return EXIT_FAILED;
+            return false;
         }
-        try {
-            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            say("ERROR", "cannot load " + entryPoint + ": " + e);
-            return EXIT_CANNOT_RUN;
-        }
-        return EXIT_SUCCESS;
+        return true;
     }
 
     private static void say(String level, String message) {

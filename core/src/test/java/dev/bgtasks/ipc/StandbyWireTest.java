@@ -77,7 +77,7 @@ class StandbyWireTest {
         }
         cold.exit(0);
         awaitEvent(events, AppEvent.Completed.class, c -> true);
-        h.clock.advance(Duration.ZERO);
+        h.clock.advance(Duration.ofSeconds(1));
         FakeProcess standby = h.platform.lastProcess();
         assertThat(standby.isStandby()).isTrue();
         return standby;
