@@ -3,7 +3,6 @@ package dev.bgtasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.broker.AppEvent;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;

@@ -3,11 +3,10 @@ package dev.bgtasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
-import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.BrokerHarness.FakeStandbyHost;
+import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import dev.bgtasks.testing.SampleTasks;
 import java.io.IOException;

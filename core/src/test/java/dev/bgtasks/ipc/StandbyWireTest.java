@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import dev.bgtasks.testing.SampleTasks;
