@@ -62,6 +62,7 @@ public final class BackgroundTaskBuilder {
     private List<String> jvmOptions = List.of();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private boolean sessionEnvironment;
+    private boolean standby = true;
 
     BackgroundTaskBuilder(BackgroundTasks owner) {
         this.owner = owner;
@@ -292,6 +293,19 @@ public final class BackgroundTaskBuilder {
         return this;
     }
 
+    /**
+     * SPEC W2: whether the broker may keep a standby task host for this Java task, a JVM started in its sandbox and
+     * waiting, so that a trigger runs it without a JVM start. Allowed by default; a task whose first instruction
+     * must see the world as it is at the trigger (a classpath rebuilt in place, say) opts out.
+     *
+     * @param allowed false to always start the task's JVM at its trigger
+     * @return this builder
+     */
+    public BackgroundTaskBuilder standby(boolean allowed) {
+        this.standby = allowed;
+        return this;
+    }
+
     String name() {
         return name;
     }
@@ -327,7 +341,7 @@ public final class BackgroundTaskBuilder {
         if (entryPoint != null) {
             TaskTarget.JavaEntryPoint java = classpath != null ? new TaskTarget.JavaEntryPoint(entryPoint, classpath)
                     : defaultJavaTarget(entryPoint);
-            target = java.withJvmOptions(jvmOptions);
+            target = java.withJvmOptions(jvmOptions).withStandby(standby);
         } else if (command != null) {
             target = new TaskTarget.Command(command);
         }

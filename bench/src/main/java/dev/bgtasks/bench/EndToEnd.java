@@ -69,8 +69,9 @@ final class EndToEnd {
     /** Trigger → first line of {@link ProbeTask#run} against {@code java -cp ... FirstLineMain} to its first line. */
     public FigureResult javaStart(int samples) throws Exception {
         String figure = "trigger → first line of a Java task's run (warm broker";
-        register("java", new TaskTarget.JavaEntryPoint(ProbeTask.class.getName(), BenchBroker.classpath()),
-                ResourceLimits.defaults());
+        // A cold start each time: this registration opts out of standby hosts, which java-warm measures.
+        register("java", new TaskTarget.JavaEntryPoint(ProbeTask.class.getName(), BenchBroker.classpath())
+                .withStandby(false), ResourceLimits.defaults());
         String archive = awaitStartArchive();
         figure += ", " + archive + ")";
         Samples bgtasks = new Samples(samples);
@@ -114,6 +115,102 @@ final class EndToEnd {
                 "`java -cp <same classpath> FirstLineMain`: " + Samples.medianP95(base), ratio,
                 "ratio " + Numbers.format(ratio) + " (+" + Numbers.format(b.medianMillis() - base.medianMillis())
                         + " ms)", Target.atMost(1.10, "median ratio"), details);
+    }
+
+    // ---- figure 1b: trigger -> first line of a Java task's run on a standby host (SPEC W1) ----
+
+    /**
+     * Trigger → first line of {@link ProbeTask#run} handed to a standby task host, against the same raw
+     * {@code java -cp ... FirstLineMain} measured in the same loop. Each sample waits for the broker to have its next
+     * standby up (started in the background after the last take) before it triggers, as a user's next click would
+     * find it; the standby's memory, as {@code bgtask doctor} lists it, goes in the details.
+     */
+    public FigureResult javaWarmStart(int samples) throws Exception {
+        String figure = "trigger → first line of a Java task's run on a standby host (SPEC W1";
+        register("java-warm", new TaskTarget.JavaEntryPoint(ProbeTask.class.getName(), BenchBroker.classpath()),
+                ResourceLimits.defaults());
+        figure += ", " + awaitStartArchive() + ")";
+        Samples bgtasks = new Samples(samples);
+        Samples baseline = new Samples(samples);
+        Samples answered = new Samples(samples);
+        Samples toTaken = new Samples(samples);
+        List<Long> standbyRss = new ArrayList<>();
+        Failures failures = new Failures();
+        int cold = 0;
+        for (int i = -warmup - 1; i < samples; i++) {
+            // The first trigger starts cold and leaves the first standby; each take leaves the next one.
+            boolean ready = i == -warmup - 1 || awaitStandby(standbyRss);
+            Path out = broker.home().resolve("warm-line-" + (i + warmup + 1));
+            java.time.Instant wallStart = java.time.Instant.now();
+            long start = System.nanoTime();
+            TriggerResponse response = trigger("java-warm", Map.of("out", out.toString()));
+            long answer = System.nanoTime();
+            requireAllowed(response);
+            InstanceInfo done = completions.await(response.instanceId(), DEADLINE).instance();
+            if (!failures.check(done)) {
+                continue;
+            }
+            long firstLine = Long.parseLong(Files.readString(out).strip());
+            Path baseOut = broker.home().resolve("warm-baseline-" + (i + warmup + 1));
+            long baseStart = System.nanoTime();
+            Process jvm = new ProcessBuilder(BenchBroker.javaExecutable(), "-cp",
+                    System.getProperty("java.class.path"), FirstLineMain.class.getName(), baseOut.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            waitFor(jvm);
+            long baseFirstLine = Long.parseLong(Files.readString(baseOut).strip());
+            if (i >= 0) {
+                if (!ready) {
+                    cold++;
+                }
+                tookAt(done).ifPresent(took -> toTaken.add(Duration.between(wallStart, took).toNanos()));
+                bgtasks.add(firstLine - start);
+                baseline.add(baseFirstLine - baseStart);
+                answered.add(answer - start);
+            }
+        }
+        Summary b = bgtasks.summary();
+        Summary base = baseline.summary();
+        double ratio = b.medianMillis() / base.medianMillis();
+        Map<String, Object> details = details(b, base);
+        details.put("triggerAnswered", answered.summary());
+        details.put("samplesWithoutAStandbyReady", cold);
+        details.put("trigger → standby host confirmed its take (wall clock, its log line)", toTaken.summary());
+        details.put("standbyRssMiB", standbyRss);
+        failures.describeIn(details);
+        return FigureResult.measured("java-warm", figure, Samples.medianP95(b) + failures.note(),
+                "`java -cp <same classpath> FirstLineMain`: " + Samples.medianP95(base), ratio,
+                "ratio " + Numbers.format(ratio) + " (standby RSS "
+                        + (standbyRss.isEmpty() ? "?" : standbyRss.get(standbyRss.size() - 1)) + " MiB)",
+                Target.atMost(0.25, "median ratio"), details);
+    }
+
+    /** When the standby host logged that it took the instance (its log line's wall-clock time), if it did. */
+    private java.util.Optional<java.time.Instant> tookAt(InstanceInfo info) {
+        Path log = broker.home().resolve("data").resolve("runs").resolve(info.instanceId() + ".log");
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.contains("standby host took instance"))
+                    .map(l -> java.time.Instant.parse(l.substring(0, l.indexOf(' ')))).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static final java.util.regex.Pattern WAITING_STANDBY =
+            java.util.regex.Pattern.compile("RSS (\\d+) MiB, waiting");
+
+    /** Waits up to 30 s for a standby that is connected and waiting; notes its memory. False when none came. */
+    private boolean awaitStandby(List<Long> rss) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadline < 0) {
+            java.util.regex.Matcher m = WAITING_STANDBY.matcher(client.describePlatform());
+            if (m.find()) {
+                rss.add(Long.parseLong(m.group(1)));
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return false;
     }
 
     /**

@@ -63,7 +63,8 @@ public final class Harness {
     }
 
     private static void runEndToEnd(BenchOptions options, List<FigureResult> rows) {
-        boolean any = List.of("java-start", "command", "rtt", "rate", "idle", "oom", "cli").stream().anyMatch(options::runs);
+        boolean any = List.of("java-start", "java-warm", "command", "rtt", "rate", "idle", "oom", "cli").stream()
+                .anyMatch(options::runs);
         if (!any) {
             return;
         }
@@ -73,6 +74,10 @@ public final class Harness {
             if (options.runs("java-start")) {
                 rows.add(figure("java-start", "trigger → first line of a Java task's run",
                         Target.atMost(1.10, "median ratio"), () -> e2e.javaStart(options.count("java-samples"))));
+            }
+            if (options.runs("java-warm")) {
+                rows.add(figure("java-warm", "trigger → first line of a Java task's run on a standby host",
+                        Target.atMost(0.25, "median ratio"), () -> e2e.javaWarmStart(options.count("java-samples"))));
             }
             if (options.runs("command")) {
                 rows.add(figure("command", "trigger → exit of a /bin/true command task",

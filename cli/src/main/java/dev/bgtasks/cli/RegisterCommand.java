@@ -119,6 +119,10 @@ final class RegisterCommand implements Callable<Integer> {
                     + "WAYLAND_DISPLAY, DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR, ...), as a user or session "
                     + "condition does.")
     boolean session;
+    @Option(names = "--no-standby",
+            description = "Never keep a standby task host for this Java task (SPEC W2): its JVM always starts at "
+                    + "the trigger.")
+    boolean noStandby;
     @Parameters(paramLabel = "PROGRAM", arity = "0..*", description = "The program and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
 
@@ -131,8 +135,11 @@ final class RegisterCommand implements Callable<Integer> {
         if (entryPoint == null && !jvmOptions.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--jvm-option goes with --entry-point");
         }
+        if (entryPoint == null && noStandby) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--no-standby goes with --entry-point");
+        }
         TaskTarget target = entryPoint != null
-                ? new TaskTarget.JavaEntryPoint(entryPoint, classpathEntries(), jvmOptions)
+                ? new TaskTarget.JavaEntryPoint(entryPoint, classpathEntries(), null, jvmOptions, noStandby)
                 : new TaskTarget.Command(command);
         Set<SystemConditionType> types = EnumSet.noneOf(SystemConditionType.class);
         List<HardwareCondition> hardware = new ArrayList<>();

@@ -119,6 +119,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
         parts.access.remove(appId);
+        parts.standbys.reconcile(); // SPEC W2: access loss ends the app's standbys
     }
 
     @Override
@@ -126,6 +127,7 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
         parts.access.setUser(appId, setting);
+        parts.standbys.reconcile();
     }
 
     @Override
@@ -133,12 +135,14 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
         parts.access.clearUser(appId);
+        parts.standbys.reconcile();
     }
 
     /** Re-reads the admin policy file and applies it at once (SPEC A4). */
     public synchronized void reloadPolicy() {
         ctx.ensureOpen();
         parts.access.reloadPolicy();
+        parts.standbys.reconcile();
     }
 
     @Override
@@ -162,7 +166,9 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     public synchronized boolean unregister(String appId, UUID taskId, boolean cancelTask) {
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
-        return parts.registrations.unregisterAndRefresh(appId, taskId, cancelTask);
+        boolean removed = parts.registrations.unregisterAndRefresh(appId, taskId, cancelTask);
+        parts.standbys.reconcile(); // SPEC W2: unregistering ends its standby
+        return removed;
     }
 
     @Override
@@ -219,6 +225,25 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
     @Override
     public synchronized void detachHost(String runToken) {
         parts.hosts.detach(runToken);
+        parts.standbys.detached(runToken);
+    }
+
+    @Override
+    public synchronized StandbyAttachment attachStandby(String token, StandbyControl control) {
+        ctx.ensureOpen();
+        Standbys.Standby standby = parts.standbys.attach(token, control);
+        TaskTarget.JavaEntryPoint java = (TaskTarget.JavaEntryPoint) standby.definition.target();
+        return new StandbyAttachment(standby.taskId, java.className());
+    }
+
+    @Override
+    public synchronized void confirmTaken(String runToken) {
+        parts.hosts.confirmTaken(runToken);
+    }
+
+    /** SPEC W1: the standby task hosts now, one line each with their memory, for {@code bgtask doctor}. */
+    public synchronized List<String> standbys() {
+        return parts.standbys.describe();
     }
 
     @Override
@@ -243,7 +268,12 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
 
     @Override
     public String describePlatform() {
-        return ctx.describePlatform();
+        List<String> standbys = standbys();
+        StringBuilder text = new StringBuilder(ctx.describePlatform());
+        text.append(text.charAt(text.length() - 1) == '\n' ? "" : "\n").append("  standby task hosts (SPEC W2, up to ")
+                .append(ctx.config.standbys()).append("): ").append(standbys.isEmpty() ? "none" : "").append('\n');
+        standbys.forEach(line -> text.append("    ").append(line).append('\n'));
+        return text.toString();
     }
 
     @Override

@@ -30,14 +30,17 @@ import java.util.Objects;
  * @param loginEnvironment the user's login defaults (on Linux with systemd, the user manager's environment), which
  *     give a task its {@code PATH} and locale; empty where the OS keeps none
  * @param retention what is kept of ended instances and their run logs, and for how long (SPEC B7)
+ * @param standbys for how many registrations at most a standby task host is kept (SPEC W2); 0 for none
  */
 public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, Path policyFile,
                            Duration readoptWindow, Path javaExecutable, Path socketPath,
                            Map<String, String> environment, Path javaStartArchives, Duration minimumFreshness,
-                           Map<String, String> loginEnvironment, Retention retention) {
+                           Map<String, String> loginEnvironment, Retention retention, int standbys) {
     public static final Duration DEFAULT_READOPT_WINDOW = Duration.ofSeconds(10);
     /** UWP's floor for a time trigger's freshness. */
     public static final Duration DEFAULT_MINIMUM_FRESHNESS = Duration.ofMinutes(15);
+    /** SPEC W2: standby task hosts for the two most recently triggered Java registrations. */
+    public static final int DEFAULT_STANDBYS = 2;
 
     public BrokerConfig {
         Objects.requireNonNull(home, "home");
@@ -49,6 +52,9 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         environment = Map.copyOf(environment);
         minimumFreshness = Objects.requireNonNullElse(minimumFreshness, DEFAULT_MINIMUM_FRESHNESS);
         loginEnvironment = Map.copyOf(loginEnvironment);
+        if (standbys < 0) {
+            throw new IllegalArgumentException("standbys must be 0 or more, got " + standbys);
+        }
     }
 
     /** The broker's database, in its home. */
@@ -86,6 +92,7 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
         private Duration minimumFreshness = DEFAULT_MINIMUM_FRESHNESS;
         private Map<String, String> loginEnvironment = Map.of();
         private Retention retention = Retention.DEFAULT;
+        private int standbys;
 
         private Builder() {
         }
@@ -158,10 +165,20 @@ public record BrokerConfig(Path home, HostPlatform platform, BrokerClock clock, 
             return this;
         }
 
+        /**
+         * SPEC W2: keeps standby task hosts for up to {@code count} registrations ({@link #DEFAULT_STANDBYS} in the
+         * daemon); without this call, as for a broker inside an app or a test, none.
+         */
+        public Builder standbys(int count) {
+            this.standbys = count;
+            return this;
+        }
+
         public BrokerConfig build() {
             return new BrokerConfig(home, platform, clock == null ? BrokerClock.system() : clock,
                     policyFile == null ? AccessPolicy.defaultFile() : policyFile, readoptWindow, javaExecutable,
-                    socketPath, environment, javaStartArchives, minimumFreshness, loginEnvironment, retention);
+                    socketPath, environment, javaStartArchives, minimumFreshness, loginEnvironment, retention,
+                    standbys);
         }
     }
 }

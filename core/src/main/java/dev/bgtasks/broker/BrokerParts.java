@@ -31,6 +31,7 @@ final class BrokerParts {
     final AccessControl access;
     final Recovery recovery;
     final HostSessions hosts;
+    final Standbys standbys;
 
     BrokerParts(BrokerContext ctx) {
         BrokerConfig config = ctx.config;
@@ -57,6 +58,9 @@ final class BrokerParts {
         this.access = new AccessControl(ctx, registrations, runs, reactions);
         this.recovery = new Recovery(ctx, runs);
         this.hosts = new HostSessions(ctx, runs, recovery, completions);
+        this.standbys = new Standbys(ctx, launcher);
+        runs.useStandbys(standbys);
+        triggers.onCreated(standbys::triggered);
     }
 
     /**
@@ -66,6 +70,8 @@ final class BrokerParts {
     void fireOnTransition() {
         transitions.onSignalsChanged();
         schedules.run();
+        // SPEC W2: energy saver or battery power ends the standbys.
+        standbys.reconcile();
     }
 
     /**
@@ -85,6 +91,7 @@ final class BrokerParts {
 
     /** On close, under the broker's lock: no timer of any part fires into a closed broker. */
     void stopTimers() {
+        standbys.closeAll();
         runs.stopTimers();
         recovery.stopTimer();
         schedules.stop();

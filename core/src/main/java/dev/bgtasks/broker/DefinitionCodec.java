@@ -58,7 +58,9 @@ final class DefinitionCodec {
                   @JsonInclude(JsonInclude.Include.NON_NULL) Boolean retryLaunchFailed,
                   @JsonInclude(JsonInclude.Include.NON_NULL) Boolean retryBrokerLost,
                   // Issue 16: a Java task's own JVM options; left out when there are none.
-                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> jvmOptions) {
+                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> jvmOptions,
+                  // SPEC W2: a registration's opt-out of standby hosts; left out when it did not opt out.
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean noStandby) {
     }
 
     static String encode(TaskDefinition definition) {
@@ -67,11 +69,13 @@ final class DefinitionCodec {
         List<String> command = null;
         String module = null;
         List<String> jvmOptions = null;
+        boolean noStandby = false;
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             entryPoint = java.className();
             classpath = java.classpath();
             module = java.module();
             jvmOptions = java.jvmOptions();
+            noStandby = java.noStandby();
         } else if (definition.target() instanceof TaskTarget.Command cmd) {
             command = cmd.argv();
         }
@@ -81,7 +85,7 @@ final class DefinitionCodec {
         RigRequirements rig = definition.rig();
         RetryPolicy retry = definition.retry();
         boolean usesVersion3 = !definition.environment().isEmpty() || definition.sessionEnvironment()
-                || !rig.asksNothing() || retry != null || jvmOptions != null && !jvmOptions.isEmpty();
+                || !rig.asksNothing() || retry != null || jvmOptions != null && !jvmOptions.isEmpty() || noStandby;
         // The lowest version that holds everything, so an older broker reads every row it can understand.
         int version = usesVersion3 ? VERSION : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
         Stored stored = new Stored(version, entryPoint, classpath, command, List.copyOf(definition.conditions()),
@@ -97,7 +101,7 @@ final class DefinitionCodec {
                 retry == null ? null : retry.backoff(), retry == null ? null : retry.initialDelay().toMillis(),
                 retry == null ? null : retry.maxDelay().toMillis(), retry == null ? null : retry.maxAttempts(),
                 retry == null ? null : retry.retryLaunchFailed(), retry == null ? null : retry.retryBrokerLost(),
-                jvmOptions);
+                jvmOptions, noStandby ? Boolean.TRUE : null);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -123,7 +127,7 @@ final class DefinitionCodec {
         }
         TaskTarget target = stored.entryPoint() != null
                 ? new TaskTarget.JavaEntryPoint(stored.entryPoint(), stored.classpath(), stored.module(),
-                        stored.jvmOptions())
+                        stored.jvmOptions(), Boolean.TRUE.equals(stored.noStandby()))
                 : new TaskTarget.Command(stored.command());
         ResourceLimits limits = new ResourceLimits(stored.memoryBytes(), stored.maxProcesses(),
                 stored.wallClockMillis() == null ? null : Duration.ofMillis(stored.wallClockMillis()));

@@ -65,4 +65,24 @@ public interface HostOperations {
 
     /** The host's connection closed; its process may still be running. */
     void detachHost(String runToken);
+
+    /**
+     * A standby task host connects with the token it was started with (SPEC W1). It waits: the broker hands it an
+     * instance through {@code control} when its registration is triggered. Until then the token speaks for no
+     * instance (S2).
+     *
+     * @throws IllegalArgumentException for a token that belongs to no standby of this broker
+     */
+    default StandbyAttachment attachStandby(String token, StandbyControl control) {
+        throw new IllegalArgumentException("this broker keeps no standby task hosts");
+    }
+
+    /**
+     * SPEC W3: the standby host that was handed an instance took it, before it runs anything of the task.
+     *
+     * @throws IllegalArgumentException when the token runs no instance handed to a standby
+     */
+    default void confirmTaken(String runToken) {
+        throw new IllegalArgumentException("this broker keeps no standby task hosts");
+    }
 }

@@ -40,11 +40,28 @@ final class HostSessions {
         if (task.cancelReason() != null) {
             control.cancel(task.cancelReason());
         }
+        return attachmentOf(task, ctx.signals.current().backgroundWorkCost());
+    }
+
+    /** What a host running {@code task} is told: when it attaches, or when its standby takes the task (W1). */
+    static HostAttachment attachmentOf(RunningTask task, dev.bgtasks.task.BackgroundWorkCost cost) {
         InstanceRow row = task.row;
         String entryPoint = task.definition.target() instanceof TaskTarget.JavaEntryPoint java
                 ? java.className() : null;
         return new HostAttachment(row.instanceId(), row.taskId(), row.appId(), task.definition.name(), entryPoint,
-                row.arguments().clone(), task.readopted, ctx.signals.current().backgroundWorkCost());
+                row.arguments().clone(), task.readopted, cost);
+    }
+
+    /**
+     * SPEC W3: the standby host that was handed this instance says it took it, before it runs anything of the task;
+     * from now on its end is the task's.
+     */
+    void confirmTaken(String runToken) {
+        RunningTask task = requireRunning(runToken);
+        if (task.beforeStandby == null) {
+            throw new IllegalArgumentException("this instance was not handed to a standby host");
+        }
+        task.standbyConfirmed = true;
     }
 
     void progress(String runToken, int progress) {

@@ -24,6 +24,10 @@ final class RunningTask {
     String reportedErrorMessage;
     /** The Java task called {@code requestRetry()} (SPEC P1). */
     boolean retryRequested;
+    /** SPEC W3: the instance as it was before a standby took it, to start cold if the standby dies first. */
+    InstanceRow beforeStandby;
+    /** The standby that took it said so before it ran anything of the task (SPEC W3). */
+    boolean standbyConfirmed;
     /** The memory limit in force: the registration's, or what the task set lower since (SPEC X11). */
     Long memoryLimit;
 

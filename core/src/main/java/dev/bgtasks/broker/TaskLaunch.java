@@ -98,6 +98,20 @@ final class TaskLaunch {
         return new LaunchSpec(command.argv(), env, workDir, config.instanceLog(instanceId), runToken);
     }
 
+    /**
+     * SPEC W1: a standby host's JVM, started exactly as the registration's cold start would be (same command,
+     * environment and sandbox), but with no instance: it waits for one, and its token is no instance's yet.
+     */
+    static LaunchSpec standbySpec(BrokerConfig config, JavaLauncher launcher, TaskDefinition definition, UUID taskId,
+                                  String token, Path logFile) {
+        LaunchSpec cold = spec(config, launcher, definition, taskId, new UUID(0, 0), token, null);
+        Map<String, String> env = new java.util.HashMap<>(cold.environment());
+        env.remove(ENV_INSTANCE_ID);
+        env.remove(TaskEndRecords.RESULT_FILE_VARIABLE);
+        env.put(Standbys.ENV_STANDBY, "1");
+        return new LaunchSpec(cold.command(), env, cold.workingDirectory(), logFile, token);
+    }
+
     static boolean wantsSession(TaskDefinition definition) {
         return definition.sessionEnvironment()
                 || definition.conditions().stream().anyMatch(SESSION_CONDITIONS::contains);

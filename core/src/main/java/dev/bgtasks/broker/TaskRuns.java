@@ -53,6 +53,8 @@ final class TaskRuns {
     private final Map<UUID, Integer> debugPorts = new HashMap<>();
     /** Set once by the broker, before any instance runs. */
     private java.util.function.Consumer<InstanceRow> slotFreed = done -> { };
+    /** Standby hosts that may take an instance instead of a cold start (SPEC W1); none until the broker sets them. */
+    private Standbys standbys;
 
     TaskRuns(BrokerContext ctx, JavaLauncher launcher, Completions completions, RetentionSweeper retention,
              Retries retries) {
@@ -72,11 +74,62 @@ final class TaskRuns {
         debugPorts.put(instanceId, port);
     }
 
-    /** X1: starts the instance in its sandbox; a failed start completes it as {@code LAUNCH_FAILED}. */
+    /** SPEC W1: from now on an instance goes to its registration's standby host when one can take it. */
+    void useStandbys(Standbys pool) {
+        this.standbys = pool;
+    }
+
+    /**
+     * X1: starts the instance in its sandbox, or hands it to a standby host already in that sandbox (W1); a failed
+     * start completes it as {@code LAUNCH_FAILED}.
+     */
     void launch(InstanceRow pending, TaskDefinition definition) {
+        Integer debugPort = debugPorts.remove(pending.instanceId());
+        if (debugPort == null && standbys != null) {
+            Standbys.Taken warm = standbys.take(pending, definition);
+            if (warm != null) {
+                launchOnStandby(pending, definition, warm);
+                return;
+            }
+        }
+        launchCold(pending, definition, debugPort);
+    }
+
+    /**
+     * SPEC W1: the standby's process becomes the instance's, its token the instance's run token (stored with the
+     * running record, as a cold start's pid is, B4), its log the instance's log; then the host is told to take it.
+     */
+    private void launchOnStandby(InstanceRow pending, TaskDefinition definition, Standbys.Taken warm) {
+        InstanceRow started = pending.withRunToken(warm.token()).started(warm.process().pid(), ctx.clock.now());
+        try {
+            ctx.store.run(tx -> tx.updateInstance(started));
+        } catch (RuntimeException e) {
+            warm.process().kill();
+            throw e;
+        }
+        Path log = ctx.config.instanceLog(started.instanceId());
+        try {
+            Files.move(warm.logFile(), log, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("instance {}: its standby's log {} could not become its run log: {}", started.instanceId(),
+                    warm.logFile(), e.toString());
+        }
+        RunningTask task = new RunningTask(started, definition, warm.process());
+        task.host = warm.control();
+        task.hostEverAttached = true;
+        task.beforeStandby = pending;
+        track(task);
+        task.budgetTimer = ctx.clock.schedule(definition.limits().effectiveWallClock(),
+                () -> onBudgetSpent(started.instanceId()));
+        warm.control().take(HostSessions.attachmentOf(task, ctx.signals.current().backgroundWorkCost()),
+                TaskEndRecords.resultFile(log).toAbsolutePath().toString());
+        LOG.info("instance {} of {} handed to the standby host pid {}", started.instanceId(), started.appId(),
+                warm.process().pid());
+    }
+
+    private void launchCold(InstanceRow pending, TaskDefinition definition, Integer debugPort) {
         LaunchSpec spec = null;
         SandboxedProcess process;
-        Integer debugPort = debugPorts.remove(pending.instanceId());
         try {
             spec = TaskLaunch.spec(ctx.config, launcher, definition, pending.taskId(), pending.instanceId(),
                     pending.runToken(), debugPort);
@@ -260,6 +313,14 @@ final class TaskRuns {
             }
             runningByToken.remove(task.row.runToken());
             task.stopTimers();
+            if (task.beforeStandby != null && !task.standbyConfirmed && !task.resultReported
+                    && task.cancelReason() == null && !ctx.closed) {
+                // SPEC W3: the standby died before it ran anything of the task; the instance starts cold, once.
+                LOG.warn("instance {}: its standby host (pid {}) ended before it took the instance ({}); starting it"
+                        + " cold", instanceId, task.process.pid(), status);
+                launchCold(task.beforeStandby, task.definition, null);
+                return;
+            }
             status = withRecords(task, status);
             Completion completion = error != null
                     ? new Completion(TaskOutcome.FAILED, null, error.getClass().getName(),

@@ -26,13 +26,26 @@ public sealed interface TaskTarget {
      *                  modules are in the Java runtime image)
      * @param module the named module of the class; null for a class on the classpath
      * @param jvmOptions options of the task JVM, as {@code JvmOptionRules} allows them; empty by default
+     * @param noStandby never keep a standby task host for it (SPEC W2); false by default
      */
-    record JavaEntryPoint(String className, List<String> classpath, String module, List<String> jvmOptions)
-            implements TaskTarget {
+    record JavaEntryPoint(String className, List<String> classpath, String module, List<String> jvmOptions,
+                          boolean noStandby) implements TaskTarget {
         public JavaEntryPoint {
             Objects.requireNonNull(className, "className");
             classpath = List.copyOf(classpath);
             jvmOptions = jvmOptions == null ? List.of() : List.copyOf(jvmOptions);
+        }
+
+        /**
+         * A class on a classpath or in a module, with JVM options of its own, a standby allowed.
+         *
+         * @param className the binary class name
+         * @param classpath the classpath, or the module path when {@code module} is set
+         * @param module the named module of the class; null for a class on the classpath
+         * @param jvmOptions options of the task JVM
+         */
+        public JavaEntryPoint(String className, List<String> classpath, String module, List<String> jvmOptions) {
+            this(className, classpath, module, jvmOptions, false);
         }
 
         /**
@@ -69,7 +82,12 @@ public sealed interface TaskTarget {
 
         /** {@return the same entry point in a JVM with {@code options}} */
         public JavaEntryPoint withJvmOptions(List<String> options) {
-            return new JavaEntryPoint(className, classpath, module, options);
+            return new JavaEntryPoint(className, classpath, module, options, noStandby);
+        }
+
+        /** {@return the same entry point, with standby hosts allowed or not (SPEC W2)} */
+        public JavaEntryPoint withStandby(boolean allowed) {
+            return new JavaEntryPoint(className, classpath, module, jvmOptions, !allowed);
         }
     }
 

@@ -46,6 +46,8 @@ final class TriggerDecisions {
     private final TaskRuns runs;
     /** Per app and trigger name, guarded by the broker's lock; see {@link #remembered}. */
     private final Map<String, RememberedInputs> triggerInputs = new HashMap<>();
+    /** Set once by the broker: hears of each created instance (the standby pool, SPEC W2). */
+    private java.util.function.Consumer<InstanceRow> created = row -> { };
 
     TriggerDecisions(BrokerContext ctx, SignalReactions reactions, TaskRuns runs) {
         this.ctx = ctx;
@@ -80,6 +82,14 @@ final class TriggerDecisions {
                 });
     }
 
+    /**
+     * What hears of each instance a trigger creates, before it may start (the standby pool, SPEC W2); set once by
+     * the broker.
+     */
+    void onCreated(java.util.function.Consumer<InstanceRow> action) {
+        this.created = action;
+    }
+
     /** Decides under the broker's lock; a new instance is durable before the answer (SPEC B4). */
     TriggerResponse decide(TriggerRequest request) {
         if (request.callerRunToken() != null) {
@@ -112,6 +122,9 @@ final class TriggerDecisions {
         } else {
             LOG.info("trigger {} of {}: {}{}", Registrations.triggerLabel(request.triggerName()), request.appId(),
                     decision.response().result(), decision.why().isEmpty() ? "" : " (" + decision.why() + ")");
+        }
+        if (decision.created() != null) {
+            created.accept(decision.created());
         }
         if (decision.created() != null && request.debugPort() != null) {
             runs.debugOnLaunch(decision.created().instanceId(), request.debugPort());

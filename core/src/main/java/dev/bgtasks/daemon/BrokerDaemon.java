@@ -41,6 +41,11 @@ public final class BrokerDaemon implements AutoCloseable {
      * set by default.
      */
     public static final String MINIMUM_FRESHNESS_VARIABLE = "BGTASKS_MINIMUM_FRESHNESS_SECONDS";
+    /**
+     * For how many registrations at most a standby task host is kept (SPEC W2): {@code 0} keeps none; by default
+     * {@link BrokerConfig#DEFAULT_STANDBYS}.
+     */
+    public static final String STANDBYS_VARIABLE = "BGTASKS_STANDBYS";
     private static final Logger LOG = LoggerFactory.getLogger(BrokerDaemon.class);
 
     private final BrokerLocation location;
@@ -125,7 +130,8 @@ public final class BrokerDaemon implements AutoCloseable {
         BrokerConfig.Builder builder = BrokerConfig.builder().home(location.stateDirectory()).platform(platform)
                 .policyFile(policyFile).socketPath(location.socket()).readoptWindow(readoptWindow)
                 .environment(env).loginEnvironment(LoginEnvironment.read(env))
-                .javaStartArchives(javaStartArchives(location, env)).retention(retention);
+                .javaStartArchives(javaStartArchives(location, env)).retention(retention)
+                .standbys(standbys(env));
         Optional.ofNullable(env.get(MINIMUM_FRESHNESS_VARIABLE)).map(Long::parseLong).map(Duration::ofSeconds)
                 .ifPresent(shortest -> {
                     LOG.info("{}: time and maintenance triggers may fire every {}", MINIMUM_FRESHNESS_VARIABLE,
@@ -145,6 +151,23 @@ public final class BrokerDaemon implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    private static int standbys(Map<String, String> env) {
+        String setting = env.get(STANDBYS_VARIABLE);
+        if (setting == null) {
+            return BrokerConfig.DEFAULT_STANDBYS;
+        }
+        try {
+            int count = Integer.parseInt(setting.strip());
+            if (count >= 0) {
+                LOG.info("{}={}: standby task hosts for up to {} registration(s)", STANDBYS_VARIABLE, count, count);
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(STANDBYS_VARIABLE + " must be a count, 0 for none, not '" + setting + "'");
     }
 
     private static Path javaStartArchives(BrokerLocation location, Map<String, String> env) {

@@ -48,6 +48,8 @@ public final class TaskHost {
     static final int EXIT_CANNOT_RUN = 2;
     /** The broker's training run for a class-data archive; see {@link #warmUp}. */
     static final String WARM_UP_FLAG = "--warm-up";
+    /** Set to 1 by the broker for a standby host (SPEC W1); the broker spells it too, a test checks they agree. */
+    static final String STANDBY_VARIABLE = "BGTASKS_STANDBY";
 
     private TaskHost() {
     }
@@ -72,35 +74,14 @@ public final class TaskHost {
             say("ERROR", "BGTASKS_SOCKET and BGTASKS_RUN_TOKEN must be set: the broker starts task hosts");
             return EXIT_CANNOT_RUN;
         }
+        if ("1".equals(env.get(STANDBY_VARIABLE))) {
+            return standBy(args[0], socket, token);
+        }
         PendingCancel cancel = new PendingCancel();
         try (HostConnection connection = HostConnection.attach(Path.of(socket), token, cancel::deliver)) {
-            HostAttachment attachment = connection.attachment();
-            if (!args[0].equals(attachment.entryPoint())) {
-                say("ERROR", "started for " + args[0] + " but the broker registered "
-                        + attachment.entryPoint());
-                return EXIT_CANNOT_RUN;
-            }
             Path resultFile = env.containsKey(TaskEndRecords.RESULT_FILE_VARIABLE)
                     ? Path.of(env.get(TaskEndRecords.RESULT_FILE_VARIABLE)) : null;
-            TaskRunner runner = new TaskRunner(new ConnectionReporter(connection, resultFile),
-                    attachment.instanceId(),
-                    attachment.taskId(),
-                    new ApplicationTriggerDetails(ValueMapCodec.decode(attachment.arguments())),
-                    attachment::backgroundWorkCost);
-            cancel.attach(runner);
-            MemoryManager.install(new BrokerMemory(connection));
-            BackgroundTask task;
-            try {
-                task = instantiate(args[0]);
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                say("ERROR", "cannot create " + args[0], e);
-                new ConnectionReporter(connection, resultFile).completed(
-                        new TaskResult(e.getClass().getName(), "cannot create " + args[0] + ": " + e.getMessage()));
-                return EXIT_FAILED;
-            }
-            say("INFO", "running " + args[0] + " as instance " + attachment.instanceId());
-            TaskResult result = runner.run(task);
-            return result.succeeded() ? EXIT_SUCCESS : EXIT_FAILED;
+            return runAttached(args[0], connection, connection.attachment(), resultFile, cancel);
         } catch (IOException e) {
             say("ERROR", "cannot reach the broker at " + socket + ": " + e.getMessage());
             return EXIT_CANNOT_RUN;
@@ -111,17 +92,107 @@ public final class TaskHost {
     }
 
     /**
+     * SPEC W1: a standby host. It connects, loads the entry class without initializing it (no app code runs), and
+     * waits for the broker to hand it an instance; then it runs that instance like a cold-started host. When the
+     * broker ends its connection first, it exits: there is nothing for it to do.
+     */
+    static int standBy(String entryPoint, String socket, String token) {
+        PendingCancel cancel = new PendingCancel();
+        try (HostConnection connection = HostConnection.standBy(Path.of(socket), token, cancel::deliver)) {
+            if (!entryPoint.equals(connection.standby().entryPoint())) {
+                say("ERROR", "started for " + entryPoint + " but the broker registered "
+                        + connection.standby().entryPoint());
+                return EXIT_CANNOT_RUN;
+            }
+            try {
+                Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                say("WARN", "cannot load " + entryPoint + " ahead of its trigger: " + e);
+            }
+            // The host's own path from the take to run (the codec, the runner), walked now rather than after the
+            // trigger; none of it is the app's.
+            if (!warmHostPaths()) {
+                say("WARN", "the warm-up of the host's own paths failed; the task will start slower");
+            }
+            say("INFO", "standing by for " + entryPoint);
+            HostConnection.Take take;
+            try {
+                take = connection.awaitTake();
+            } catch (IOException e) {
+                say("INFO", "standby over before any trigger: " + e.getMessage());
+                return EXIT_CANNOT_RUN;
+            }
+            say("INFO", "standby host took instance " + take.attachment().instanceId());
+            return runAttached(entryPoint, connection, take.attachment(),
+                    take.resultFile() == null ? null : Path.of(take.resultFile()), cancel);
+        } catch (IOException e) {
+            say("ERROR", "cannot reach the broker at " + socket + ": " + e.getMessage());
+            return EXIT_CANNOT_RUN;
+        } catch (IllegalArgumentException e) {
+            say("ERROR", "the broker refused this standby host: " + e.getMessage());
+            return EXIT_CANNOT_RUN;
+        }
+    }
+
+    private static int runAttached(String entryPoint, HostConnection connection, HostAttachment attachment,
+                                   Path resultFile, PendingCancel cancel) {
+        if (!entryPoint.equals(attachment.entryPoint())) {
+            say("ERROR", "started for " + entryPoint + " but the broker registered "
+                    + attachment.entryPoint());
+            return EXIT_CANNOT_RUN;
+        }
+        TaskRunner runner = new TaskRunner(new ConnectionReporter(connection, resultFile),
+                attachment.instanceId(),
+                attachment.taskId(),
+                new ApplicationTriggerDetails(ValueMapCodec.decode(attachment.arguments())),
+                attachment::backgroundWorkCost);
+        cancel.attach(runner);
+        MemoryManager.install(new BrokerMemory(connection));
+        BackgroundTask task;
+        try {
+            task = instantiate(entryPoint);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            say("ERROR", "cannot create " + entryPoint, e);
+            new ConnectionReporter(connection, resultFile).completed(
+                    new TaskResult(e.getClass().getName(), "cannot create " + entryPoint + ": " + e.getMessage()));
+            return EXIT_FAILED;
+        }
+        say("INFO", "running " + entryPoint + " as instance " + attachment.instanceId());
+        TaskResult result = runner.run(task);
+        return result.succeeded() ? EXIT_SUCCESS : EXIT_FAILED;
+    }
+
+    /**
      * The training run of the broker's class-data archive for this classpath: walks the host's own start path
      * (logging, the wire codec, the socket classes, a run through {@link TaskRunner}) without a broker, and loads the
      * entry point class without initializing it, so nothing of the app runs. The JVM dumps what it loaded at exit.
      */
     static int warmUp(String entryPoint) {
         say("INFO", "warming up the task host for " + entryPoint);
+        if (!warmHostPaths()) {
+            return EXIT_FAILED;
+        }
+        try {
+            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            say("ERROR", "cannot load " + entryPoint + ": " + e);
+            return EXIT_CANNOT_RUN;
+        }
+        return EXIT_SUCCESS;
+    }
+
+    /**
+     * Walks the host's own start path without a broker (the wire codec, the socket classes, a run through
+     * {@link TaskRunner}): for the training run of a class-data archive, and in a standby host before its take.
+     *
+     * @return false when a part of it failed
+     */
+    static boolean warmHostPaths() {
         try {
             HostConnection.warmUp();
         } catch (IOException e) {
             say("ERROR", "cannot open a Unix domain socket: " + e.getMessage());
-            return EXIT_CANNOT_RUN;
+            return false;
         }
         UUID none = new UUID(0, 0);
         TaskReporter discard = new TaskReporter() {
@@ -142,15 +213,9 @@ public final class TaskHost {
                 () -> BackgroundWorkCost.LOW);
         if (!runner.run(instance -> instance.setProgress(100)).succeeded()) {
             say("ERROR", "the warm-up run failed");
-            return EXIT_FAILED;
+            return false;
         }
-        try {
-            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            say("ERROR", "cannot load " + entryPoint + ": " + e);
-            return EXIT_CANNOT_RUN;
-        }
-        return EXIT_SUCCESS;
+        return true;
     }
 
     private static void say(String level, String message) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.MemoryReport;
+import dev.bgtasks.broker.StandbyAttachment;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -45,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * {@code result} ({@code "errorClass"}, {@code "errorMessage"}, null for success) and {@code setResult}
  * ({@code "encoded"}: the result map, Base64, SPEC P2) are requests like an app's, and
  * the broker pushes {@code {"type":"cancel","reason":"ABORT"}}.
+ *
+ * <p>A standby host (SPEC W1, {@link #standBy}) says {@code "role":"standby"} with the token it was started with and
+ * is answered {@code {"type":"hello-ok","standby":{"taskId":...,"entryPoint":...}}}; it waits for the push
+ * {@code {"type":"take","attachment":{...},"resultFile":...}}, answers with the request {@code taken} before it runs
+ * anything of the task (W3), and is from then on the instance's host like any other, a reconnection included.
+ * A standby whose connection ends before the take ends too: it holds no instance, and no broker can use it.
  */
 public final class HostConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostConnection.class);
@@ -56,6 +65,19 @@ public final class HostConnection implements AutoCloseable {
     private final AtomicBoolean cancelDelivered = new AtomicBoolean();
     private final HostLink link;
     private volatile HostAttachment attachment;
+    /** Null for a host started for an instance; a standby's registration until it is taken. */
+    private volatile StandbyAttachment standby;
+    private volatile boolean standingBy;
+    private final CompletableFuture<Take> take = new CompletableFuture<>();
+
+    /**
+     * What a standby host is handed (SPEC W1).
+     *
+     * @param attachment the instance it runs, as a cold-started host learns it at attach
+     * @param resultFile where it leaves how its run ended (SPEC B5), or null for none
+     */
+    public record Take(HostAttachment attachment, String resultFile) {
+    }
 
     private HostConnection(Path socket, String runToken, Consumer<BackgroundTaskCancellationReason> onCancel,
                            Duration deadline, Duration reconnectWindow) {
@@ -96,6 +118,49 @@ public final class HostConnection implements AutoCloseable {
                 reconnectWindow);
         connection.link.connect();
         return connection;
+    }
+
+    /**
+     * Connects as a standby task host with the token it was started with (SPEC W1); {@link #awaitTake()} then waits
+     * for its instance.
+     *
+     * @throws IOException when no broker answers on {@code socketPath} within the reconnect window (60 s)
+     * @throws IllegalArgumentException when the broker refuses the token: it belongs to no standby
+     */
+    public static HostConnection standBy(Path socketPath, String token,
+                                         Consumer<BackgroundTaskCancellationReason> onCancel) throws IOException {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(onCancel, "onCancel");
+        HostConnection connection = new HostConnection(socketPath.toAbsolutePath(), token, onCancel,
+                BrokerClient.DEFAULT_DEADLINE, HostLink.RECONNECT_WINDOW);
+        connection.standingBy = true;
+        connection.link.connectOnce();
+        return connection;
+    }
+
+    /** {@return the registration this standby waits for; null for a host started for an instance} */
+    public StandbyAttachment standby() {
+        return standby;
+    }
+
+    /**
+     * Waits for the broker to hand this standby its instance, then tells it the instance is taken (SPEC W3).
+     *
+     * @return the instance and its result record
+     * @throws IOException when the connection ends first: there will be no instance
+     */
+    public Take awaitTake() throws IOException {
+        Take taken;
+        try {
+            taken = take.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while standing by", e);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        link.call(Messages.TAKEN, WireJson.MAPPER.createObjectNode());
+        return taken;
     }
 
     /**
@@ -197,6 +262,9 @@ public final class HostConnection implements AutoCloseable {
     }
 
     private ClientChannel open(Runnable onDropped) throws IOException {
+        if (standingBy) {
+            return openStandby(onDropped);
+        }
         ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.ROLE, Messages.ROLE_HOST)
                 .put(Messages.RUN_TOKEN, runToken);
         ClientChannel opened = ClientChannel.open(socket, hello, deadline, new ClientChannel.Listener() {
@@ -227,7 +295,63 @@ public final class HostConnection implements AutoCloseable {
         return opened;
     }
 
+    /** SPEC W1: a standby's hello. Until its take, the end of its connection is the end of the standby. */
+    private ClientChannel openStandby(Runnable onDropped) throws IOException {
+        ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.ROLE, Messages.ROLE_STANDBY)
+                .put(Messages.RUN_TOKEN, runToken);
+        ClientChannel opened = ClientChannel.open(socket, hello, deadline, new ClientChannel.Listener() {
+            @Override
+            public void pushed(ObjectNode frame) {
+                onPush(frame);
+            }
+
+            @Override
+            public void ended(boolean byUs) {
+                boolean notTaken = take.completeExceptionally(new IOException("the broker at " + socket
+                        + " ended the standby's connection before it handed it an instance"));
+                if (!notTaken && !byUs) {
+                    // Taken: this is the instance's line now, reconnected like a cold-started host's (SPEC B3).
+                    onDropped.run();
+                }
+            }
+        });
+        try {
+            standby = WireJson.MAPPER.treeToValue(opened.helloReply().path(Messages.STANDBY),
+                    StandbyAttachment.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            standby = null;
+        }
+        if (standby == null) {
+            opened.close();
+            throw new BrokerProtocolException("the broker at " + socket + " took this standby without saying for"
+                    + " what");
+        }
+        return opened;
+    }
+
+    /** SPEC W1: the instance; from now on a reconnection attaches as that instance's host (B3). */
+    private void onTake(ObjectNode frame) {
+        try {
+            HostAttachment handed = WireJson.MAPPER.treeToValue(frame.path(Messages.ATTACHMENT),
+                    HostAttachment.class);
+            if (handed == null) {
+                throw new IllegalArgumentException("no attachment");
+            }
+            JsonNode resultFile = frame.get(Messages.RESULT_FILE);
+            attachment = handed;
+            standingBy = false;
+            take.complete(new Take(handed, resultFile == null || resultFile.isNull() ? null : resultFile.asText()));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            take.completeExceptionally(new BrokerProtocolException("the broker at " + socket
+                    + " sent an unreadable take: " + e.getMessage(), e));
+        }
+    }
+
     private void onPush(ObjectNode frame) {
+        if (Messages.PUSH_TAKE.equals(frame.path(Messages.TYPE).asText())) {
+            onTake(frame);
+            return;
+        }
         if (!Messages.PUSH_CANCEL.equals(frame.path(Messages.TYPE).asText())) {
             LOG.debug("ignoring a {} frame from {}", Messages.brief(frame.get(Messages.TYPE)), socket);
             return;

@@ -81,7 +81,21 @@ final class HostLink {
      * @throws IOException when no broker answers within the reconnect window
      */
     void connect() throws IOException {
-        ClientChannel first = openFirst();
+        install(openFirst());
+    }
+
+    /**
+     * The first connection in one attempt: a standby host's (SPEC W1). Nothing waits for a standby, so one whose
+     * broker is gone ends at once instead of trying for the reconnect window; once it runs an instance, a lost
+     * connection is reconnected like any host's.
+     *
+     * @throws IOException when no broker answers
+     */
+    void connectOnce() throws IOException {
+        install(attacher.attach(this::droppedSoon));
+    }
+
+    private void install(ClientChannel first) {
         lock.lock();
         try {
             channel = first;

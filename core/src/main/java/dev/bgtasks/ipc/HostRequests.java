@@ -42,6 +42,9 @@ final class HostRequests {
                 return NullNode.getInstance();
             case Messages.MEMORY:
                 return WireJson.MAPPER.valueToTree(hostSide.memoryOf(runToken));
+            case Messages.TAKEN:
+                hostSide.confirmTaken(runToken);
+                return NullNode.getInstance();
             case Messages.SET_MEMORY_LIMIT:
                 return BooleanNode.valueOf(hostSide.trySetMemoryLimit(runToken, p.longValue(Messages.BYTES)));
             default:

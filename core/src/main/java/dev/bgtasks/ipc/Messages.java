@@ -20,6 +20,15 @@ final class Messages {
 
     static final String ROLE_APP = "app";
     static final String ROLE_HOST = "host";
+    /** A standby task host (SPEC W1): waits for a {@code take} before it is an instance's host. */
+    static final String ROLE_STANDBY = "standby";
+    /** In a standby's {@code hello-ok}: the registration it waits for. */
+    static final String STANDBY = "standby";
+    /** Pushed to a standby host: the instance it now runs ({@code attachment}) and its {@code resultFile}. */
+    static final String PUSH_TAKE = "take";
+    static final String RESULT_FILE = "resultFile";
+    /** A standby host's request once it took its instance, before it runs anything of the task (SPEC W3). */
+    static final String TAKEN = "taken";
 
     static final String HELLO = "hello";
     static final String HELLO_OK = "hello-ok";

@@ -71,6 +71,8 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     private boolean anyFrame;
     private boolean helloSent;
     private BackgroundTaskCancellationReason earlyCancel;
+    /** A standby's {@code take} that came before its hello-ok was queued. */
+    private byte[] earlyTake;
     private final ConnectionSlot slot;
 
     ServerConnection(long number, SocketChannel channel, SelectionKey key, BrokerServer server,
@@ -310,8 +312,10 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             send(ServerFrames.helloOk(null));
         } else if (Messages.ROLE_HOST.equals(roleName)) {
             attachHost(p);
+        } else if (Messages.ROLE_STANDBY.equals(roleName)) {
+            attachStandby(p);
         } else {
-            endWith(WireError.protocol("unknown role \"" + Messages.brief(roleName) + "\": app or host"));
+            endWith(WireError.protocol("unknown role \"" + Messages.brief(roleName) + "\": app, host or standby"));
         }
     }
 
@@ -342,6 +346,64 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         synchronized (cancelGate) {
             send(ServerFrames.helloOk(attachment));
             helloSent = true;
+            if (earlyCancel != null) {
+                send(ServerFrames.cancel(earlyCancel));
+            }
+        }
+    }
+
+    /**
+     * SPEC W1: a standby host says hello with its token. It is a host connection from now on, bound to that token,
+     * which speaks for no instance until the broker pushes {@code take} (S2): then its requests are the instance's.
+     */
+    private void attachStandby(Params p) {
+        dev.bgtasks.broker.StandbyAttachment standby;
+        String token;
+        if (!slot.moveTo(ConnectionLimits.Kind.HOST)) {
+            answerBusy(ConnectionLimits.Kind.HOST);
+            endWith(null);
+            return;
+        }
+        try {
+            token = p.requiredText(Messages.RUN_TOKEN);
+            standby = hostSide.attachStandby(token, new dev.bgtasks.broker.StandbyControl() {
+                @Override
+                public void take(HostAttachment attachment, String resultFile) {
+                    byte[] frame = ServerFrames.take(attachment, resultFile);
+                    synchronized (cancelGate) {
+                        // The host reads hello-ok first, whichever thread comes first.
+                        if (!helloSent) {
+                            earlyTake = frame;
+                            return;
+                        }
+                        send(frame);
+                    }
+                }
+
+                @Override
+                public void cancel(BackgroundTaskCancellationReason reason) {
+                    pushCancel(reason);
+                }
+            });
+        } catch (RuntimeException e) {
+            server.complain("connection {}: standby task host refused: {}", number, e.getMessage());
+            endWith(WireError.of(e));
+            return;
+        }
+        runToken = token;
+        role = Role.HOST;
+        server.hostAttached(token, this);
+        if (closed.get()) {
+            server.hostDetached(token, this);
+            return;
+        }
+        LOG.debug("connection {}: standby task host for task {} attached", number, standby.taskId());
+        synchronized (cancelGate) {
+            send(ServerFrames.standbyOk(standby));
+            helloSent = true;
+            if (earlyTake != null) {
+                send(earlyTake);
+            }
             if (earlyCancel != null) {
                 send(ServerFrames.cancel(earlyCancel));
             }

@@ -32,6 +32,22 @@ final class ServerFrames {
         return Frames.encode(frame);
     }
 
+    /** {@code hello-ok} to a standby task host: the registration it waits for (SPEC W1). */
+    static byte[] standbyOk(dev.bgtasks.broker.StandbyAttachment standby) {
+        ObjectNode frame = frame(Messages.HELLO_OK);
+        frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
+        frame.set(Messages.STANDBY, WireJson.MAPPER.valueToTree(standby));
+        return Frames.encode(frame);
+    }
+
+    /** {@code take}: a standby host is handed its instance, and where to leave its result record (SPEC W1, B5). */
+    static byte[] take(HostAttachment attachment, String resultFile) {
+        ObjectNode frame = frame(Messages.PUSH_TAKE);
+        frame.set(Messages.ATTACHMENT, WireJson.MAPPER.valueToTree(attachment));
+        frame.put(Messages.RESULT_FILE, resultFile);
+        return Frames.encode(frame);
+    }
+
     /** The answer to hello when {@code limit} connections of the kind {@code limitOf} names are open. */
     static byte[] busy(int limit, String limitOf, long retryAfterMillis) {
         ObjectNode frame = frame(Messages.BUSY);

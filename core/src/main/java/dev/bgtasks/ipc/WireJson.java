@@ -25,6 +25,7 @@ final class WireJson {
             .addMixIn(TaskTarget.class, TaskTargetMixIn.class)
             .addMixIn(AppEvent.class, AppEventMixIn.class)
             .addMixIn(TaskDefinition.class, TaskDefinitionMixIn.class)
+            .addMixIn(TaskTarget.JavaEntryPoint.class, JavaEntryPointMixIn.class)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             // A newer peer may add fields within the same protocol version; new meanings need a new version.
@@ -55,6 +56,12 @@ final class WireJson {
         @JsonSubTypes.Type(value = AppEvent.Completed.class, name = "completed")
     })
     private interface AppEventMixIn {
+    }
+
+    /** SPEC W2's opt-out, added later: a peer that predates it sends none, which means a standby is allowed. */
+    private interface JavaEntryPointMixIn {
+        @JsonSetter(nulls = Nulls.AS_EMPTY)
+        boolean noStandby();
     }
 
     /** Fields added after the first release: a peer that predates them sends none, which means their default. */

@@ -103,6 +103,13 @@ public record InstanceRow(UUID instanceId, UUID taskId, String appId, String tri
                 peakMemoryBytes, requestedAt, at, cancelRequestedAt, endedAt, delivered, result, attempt, nextAttemptAt);
     }
 
+    /** This instance with another run token: a standby's, handed the instance with it (SPEC W1). */
+    public InstanceRow withRunToken(String token) {
+        return new InstanceRow(instanceId, taskId, appId, triggerName, state, arguments, progress, token, pid,
+                cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes,
+                requestedAt, startedAt, cancelRequestedAt, endedAt, delivered, result, attempt, nextAttemptAt);
+    }
+
     public InstanceRow withProgress(int value) {
         return new InstanceRow(instanceId, taskId, appId, triggerName, state, arguments, value, runToken, pid,
                 cancelReason, outcome, terminationReason, errorClass, errorMessage, exitCode, peakMemoryBytes,

@@ -68,6 +68,20 @@ class DefinitionCodecTest {
     }
 
     @Test
+    void aStandbyOptOutIsStoredAndAnOlderRowAllowsStandbys() { // SPEC W2
+        TaskTarget.JavaEntryPoint java = new TaskTarget.JavaEntryPoint("tasks.Export", List.of("/opt/app.jar"));
+        TaskDefinition allowed = new TaskDefinition("export", "", java, Set.of(), false, null, false, null, "/tmp");
+        assertThat(DefinitionCodec.encode(allowed)).doesNotContain("noStandby").startsWith("{\"version\":1,");
+        TaskDefinition optedOut = new TaskDefinition("export", "", java.withStandby(false), Set.of(), false, null,
+                false, null, "/tmp");
+        String json = DefinitionCodec.encode(optedOut);
+        assertThat(json).contains("\"noStandby\":true");
+        assertThat(DefinitionCodec.decode("export", "", json)).isEqualTo(optedOut);
+        assertThat(((TaskTarget.JavaEntryPoint) DefinitionCodec.decode("export", "", json).target()).noStandby())
+                .isTrue();
+    }
+
+    @Test
     void aDefinitionWithoutRigPartsIsWrittenAsBefore() { // SPEC H6
         String json = DefinitionCodec.encode(ON_POWER);
         assertThat(json).contains("\"version\":1").doesNotContain("hardwareConditions").doesNotContain("uses")

@@ -47,5 +47,7 @@ class TaskHostWarmUpTest {
         // Neither package may see the other (config/import-control.xml): the two spellings must agree.
         assertThat(JavaLauncher.WARM_UP_FLAG).isEqualTo(TaskHost.WARM_UP_FLAG);
         assertThat(JavaLauncher.TASK_HOST_CLASS).isEqualTo(TaskHost.class.getName());
+        // SPEC W1: the broker's standby marker is the one the host reads.
+        assertThat(TaskHost.STANDBY_VARIABLE).isEqualTo("BGTASKS_STANDBY");
     }
 }

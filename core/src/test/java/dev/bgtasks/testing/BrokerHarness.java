@@ -119,6 +119,76 @@ public final class BrokerHarness implements AutoCloseable {
         }
     }
 
+    /** Standby hosts that said hello, by pid (SPEC W1); see {@link #playStandbyHosts}. */
+    public final java.util.Map<Long, FakeStandbyHost> standbyHosts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Plays the standby task host's part: every standby the broker launches says hello at once and, when
+     * {@code confirm}, confirms each take at once, as a real host does before it runs anything of the task.
+     */
+    public BrokerHarness playStandbyHosts(boolean confirm) {
+        platform.sandbox().onLaunch(process -> {
+            if (process.isStandby()) {
+                FakeStandbyHost host = new FakeStandbyHost(process, confirm);
+                standbyHosts.put(process.pid(), host);
+                host.attachment = broker.attachStandby(process.runToken(), host);
+            }
+        });
+        return this;
+    }
+
+    /** The process that runs this instance: started for it, or the standby that took it (SPEC W1). */
+    public FakeProcess processOf(java.util.UUID instanceId) {
+        // A cold start after a standby that died (SPEC W3) is the newer one: looked for first.
+        java.util.Optional<FakeProcess> cold = platform.processes().stream()
+                .filter(p -> instanceId.toString().equals(p.spec().environment().get("BGTASKS_INSTANCE_ID")))
+                .reduce((first, second) -> second);
+        if (cold.isPresent()) {
+            return cold.get();
+        }
+        return standbyHosts.values().stream()
+                .filter(host -> host.taken != null && host.taken.instanceId().equals(instanceId))
+                .map(host -> host.process).findFirst()
+                .orElseThrow(() -> new AssertionError("no process runs instance " + instanceId));
+    }
+
+    /** The standby processes still waiting (SPEC W1): launched as standbys, alive, not taken. */
+    public List<FakeProcess> waitingStandbys() {
+        return platform.processes().stream().filter(FakeProcess::isStandby).filter(FakeProcess::isAlive)
+                .filter(p -> standbyHosts.get(p.pid()) == null || standbyHosts.get(p.pid()).taken == null)
+                .toList();
+    }
+
+    /** A fake standby task host: records what the broker hands it. */
+    public final class FakeStandbyHost implements dev.bgtasks.broker.StandbyControl {
+        public final FakeProcess process;
+        private final boolean confirm;
+        public volatile dev.bgtasks.broker.StandbyAttachment attachment;
+        public volatile dev.bgtasks.broker.HostAttachment taken;
+        public volatile String resultFile;
+        public final List<dev.bgtasks.task.BackgroundTaskCancellationReason> cancels =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        public FakeStandbyHost(FakeProcess process, boolean confirm) {
+            this.process = process;
+            this.confirm = confirm;
+        }
+
+        @Override
+        public void take(dev.bgtasks.broker.HostAttachment handed, String resultRecord) {
+            taken = handed;
+            resultFile = resultRecord;
+            if (confirm) {
+                broker.confirmTaken(process.runToken());
+            }
+        }
+
+        @Override
+        public void cancel(dev.bgtasks.task.BackgroundTaskCancellationReason reason) {
+            cancels.add(reason);
+        }
+    }
+
     @Override
     public void close() {
         broker.close();

@@ -192,6 +192,12 @@ public final class FakePlatform implements HostPlatform {
         private boolean canReadopt = true;
         private IOException nextLaunchFailure;
         private int mostAliveAtALaunch;
+        private volatile Consumer<FakeProcess> onLaunch = process -> { };
+
+        /** Runs on the launching thread once a process is launched (a fake standby host says hello there). */
+        public void onLaunch(Consumer<FakeProcess> action) {
+            this.onLaunch = action;
+        }
 
         @Override
         public SandboxCapabilities capabilities() {
@@ -222,6 +228,7 @@ public final class FakePlatform implements HostPlatform {
             mostAliveAtALaunch = Math.max(mostAliveAtALaunch,
                     (int) launched.stream().filter(FakeProcess::isAlive).count());
             launched.add(process);
+            onLaunch.accept(process);
             return process;
         }
 
@@ -318,6 +325,11 @@ public final class FakePlatform implements HostPlatform {
 
         public String runToken() {
             return spec.runToken();
+        }
+
+        /** Started as a standby task host (SPEC W1), whether or not it has taken an instance since. */
+        public boolean isStandby() {
+            return "1".equals(spec.environment().get("BGTASKS_STANDBY"));
         }
 
         public boolean isAlive() {
