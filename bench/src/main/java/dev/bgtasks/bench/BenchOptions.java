@@ -20,8 +20,8 @@ import java.util.Set;
  */
 final class BenchOptions {
     /** The end-to-end figures, in the order of issue 8's table, then the JMH benchmarks. */
-    public static final List<String> FIGURES = List.of("java-start", "command", "netns", "rtt", "rate", "idle",
-            "oom", "jmh");
+    public static final List<String> FIGURES = List.of("java-start", "fsync", "command", "netns", "rtt", "rate",
+            "idle", "oom", "jmh");
 
     private static final Map<String, Integer> COUNT_DEFAULTS = defaults();
 
@@ -41,6 +41,7 @@ final class BenchOptions {
         Map<String, Integer> values = new LinkedHashMap<>();
         values.put("warmup", 3);             // runs per figure thrown away before measuring
         values.put("java-samples", 15);      // JVM starts: about 1 s per pair
+        values.put("fsync-samples", 200);     // durable SQLite commits: the floor of the command figure
         values.put("command-samples", 200);
         values.put("netns-samples", 30);
         values.put("rtt-samples", 3000);

@@ -63,7 +63,8 @@ public final class Harness {
     }
 
     private static void runEndToEnd(BenchOptions options, List<FigureResult> rows) {
-        boolean any = List.of("java-start", "command", "rtt", "rate", "idle", "oom").stream().anyMatch(options::runs);
+        boolean any = List.of("java-start", "fsync", "command", "rtt", "rate", "idle", "oom").stream()
+                .anyMatch(options::runs);
         if (!any) {
             return;
         }
@@ -74,9 +75,12 @@ public final class Harness {
                 rows.add(figure("java-start", "trigger → first line of a Java task's run",
                         Target.atMost(1.10, "median ratio"), () -> e2e.javaStart(options.count("java-samples"))));
             }
+            if (options.runs("command") || options.runs("fsync")) {
+                rows.add(figure("fsync", "fsync floor", null, () -> e2e.fsyncFloor(options.count("fsync-samples"))));
+            }
             if (options.runs("command")) {
-                rows.add(figure("command", "trigger → exit of a /bin/true command task",
-                        Target.atMost(3, "median overhead ms"), () -> e2e.commandTask(options.count("command-samples"))));
+                rows.add(figure("command", "trigger → exit of a /bin/true command task", e2e.commandTarget(),
+                        () -> e2e.commandTask(options.count("command-samples"))));
             }
             if (options.runs("rtt")) {
                 rows.add(figure("rtt", "requestAsync answered CURRENTLY_RUNNING", Target.atMost(0.3, "p50 ms"),
