@@ -2,7 +2,6 @@ package dev.bgtasks;
 
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

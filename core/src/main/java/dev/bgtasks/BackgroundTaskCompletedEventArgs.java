@@ -1,7 +1,6 @@
 package dev.bgtasks;
 
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
 import java.util.Map;

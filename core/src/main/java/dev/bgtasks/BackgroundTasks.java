@@ -3,7 +3,6 @@ package dev.bgtasks;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerOperations;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.daemon.BrokerLocation;

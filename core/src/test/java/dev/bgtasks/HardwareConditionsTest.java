@@ -3,7 +3,6 @@ package dev.bgtasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HardwareSignal;
 import dev.bgtasks.spi.HostSignal;

@@ -2,8 +2,6 @@ package dev.bgtasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.broker.InstanceInfo;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;

@@ -2,7 +2,6 @@ package dev.bgtasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.Store;

@@ -2,7 +2,6 @@ package dev.bgtasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.Retention;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.testing.BrokerHarness;

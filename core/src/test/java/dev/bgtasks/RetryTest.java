@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bgtasks.broker.BrokerConfig;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.store.AttemptRow;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;

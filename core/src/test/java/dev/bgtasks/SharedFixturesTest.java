@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bgtasks.broker.BrokerConfig;
 import dev.bgtasks.broker.HostAttachment;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
 import java.nio.file.Path;

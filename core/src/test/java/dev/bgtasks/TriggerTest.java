@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;

@@ -1,7 +1,7 @@
 package dev.bgtasks.bench;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.broker.AppEvent;
-import dev.bgtasks.broker.InstanceInfo;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

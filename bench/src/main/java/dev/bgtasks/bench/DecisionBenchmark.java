@@ -1,12 +1,12 @@
 package dev.bgtasks.bench;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.testing.BrokerHarness;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.bgtasks.bench;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;

@@ -6,11 +6,11 @@ import dev.bgtasks.BackgroundTaskCompletedEventArgs;
 import dev.bgtasks.BackgroundTaskFailedException;
 import dev.bgtasks.BackgroundTaskRegistration;
 import dev.bgtasks.BackgroundTasks;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemCondition;
 import dev.bgtasks.SystemConditionType;
-import dev.bgtasks.broker.InstanceInfo;
-import dev.bgtasks.broker.TriggerResponse;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.ResourceLimits;
@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bgtask demo}: the seed scenario end to end, narrated, through the public API an app uses.

@@ -1,17 +1,17 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.ipc.BrokerClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bgtask runs}: an app's instances, and what pending ones wait for. */
 @Command(name = "runs", mixinStandardHelpOptions = true,

@@ -2,13 +2,13 @@ package dev.bgtasks.cli;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.IfRunning;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.KeyValuePairs;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.RunToken;
 import java.io.IOException;
@@ -24,12 +24,12 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code bgtask trigger}: requests a run, and with {@code --wait} follows it to its end. */
 @Command(name = "trigger", mixinStandardHelpOptions = true,

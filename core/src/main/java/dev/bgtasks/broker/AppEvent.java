@@ -1,5 +1,6 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.util.UUID;
 

@@ -1,6 +1,8 @@
 package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.InstanceInfo;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.spi.HardwareReadings;

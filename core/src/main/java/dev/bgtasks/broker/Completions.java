@@ -2,6 +2,7 @@ package dev.bgtasks.broker;
 
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.HardwareCondition;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.spi.SignalSnapshot;

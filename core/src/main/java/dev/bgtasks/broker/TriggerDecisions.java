@@ -4,6 +4,7 @@ import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.IfRunning;
 import dev.bgtasks.InstanceState;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.RunToken;

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.HostAttachment;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.bgtasks.nativetests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
 import java.io.IOException;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.BackgroundAccessStatus;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
-import dev.bgtasks.broker.InstanceInfo;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.nio.file.Files;

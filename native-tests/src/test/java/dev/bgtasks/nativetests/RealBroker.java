@@ -1,7 +1,7 @@
 package dev.bgtasks.nativetests;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;
@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real broker daemon process in a temp home of its own, started the way apps start it, and everything it

@@ -2,9 +2,9 @@ package dev.bgtasks.nativetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
-import dev.bgtasks.broker.InstanceInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

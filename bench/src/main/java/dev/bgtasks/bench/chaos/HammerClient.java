@@ -1,9 +1,9 @@
 package dev.bgtasks.bench.chaos;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.BrokerClient;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.bgtasks.bench.chaos;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.spi.ResourceLimits;

@@ -1,7 +1,7 @@
 package dev.bgtasks.bench.chaos;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
-import dev.bgtasks.broker.InstanceInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,15 +1,15 @@
 package dev.bgtasks.bench.chaos;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.TerminationReason;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.spi.ResourceLimits;
 import java.io.File;

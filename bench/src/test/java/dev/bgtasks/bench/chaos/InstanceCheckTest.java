@@ -2,10 +2,10 @@ package dev.bgtasks.bench.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.TerminationReason;
-import dev.bgtasks.broker.InstanceInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,15 +3,15 @@ package dev.bgtasks.nativetests.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.ApplicationTriggerResult;
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.SystemConditionType;
+import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
-import dev.bgtasks.broker.TriggerResponse;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.nativetests.TempHome;

@@ -3,10 +3,10 @@ package dev.bgtasks.examples.desktopsync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TaskOutcome;
 import dev.bgtasks.broker.AppEvent;
-import dev.bgtasks.broker.InstanceInfo;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.daemon.BrokerStarter;
 import dev.bgtasks.ipc.BrokerClient;

@@ -1,9 +1,5 @@
-package dev.bgtasks.broker;
+package dev.bgtasks;
 
-import dev.bgtasks.InstanceState;
-import dev.bgtasks.SystemConditionType;
-import dev.bgtasks.TaskOutcome;
-import dev.bgtasks.TerminationReason;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package dev.bgtasks.broker;
+package dev.bgtasks;
 
-import dev.bgtasks.ApplicationTriggerResult;
 import java.util.Objects;
 import java.util.UUID;
 
