@@ -341,6 +341,38 @@ class OutageTest {
     }
 
     @Test
+    void launchedRunningRecordLostBrokerRestartedIsTakenBackByRunToken() { // SPEC B4 (amended), B6
+        UUID id;
+        Store.Commits before;
+        Store.Commits after;
+        try (BackgroundTasks bg = h.app(APP)) {
+            bg.newTask().name("sync").command(List.of("/bin/sleep", "60")).setTrigger(bg.applicationTrigger())
+                    .register();
+            before = h.broker().store().commits();
+            id = bg.applicationTrigger().request(java.util.Map.of()).join().instanceId();
+            after = h.broker().store().commits();
+        }
+        // Conditions hold: stored and launched under one durable commit; the running record and pid ride.
+        assertThat(after.durable() - before.durable()).isEqualTo(1);
+        assertThat(after.riding() - before.riding()).isEqualTo(1);
+        assertThat(instance().state()).isEqualTo(InstanceState.RUNNING);
+
+        // The machine went down before the next durable commit: the running record is gone.
+        FakeProcess process = h.platform.lastProcess();
+        forgetTheLaunch(id);
+        h.restart();
+        assertThat(h.platform.processes()).as("not launched again").containsExactly(process);
+        assertThat(instance().state()).isEqualTo(InstanceState.RUNNING);
+        assertThat(instance().pid()).isEqualTo(process.pid());
+
+        // The completion is one durable commit, before the event.
+        Store.Commits beforeEnd = h.broker().store().commits();
+        process.exit(0);
+        assertThat(instance().outcome()).isEqualTo(TaskOutcome.SUCCEEDED);
+        assertThat(h.broker().store().commits().durable() - beforeEnd.durable()).isEqualTo(1);
+    }
+
+    @Test
     void aPendingJavaInstanceWhoseHostIsAliveWaitsForItsHost() { // SPEC B6
         UUID id = triggerJava();
         FakeProcess process = h.platform.lastProcess();

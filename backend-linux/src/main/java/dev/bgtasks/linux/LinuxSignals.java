@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -152,6 +153,18 @@ final class LinuxSignals implements HostSignals {
             merged.put(HostSignal.INTERNET, validated == null ? link : link && validated);
         }
         return new SignalSnapshot(merged);
+    }
+
+    /** Tells every source what the registrations need: the free-space poll runs only while one does. */
+    @Override
+    public void need(Set<HostSignal> signals) {
+        for (SignalSource source : all()) {
+            try {
+                source.need(signals);
+            } catch (RuntimeException e) {
+                LOG.warn("a signal source failed to hear what is needed: {}", source.describe(), e);
+            }
+        }
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.Set;
  */
 final class BenchOptions {
     /** The end-to-end figures, in the order of issue 8's table, then the JMH benchmarks. */
-    public static final List<String> FIGURES = List.of("java-start", "java-warm", "command", "netns", "rtt", "rate",
-            "idle", "oom", "cli", "jmh");
+    public static final List<String> FIGURES = List.of("java-start", "java-warm", "fsync", "command", "netns", "rtt",
+            "rate", "idle", "oom", "cli", "jmh");
 
     private static final Map<String, Integer> COUNT_DEFAULTS = defaults();
 
@@ -41,6 +41,7 @@ final class BenchOptions {
         Map<String, Integer> values = new LinkedHashMap<>();
         values.put("warmup", 3);             // runs per figure thrown away before measuring
         values.put("java-samples", 15);      // JVM starts: about 1 s per pair
+        values.put("fsync-samples", 200);     // durable SQLite commits: the floor of the command figure
         values.put("command-samples", 200);
         values.put("cli-samples", 15);       // pairs of JVM starts per bgtask command
         values.put("netns-samples", 30);

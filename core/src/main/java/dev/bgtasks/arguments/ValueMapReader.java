@@ -84,10 +84,12 @@ final class ValueMapReader {
             throw new IllegalArgumentException("malformed encoded arguments: not valid UTF-8", e);
         }
         try {
-            return ValueMapCodec.MAPPER.readTree(text);
+            return JsonTrees.read(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("malformed encoded arguments: not valid JSON: "
                     + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("malformed encoded arguments: not valid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -42,7 +42,7 @@ final class ValueMapWriter {
         Objects.requireNonNull(arguments, "arguments");
         CappedSink sink = new CappedSink();
         Set<Object> ancestors = Collections.newSetFromMap(new IdentityHashMap<>());
-        try (JsonGenerator out = ValueMapCodec.MAPPER.getFactory().createGenerator(sink, JsonEncoding.UTF8)) {
+        try (JsonGenerator out = JsonTrees.factory().createGenerator(sink, JsonEncoding.UTF8)) {
             out.writeStartObject();
             out.writeNumberField(ValueMapCodec.VERSION_FIELD, ValueMapCodec.FORMAT_VERSION);
             out.writeFieldName(ValueMapCodec.ARGS_FIELD);

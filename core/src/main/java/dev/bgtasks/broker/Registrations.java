@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import dev.bgtasks.spi.HardwareSignal;
+import dev.bgtasks.spi.HostSignal;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -118,21 +119,25 @@ final class Registrations {
     }
 
     /**
-     * Tells the hardware source which readings the registrations need, so a polled one (CPU temperature, idle) is
-     * read only while some registration, and so its pending instances, needs it (SPEC H4).
+     * Tells the hardware source and the host signals which readings the registrations need, so a polled one (CPU
+     * temperature, idle, free space) is read only while some registration, and so its pending instances, needs it
+     * (SPEC H4; issue 15: an idle broker sleeps).
      */
     void refreshHardwareNeeds() {
         Set<HardwareSignal> needed = EnumSet.noneOf(HardwareSignal.class);
+        Set<HostSignal> signals = EnumSet.noneOf(HostSignal.class);
         ctx.store.read(tx -> {
             for (String appId : tx.appsWithAccessStatus()) {
                 for (RegistrationRow row : tx.registrations(appId)) {
-                    DefinitionCodec.decode(row).rig().hardwareConditions()
-                            .forEach(c -> needed.add(c.type().signal()));
+                    TaskDefinition definition = DefinitionCodec.decode(row);
+                    definition.rig().hardwareConditions().forEach(c -> needed.add(c.type().signal()));
+                    definition.conditions().forEach(c -> signals.addAll(c.requiredSignals().keySet()));
                 }
             }
             return null;
         });
         ctx.signals.hardware().need(needed);
+        ctx.signals.need(signals);
     }
 
     List<RegistrationInfo> list(String appId) {

@@ -144,7 +144,10 @@ final class TaskRuns {
         }
         InstanceRow started = pending.started(process.pid(), ctx.clock.now());
         try {
-            ctx.store.run(tx -> tx.updateInstance(started));
+            // SPEC B4 (amended): no client hears of pending -> running now, so it rides on the next durable commit
+            // (the completion's at the latest); a restarted broker that finds the instance still pending looks for
+            // its process by run token first (B6, Recovery).
+            ctx.store.writeRiding(tx -> tx.updateInstance(started));
         } catch (RuntimeException e) {
             // Nothing may run that the store does not know of (SPEC B4).
             process.kill();

@@ -154,6 +154,11 @@ final class TriggerDecisions {
 
     /** SPEC P3: when the instance holding a slot completes, the instance queued behind it becomes pending. */
     void promoteQueued(String appId, String triggerName) {
+        // Most completions have nothing queued behind them: a read says so without a write transaction (SPEC B4
+        // as amended: a completion is one durable commit).
+        if (ctx.store.read(tx -> queuedIn(tx, appId, triggerName)).isEmpty()) {
+            return;
+        }
         Optional<InstanceRow> promoted = ctx.store.write(tx -> {
             if (tx.activeInstance(appId, triggerName).isPresent()) {
                 return Optional.<InstanceRow>empty();

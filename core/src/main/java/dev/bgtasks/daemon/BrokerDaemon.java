@@ -65,7 +65,21 @@ public final class BrokerDaemon implements AutoCloseable {
      * Runs the broker of this user, or of the location given as three arguments (runtime, state and log
      * directories): how {@link BrokerStarter} passes on the location its app resolved.
      */
+    /**
+     * On Linux, JDK 17 starts a process through {@code jspawnhelper}: two execs for each task. {@code VFORK} execs
+     * the task's wrapper straight from the child, about a millisecond less on every trigger (issue 15). Set before
+     * the first process starts (the JDK reads it once); a user's own setting wins.
+     */
+    static void fastSpawn() {
+        if (System.getProperty("os.name", "").startsWith("Linux")
+                && System.getProperty("jdk.lang.Process.launchMechanism") == null
+                && Runtime.version().feature() < 21) {
+            System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+        }
+    }
+
     public static void main(String[] args) {
+        fastSpawn();
         BrokerLocation location = args.length == 3
                 ? new BrokerLocation(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]))
                 : BrokerLocation.forCurrentUser();

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
  * too (SPEC X6).
  */
 final class CancellationSignal {
-    private static final Logger LOG = LoggerFactory.getLogger(CancellationSignal.class);
 
     private final UUID instanceId;
     private final Object lock = new Object();
@@ -92,7 +91,7 @@ final class CancellationSignal {
             try {
                 listener.accept(cancelReason);
             } catch (RuntimeException e) {
-                LOG.warn("onCanceled listener of instance {} threw on {}", instanceId, cancelReason, e);
+                Log.LOG.warn("onCanceled listener of instance {} threw on {}", instanceId, cancelReason, e);
             }
         }
 
@@ -103,5 +102,10 @@ final class CancellationSignal {
                 subscriptions.remove(this);
             }
         }
+    }
+
+    /** SLF4J starts with the first line logged, not with this class: a task host's start logs nothing (issue 15). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(CancellationSignal.class);
     }
 }

@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: progress, deferrals and cancellation may come from any thread. One runner runs one instance.
  */
 public final class TaskRunner {
-    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
     private final TaskReporter reporter;
     private final UUID instanceId;
@@ -105,7 +104,7 @@ public final class TaskRunner {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.debug("task of instance {} threw", instanceId, t);
+            Log.LOG.debug("task of instance {} threw", instanceId, t);
             return TaskResult.failure(t);
         }
         try {
@@ -134,7 +133,7 @@ public final class TaskRunner {
             progress = value;
             if (completionReported) {
                 // The broker has closed the instance; a late report would reach app listeners out of turn.
-                LOG.debug("progress {} of instance {} set after completion, not reported", value, instanceId);
+                Log.LOG.debug("progress {} of instance {} set after completion, not reported", value, instanceId);
             } else {
                 reporter.progress(value);
             }
@@ -209,5 +208,10 @@ public final class TaskRunner {
         public BackgroundWorkCost backgroundWorkCost() {
             return Objects.requireNonNull(workCost.get(), "workCost supplied null");
         }
+    }
+
+    /** SLF4J starts with the first line logged, not with this class: a task host's start logs nothing (issue 15). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
     }
 }

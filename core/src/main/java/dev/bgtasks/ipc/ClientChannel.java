@@ -2,6 +2,7 @@ package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bgtasks.arguments.JsonTrees;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -33,7 +34,6 @@ final class ClientChannel implements AutoCloseable {
     static final int OUTBOX_FRAMES = 1024;
     /** The longest wait between two tries at a busy broker. */
     static final Duration MAX_BUSY_BACKOFF = Duration.ofSeconds(2);
-    private static final Logger LOG = LoggerFactory.getLogger(ClientChannel.class);
 
     /** What the owner hears from the connection; called on its reader thread. */
     interface Listener {
@@ -96,7 +96,7 @@ final class ClientChannel implements AutoCloseable {
                 if (now + wait - giveUp >= 0) {
                     throw busy.afterWaiting(Duration.ofNanos(now - start));
                 }
-                LOG.debug("{}; trying again in {} ms", busy.getMessage(), TimeUnit.NANOSECONDS.toMillis(wait));
+                Log.LOG.debug("{}; trying again in {} ms", busy.getMessage(), TimeUnit.NANOSECONDS.toMillis(wait));
                 LockSupport.parkNanos(wait);
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
@@ -128,7 +128,7 @@ final class ClientChannel implements AutoCloseable {
     }
 
     private void awaitHello(ObjectNode helloFields, Duration deadline) throws IOException {
-        ObjectNode frame = WireJson.MAPPER.createObjectNode();
+        ObjectNode frame = JsonTrees.object();
         frame.put(Messages.TYPE, Messages.HELLO);
         frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
         frame.setAll(helloFields);
@@ -191,7 +191,7 @@ final class ClientChannel implements AutoCloseable {
      * @throws RuntimeException the broker's exception, as its own type
      */
     JsonNode call(int id, String type, ObjectNode fields, Duration deadline) {
-        ObjectNode frame = WireJson.MAPPER.createObjectNode();
+        ObjectNode frame = JsonTrees.object();
         frame.put(Messages.TYPE, type);
         frame.put(Messages.ID, id);
         frame.setAll(fields);
@@ -252,7 +252,7 @@ final class ClientChannel implements AutoCloseable {
         } catch (IOException e) {
             reason = e.toString();
         } catch (RuntimeException e) {
-            LOG.warn("the connection to the broker at {} failed", socket, e);
+            Log.LOG.warn("the connection to the broker at {} failed", socket, e);
             reason = e.toString();
         } finally {
             end(reason);
@@ -267,13 +267,13 @@ final class ClientChannel implements AutoCloseable {
                 if (answer != null) {
                     answer.complete(frame);
                 } else {
-                    LOG.debug("an answer from {} came after its call gave up: {}", socket, frame.get(Messages.ID));
+                    Log.LOG.debug("an answer from {} came after its call gave up: {}", socket, frame.get(Messages.ID));
                 }
             }
             case Messages.HELLO_OK, Messages.BUSY -> hello.complete(frame);
             case Messages.FATAL -> {
                 if (!hello.complete(frame)) {
-                    LOG.warn("the broker at {} ends the connection: {}", socket,
+                    Log.LOG.warn("the broker at {} ends the connection: {}", socket,
                             frame.path(Messages.ERROR).path("message").asText());
                 }
             }
@@ -281,7 +281,7 @@ final class ClientChannel implements AutoCloseable {
                 try {
                     listener.pushed(frame);
                 } catch (RuntimeException e) {
-                    LOG.warn("handling a {} frame from {} failed", Messages.brief(type), socket, e);
+                    Log.LOG.warn("handling a {} frame from {} failed", Messages.brief(type), socket, e);
                 }
             }
         }
@@ -296,7 +296,7 @@ final class ClientChannel implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.debug("closing the connection to {} failed: {}", socket, e.toString());
+            Log.LOG.debug("closing the connection to {} failed: {}", socket, e.toString());
         }
         BrokerProtocolException failure = lost();
         hello.completeExceptionally(failure);
@@ -307,12 +307,12 @@ final class ClientChannel implements AutoCloseable {
             }
         }
         if (!closedByUs) {
-            LOG.debug("lost the connection to the broker at {}: {}", socket, reason);
+            Log.LOG.debug("lost the connection to the broker at {}: {}", socket, reason);
         }
         try {
             listener.ended(closedByUs);
         } catch (RuntimeException e) {
-            LOG.warn("the listener of the connection to {} failed", socket, e);
+            Log.LOG.warn("the listener of the connection to {} failed", socket, e);
         }
     }
 
@@ -320,5 +320,10 @@ final class ClientChannel implements AutoCloseable {
     public void close() {
         closedByUs = true;
         end("closed by this client");
+    }
+
+    /** SLF4J starts with the first line logged, not with this class: a task host's start logs nothing (issue 15). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ClientChannel.class);
     }
 }

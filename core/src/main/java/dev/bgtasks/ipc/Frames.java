@@ -3,6 +3,7 @@ package dev.bgtasks.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bgtasks.arguments.JsonTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -45,8 +46,8 @@ public final class Frames {
     static byte[] encode(ObjectNode message) {
         byte[] body;
         try {
-            body = WireJson.MAPPER.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
+            body = JsonTrees.write(message);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode a " + message.path(Messages.TYPE).asText() + " frame", e);
         }
         if (body.length > MAX_FRAME_BYTES) {
@@ -129,9 +130,11 @@ public final class Frames {
         }
         JsonNode node;
         try {
-            node = WireJson.MAPPER.readTree(text);
+            node = JsonTrees.read(text);
         } catch (JsonProcessingException e) {
             throw new FrameException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new FrameException("malformed JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new FrameException("a frame must hold a JSON object, got "

@@ -3,6 +3,7 @@ package dev.bgtasks.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bgtasks.arguments.JsonTrees;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.MemoryReport;
 import dev.bgtasks.broker.StandbyAttachment;
@@ -56,7 +57,11 @@ import org.slf4j.LoggerFactory;
  * A standby whose connection ends before the take ends too: it holds no instance, and no broker can use it.
  */
 public final class HostConnection implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HostConnection.class);
+    /**
+     * {@link BrokerClient#DEFAULT_DEADLINE}'s value, kept here: reading that field would initialize the app client's
+     * class, and with it SLF4J, in every task host (issue 15).
+     */
+    static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private final Path socket;
     private final String runToken;
@@ -93,7 +98,7 @@ public final class HostConnection implements AutoCloseable {
 
             @Override
             public void reattached() {
-                LOG.info("attached again to the broker at {} (re-adopted: {})", socket, attachment.readopted());
+                Log.LOG.info("attached again to the broker at {} (re-adopted: {})", socket, attachment.readopted());
             }
         }, deadline, reconnectWindow);
     }
@@ -106,7 +111,7 @@ public final class HostConnection implements AutoCloseable {
      */
     public static HostConnection attach(Path socketPath, String runToken,
                                         Consumer<BackgroundTaskCancellationReason> onCancel) throws IOException {
-        return attach(socketPath, runToken, onCancel, BrokerClient.DEFAULT_DEADLINE, HostLink.RECONNECT_WINDOW);
+        return attach(socketPath, runToken, onCancel, DEADLINE, HostLink.RECONNECT_WINDOW);
     }
 
     static HostConnection attach(Path socketPath, String runToken,
@@ -159,7 +164,7 @@ public final class HostConnection implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         }
-        link.call(Messages.TAKEN, WireJson.MAPPER.createObjectNode());
+        link.call(Messages.TAKEN, JsonTrees.object());
         return taken;
     }
 
@@ -171,20 +176,20 @@ public final class HostConnection implements AutoCloseable {
      * @throws IOException when this JVM cannot open a Unix domain socket
      */
     public static void warmUp() throws IOException {
-        ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.TYPE, Messages.HELLO)
+        ObjectNode hello = JsonTrees.object().put(Messages.TYPE, Messages.HELLO)
                 .put(Messages.VERSION, Frames.PROTOCOL_VERSION).put(Messages.ROLE, Messages.ROLE_HOST)
                 .put(Messages.RUN_TOKEN, "warm-up");
         Frames.read(Channels.newChannel(new ByteArrayInputStream(Frames.encode(hello))));
         UUID none = new UUID(0, 0);
         HostAttachment attachment = new HostAttachment(none, none, "warm.up", "warm-up", "warm.Up", new byte[0],
                 false, null);
-        ObjectNode reply = WireJson.MAPPER.createObjectNode().put(Messages.TYPE, Messages.HELLO_OK);
-        reply.set(Messages.ATTACHMENT, WireJson.MAPPER.valueToTree(attachment));
+        ObjectNode reply = JsonTrees.object().put(Messages.TYPE, Messages.HELLO_OK);
+        reply.set(Messages.ATTACHMENT, HostAttachments.tree(attachment));
         JsonNode echoed = Frames.read(Channels.newChannel(new ByteArrayInputStream(Frames.encode(reply))));
-        WireJson.MAPPER.treeToValue(echoed.path(Messages.ATTACHMENT), HostAttachment.class);
+        HostAttachments.of(echoed.path(Messages.ATTACHMENT));
         WireJson.MAPPER.treeToValue(WireJson.MAPPER.valueToTree(new MemoryReport(0, 0, 0)), MemoryReport.class);
-        Frames.encode(WireJson.MAPPER.createObjectNode().put(Messages.PROGRESS, 0));
-        Frames.encode(WireJson.MAPPER.createObjectNode().put(Messages.ERROR_CLASS, (String) null)
+        Frames.encode(JsonTrees.object().put(Messages.PROGRESS, 0));
+        Frames.encode(JsonTrees.object().put(Messages.ERROR_CLASS, (String) null)
                 .put(Messages.ERROR_MESSAGE, (String) null));
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             UnixDomainSocketAddress.of(Path.of("warm-up.sock"));
@@ -224,7 +229,7 @@ public final class HostConnection implements AutoCloseable {
      * @param retry the task asked for a retry; sent as {@code "retry":true} only then, so an older broker reads it
      */
     public void result(String errorClass, String errorMessage, boolean retry) {
-        ObjectNode fields = WireJson.MAPPER.createObjectNode().put(Messages.ERROR_CLASS, errorClass)
+        ObjectNode fields = JsonTrees.object().put(Messages.ERROR_CLASS, errorClass)
                 .put(Messages.ERROR_MESSAGE, errorMessage);
         if (retry) {
             fields.put(Messages.RETRY, true);
@@ -240,13 +245,13 @@ public final class HostConnection implements AutoCloseable {
      *     longer runs an instance
      */
     public void setResult(byte[] encoded) {
-        link.call(Messages.SET_RESULT, WireJson.MAPPER.createObjectNode()
+        link.call(Messages.SET_RESULT, JsonTrees.object()
                 .put(Messages.ENCODED, Base64.getEncoder().encodeToString(encoded)));
     }
 
     /** The task tree's memory and limit, as the broker's sandbox measures them (SPEC X11). */
     public MemoryReport memory() {
-        JsonNode result = link.call(Messages.MEMORY, WireJson.MAPPER.createObjectNode());
+        JsonNode result = link.call(Messages.MEMORY, JsonTrees.object());
         try {
             return WireJson.MAPPER.treeToValue(result, MemoryReport.class);
         } catch (JsonProcessingException e) {
@@ -257,7 +262,7 @@ public final class HostConnection implements AutoCloseable {
     /** Asks for a new memory limit for the task tree (SPEC X11); false when the broker refuses it. */
     public boolean trySetMemoryLimit(long bytes) {
         JsonNode result = link.call(Messages.SET_MEMORY_LIMIT,
-                WireJson.MAPPER.createObjectNode().put(Messages.BYTES, bytes));
+                JsonTrees.object().put(Messages.BYTES, bytes));
         return result.asBoolean(false);
     }
 
@@ -265,7 +270,7 @@ public final class HostConnection implements AutoCloseable {
         if (standingBy) {
             return openStandby(onDropped);
         }
-        ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.ROLE, Messages.ROLE_HOST)
+        ObjectNode hello = JsonTrees.object().put(Messages.ROLE, Messages.ROLE_HOST)
                 .put(Messages.RUN_TOKEN, runToken);
         ClientChannel opened = ClientChannel.open(socket, hello, deadline, new ClientChannel.Listener() {
             @Override
@@ -282,8 +287,8 @@ public final class HostConnection implements AutoCloseable {
         });
         JsonNode attached = opened.helloReply().path(Messages.ATTACHMENT);
         try {
-            attachment = WireJson.MAPPER.treeToValue(attached, HostAttachment.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            attachment = HostAttachments.of(attached);
+        } catch (IllegalArgumentException e) {
             opened.close();
             throw new BrokerProtocolException("the broker at " + socket + " sent an unreadable attachment: "
                     + e.getMessage(), e);
@@ -297,7 +302,7 @@ public final class HostConnection implements AutoCloseable {
 
     /** SPEC W1: a standby's hello. Until its take, the end of its connection is the end of the standby. */
     private ClientChannel openStandby(Runnable onDropped) throws IOException {
-        ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.ROLE, Messages.ROLE_STANDBY)
+        ObjectNode hello = JsonTrees.object().put(Messages.ROLE, Messages.ROLE_STANDBY)
                 .put(Messages.RUN_TOKEN, runToken);
         ClientChannel opened = ClientChannel.open(socket, hello, deadline, new ClientChannel.Listener() {
             @Override
@@ -332,8 +337,8 @@ public final class HostConnection implements AutoCloseable {
     /** SPEC W1: the instance; from now on a reconnection attaches as that instance's host (B3). */
     private void onTake(ObjectNode frame) {
         try {
-            HostAttachment handed = WireJson.MAPPER.treeToValue(frame.path(Messages.ATTACHMENT),
-                    HostAttachment.class);
+            // Field by field, as a cold host reads its attachment: no mapper on the path from trigger to run.
+            HostAttachment handed = HostAttachments.of(frame.path(Messages.ATTACHMENT));
             if (handed == null) {
                 throw new IllegalArgumentException("no attachment");
             }
@@ -341,7 +346,7 @@ public final class HostConnection implements AutoCloseable {
             attachment = handed;
             standingBy = false;
             take.complete(new Take(handed, resultFile == null || resultFile.isNull() ? null : resultFile.asText()));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             take.completeExceptionally(new BrokerProtocolException("the broker at " + socket
                     + " sent an unreadable take: " + e.getMessage(), e));
         }
@@ -353,14 +358,14 @@ public final class HostConnection implements AutoCloseable {
             return;
         }
         if (!Messages.PUSH_CANCEL.equals(frame.path(Messages.TYPE).asText())) {
-            LOG.debug("ignoring a {} frame from {}", Messages.brief(frame.get(Messages.TYPE)), socket);
+            Log.LOG.debug("ignoring a {} frame from {}", Messages.brief(frame.get(Messages.TYPE)), socket);
             return;
         }
         BackgroundTaskCancellationReason reason;
         try {
             reason = BackgroundTaskCancellationReason.valueOf(frame.path(Messages.REASON).asText());
         } catch (IllegalArgumentException e) {
-            LOG.warn("the broker at {} cancelled with an unknown reason {}; taking it as ABORT", socket,
+            Log.LOG.warn("the broker at {} cancelled with an unknown reason {}; taking it as ABORT", socket,
                     Messages.brief(frame.get(Messages.REASON)));
             reason = BackgroundTaskCancellationReason.ABORT;
         }
@@ -374,5 +379,10 @@ public final class HostConnection implements AutoCloseable {
     @Override
     public void close() {
         link.close();
+    }
+
+    /** SLF4J starts with the first line logged, not with this class: a task host's start logs nothing (issue 15). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(HostConnection.class);
     }
 }

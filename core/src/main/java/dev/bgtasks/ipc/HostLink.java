@@ -3,6 +3,7 @@ package dev.bgtasks.ipc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bgtasks.arguments.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,6 @@ final class HostLink {
     static final Duration RECONNECT_WINDOW = Duration.ofSeconds(60);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
-    private static final Logger LOG = LoggerFactory.getLogger(HostLink.class);
 
     /** Opens one attached channel: for the first connection and for every reconnection. */
     interface Attacher {
@@ -118,7 +118,7 @@ final class HostLink {
                 if (left <= 0) {
                     throw e;
                 }
-                LOG.warn("no broker answers at {} ({}); trying again for up to {} s", socket, e.getMessage(),
+                Log.LOG.warn("no broker answers at {} ({}); trying again for up to {} s", socket, e.getMessage(),
                         TimeUnit.NANOSECONDS.toSeconds(left));
                 LockSupport.parkNanos(Math.min(backoff, left));
                 backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
@@ -143,7 +143,7 @@ final class HostLink {
         } finally {
             lock.unlock();
         }
-        ObjectNode fields = WireJson.MAPPER.createObjectNode().put(Messages.PROGRESS, value);
+        ObjectNode fields = JsonTrees.object().put(Messages.PROGRESS, value);
         try {
             call(Messages.PROGRESS, fields, startGeneration, value);
         } catch (IllegalArgumentException | IllegalStateException refused) {
@@ -256,7 +256,7 @@ final class HostLink {
             return;
         }
         reconnecting = true;
-        LOG.warn("lost the broker at {}; reconnecting for up to {}", socket, reconnectWindow);
+        Log.LOG.warn("lost the broker at {}; reconnecting for up to {}", socket, reconnectWindow);
         Thread thread = new Thread(this::reconnect, "bgtasks-host-reconnect");
         thread.setDaemon(true);
         thread.start();
@@ -274,9 +274,9 @@ final class HostLink {
             } catch (IOException | BrokerProtocolException | IllegalStateException e) {
                 // Nothing listens yet, or a broker that is still starting or stopping.
                 lastProblem = e.getMessage();
-                LOG.debug("reconnecting to {}: {}", socket, lastProblem);
+                Log.LOG.debug("reconnecting to {}: {}", socket, lastProblem);
             } catch (RuntimeException e) {
-                LOG.error("the broker at {} refused this task host on reconnect: {}", socket, e.getMessage());
+                Log.LOG.error("the broker at {} refused this task host on reconnect: {}", socket, e.getMessage());
                 giveUp(e);
                 return;
             }
@@ -317,11 +317,11 @@ final class HostLink {
         boolean resent = false;
         if (resend != null) {
             try {
-                fresh.call(Messages.PROGRESS, WireJson.MAPPER.createObjectNode().put(Messages.PROGRESS, resend),
+                fresh.call(Messages.PROGRESS, JsonTrees.object().put(Messages.PROGRESS, resend),
                         deadline);
                 resent = true;
             } catch (IllegalArgumentException | IllegalStateException e) {
-                LOG.warn("the broker at {} did not take the latest progress again: {}", socket, e.getMessage());
+                Log.LOG.warn("the broker at {} did not take the latest progress again: {}", socket, e.getMessage());
             } catch (BrokerProtocolException e) {
                 fresh.close();
                 throw e;
@@ -378,5 +378,10 @@ final class HostLink {
         if (current != null) {
             current.close();
         }
+    }
+
+    /** SLF4J starts with the first line logged, not with this class: a task host's start logs nothing (issue 15). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(HostLink.class);
     }
 }

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * only a thread that serves that one peer may call it.
  */
 final class Outbox {
-    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final byte[] END = new byte[0];
 
     private final WritableByteChannel channel;
@@ -139,7 +138,7 @@ final class Outbox {
                         lock.wait();
                     }
                     if (failure != null) {
-                        LOG.debug("writing to a connection failed: {}", failure.toString());
+                        Log.LOG.debug("writing to a connection failed: {}", failure.toString());
                         ended = failure;
                         break;
                     }
@@ -162,7 +161,7 @@ final class Outbox {
             // stop(): the connection is closing.
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            LOG.debug("writing to a connection failed: {}", e.toString());
+            Log.LOG.debug("writing to a connection failed: {}", e.toString());
             ended = e;
         } finally {
             synchronized (lock) {
@@ -170,5 +169,10 @@ final class Outbox {
             }
             onEnd.accept(ended);
         }
+    }
+
+    /** SLF4J starts with the first line logged, not with this class: a task host's start logs nothing (issue 15). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     }
 }

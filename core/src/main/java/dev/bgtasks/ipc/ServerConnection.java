@@ -145,6 +145,20 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         output.writable();
     }
 
+    /**
+     * On the I/O thread: whether a deadline of this connection runs (no hello yet, a frame half read, a linger), so
+     * the loop sweeps only while one does and an idle broker with connected apps sleeps until a socket wakes it.
+     */
+    boolean hasDeadline() {
+        if (closed.get()) {
+            return false;
+        }
+        if (lingerDeadline != 0) {
+            return true;
+        }
+        return !ending.get() && (!anyFrame || decoder.insideFrame());
+    }
+
     /** On the I/O thread, every sweep: ends a peer that holds a slot without getting on with it. */
     void checkDeadlines(long now) {
         if (closed.get()) {
@@ -496,6 +510,8 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         byte[] last = error == null ? null : ServerFrames.fatal(error);
         long deadline = System.nanoTime() + BrokerServer.LINGER.toNanos();
         lingerDeadline = deadline == 0 ? 1 : deadline;
+        // The loop may sleep without a timeout while no deadline runs: it must see this one.
+        server.wakeup();
         output.finish(last);
     }
 

@@ -71,8 +71,13 @@ final class ServerLoop implements Runnable {
         long nextSweep = System.nanoTime() + sweepNanos;
         try {
             while (!stopped) {
-                long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime()));
-                selector.select(this::ready, wait);
+                if (anyDeadline()) {
+                    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime()));
+                    selector.select(this::ready, wait);
+                } else {
+                    // Nothing can time out: sleep until a socket, or a wakeup() from another thread, says so.
+                    selector.select(this::ready);
+                }
                 long now = System.nanoTime();
                 if (now - nextSweep >= 0) {
                     sweep(now);
@@ -170,6 +175,19 @@ final class ServerLoop implements Runnable {
                 // Already failing; the warning above says why.
             }
         }
+    }
+
+    /** Whether the next select needs a timeout: an accept pause to end, or a connection's deadline to check. */
+    private boolean anyDeadline() {
+        if (acceptPausedUntil != 0) {
+            return true;
+        }
+        for (ServerConnection connection : server.connections()) {
+            if (connection.hasDeadline()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sweep(long now) {

@@ -1,5 +1,6 @@
 package dev.bgtasks.spi;
 
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,15 @@ public interface HostSignals extends AutoCloseable {
      * @return a multi-line description
      */
     String describe();
+
+    /**
+     * Which signals the registrations need now; the broker calls it at start and after each registration change. A
+     * signal only a poll can read (free space) is polled only while needed (see {@link SignalSource#need}).
+     *
+     * @param signals the signals needed; empty when none
+     */
+    default void need(Set<HostSignal> signals) {
+    }
 
     /** Stops event sources; the default has none. */
     @Override

@@ -1,8 +1,11 @@
 package dev.bgtasks.spi;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SignalSource} that polls because its OS sends no event for what it reads (free space, input idle time):
- * it reads once in {@link #start}, then every period on a daemon thread of its own, and calls the listener only when
+ * it reads once in {@link #start}, then every period on a daemon thread of its own (for a source made with signals
+ * to poll on demand, only while {@link #need} names one of them), and calls the listener only when
  * the signals changed, or became known or unknown. A reading that throws makes the source's signals unknown (absent,
  * never guessed) until a later one succeeds; the failure is logged when it starts, and {@link #failure()} gives it to
  * {@link #describe()}.
@@ -36,6 +40,8 @@ public abstract class PolledSignalSource implements SignalSource {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String name;
     private final Duration period;
+    private final Set<HostSignal> onDemand;
+    private boolean needed;
     private final Object lifecycle = new Object();
     private volatile Map<HostSignal, Boolean> state = Map.of();
     private volatile String failure;
@@ -53,6 +59,19 @@ public abstract class PolledSignalSource implements SignalSource {
      * @param period how often to read; positive
      */
     protected PolledSignalSource(String name, Duration period) {
+        this(name, period, Set.of());
+    }
+
+    /**
+     * A source that reads once at start, then every {@code period} only while a registration needs one of
+     * {@code onDemand} ({@link #need}): nobody waits on free space in an idle broker, so nothing wakes it.
+     *
+     * @param name what it reads, short, for its log lines and its thread ({@code bgtasks-<name>-poll})
+     * @param period how often to read while needed; positive
+     * @param onDemand the signals whose need starts the poll; empty polls always
+     */
+    protected PolledSignalSource(String name, Duration period, Set<HostSignal> onDemand) {
+        this.onDemand = onDemand.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(onDemand));
         this.name = Objects.requireNonNull(name, "name");
         this.period = Objects.requireNonNull(period, "period");
         if (period.isNegative() || period.isZero()) {
@@ -96,6 +115,13 @@ public abstract class PolledSignalSource implements SignalSource {
     /** {@return why the latest reading, or {@link #open()}, failed; null when it did not} */
     protected final String failure() {
         return failure;
+    }
+
+    /** {@return whether this source polls now (always, or while needed for one polled on demand)} */
+    public final boolean polling() {
+        synchronized (lifecycle) {
+            return poller != null;
+        }
     }
 
     /** {@return how often this source reads} */
@@ -163,7 +189,46 @@ public abstract class PolledSignalSource implements SignalSource {
             }
             poll();
             this.onChange = listener;
-            poller = repeat("bgtasks-" + name + "-poll", period, this::poll);
+            if (onDemand.isEmpty() || needed) {
+                poller = repeat("bgtasks-" + name + "-poll", period, this::poll);
+            }
+        }
+    }
+
+    /**
+     * For a source polled on demand: starts the poll (with a reading now, so the value is fresh before the
+     * registration that needs it is answered) when one of its signals becomes needed, stops it when none is.
+     */
+    @Override
+    public final void need(Set<HostSignal> signals) {
+        if (onDemand.isEmpty()) {
+            return;
+        }
+        boolean wanted = !Collections.disjoint(onDemand, signals);
+        boolean begin = false;
+        ScheduledExecutorService stop = null;
+        synchronized (lifecycle) {
+            if (wanted == needed) {
+                return;
+            }
+            needed = wanted;
+            if (!started || closed || !opened) {
+                return;
+            }
+            if (wanted) {
+                poller = repeat("bgtasks-" + name + "-poll", period, this::poll);
+                begin = true;
+            } else {
+                stop = poller;
+                poller = null;
+            }
+        }
+        log.debug("{}: {} polling", name, wanted ? "needed: starts" : "no longer needed: stops");
+        if (stop != null) {
+            stop.shutdownNow();
+        }
+        if (begin) {
+            poll();
         }
     }
 
@@ -206,6 +271,7 @@ public abstract class PolledSignalSource implements SignalSource {
         synchronized (lifecycle) {
             closed = true;
             executor = poller;
+            poller = null;
             onChange = () -> { };
         }
         if (executor != null) {

@@ -1,6 +1,7 @@
 package dev.bgtasks.spi;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One source of host signals inside a backend: rtnetlink or a D-Bus service on Linux, the Network List Manager or
@@ -30,6 +31,16 @@ public interface SignalSource extends AutoCloseable {
      * often)}
      */
     String describe();
+
+    /**
+     * Which signals some registration (and so its pending instances) needs now. A source that must poll for a signal
+     * no OS sends events for (free space) polls only while it is needed, so an idle broker sleeps; an event-driven
+     * source ignores this.
+     *
+     * @param signals the signals needed; empty when none
+     */
+    default void need(Set<HostSignal> signals) {
+    }
 
     /** Stops listening and releases what the source holds; harmless when never started. */
     @Override

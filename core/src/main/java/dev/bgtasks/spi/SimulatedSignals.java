@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -50,6 +51,12 @@ public final class SimulatedSignals implements HostSignals {
         }
         this.hostSubscription = host.subscribe(ignored -> publishIfChanged());
         this.hardwareSubscription = hardware.subscribe(this::publishIfChanged);
+    }
+
+    /** Passes the registrations' needs to the real signals: overrides need no polling. */
+    @Override
+    public void need(Set<HostSignal> signals) {
+        host.need(signals);
     }
 
     @Override

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * {@link HostSignal#STORAGE_LOW} for the file store holding a directory (the data directory): low below 5 % or
  * 512 MiB usable. No OS sends an event when free space crosses a threshold (Linux's fanotify and inotify report
- * file changes, not space), so this one polls, every 30 s by default, and says so. Every backend uses it: the rule
+ * file changes, not space), so this one polls, every 30 s by default, and says so; it reads once at start and then
+ * polls only while some registration needs {@code STORAGE_NOT_LOW} ({@link #need}), so an idle broker sleeps. Every backend uses it: the rule
  * and the reading are the same everywhere, through {@link FileStore}.
  *
  * <pre>{@code
@@ -71,7 +73,7 @@ public final class StorageSignalSource extends PolledSignalSource {
      * @param reader how to read the space (tests give a scripted one)
      */
     public StorageSignalSource(Path directory, Duration interval, SpaceReader reader) {
-        super("storage", interval);
+        super("storage", interval, Set.of(HostSignal.STORAGE_LOW));
         this.directory = Objects.requireNonNull(directory, "directory");
         this.reader = Objects.requireNonNull(reader, "reader");
     }
@@ -122,7 +124,8 @@ public final class StorageSignalSource extends PolledSignalSource {
     @Override
     public String describe() {
         String why = failure();
-        String polled = "polled every " + human(period()) + " (no OS has an event for free space)";
+        String polled = "polled every " + human(period()) + " while a registration needs STORAGE_NOT_LOW (no OS has"
+                + " an event for free space); " + (polling() ? "polling now" : "not needed now: not polled");
         if (why != null) {
             return "STORAGE_LOW: unknown: cannot read the store of " + directory + " (" + why + "); " + polled;
         }

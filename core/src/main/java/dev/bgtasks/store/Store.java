@@ -24,7 +24,8 @@ import org.sqlite.SQLiteOpenMode;
  * }</pre>
  *
  * <p>Every {@link #write} is one SQLite transaction, committed with {@code synchronous=FULL} before it returns
- * (SPEC B4), in WAL mode. The store holds an exclusive lock on {@code <db>.lock} for its whole life, so a second
+ * (SPEC B4), in WAL mode; a {@link #writeRiding} transaction (a change no client is told of at that moment: pending
+ * to running, the pid) commits without an fsync of its own and becomes durable with the next durable commit. The store holds an exclusive lock on {@code <db>.lock} for its whole life, so a second
  * broker on the same file refuses to start. A corrupt file or one of a newer schema gives a {@link StoreException}
  * naming the file; nothing is ever reset silently. All methods are thread-safe; transactions run one at a time.
  */
@@ -45,6 +46,9 @@ public final class Store implements AutoCloseable {
     private final StatementCache statements;
     private boolean inTransaction;
     private long generation;
+    private long durableCommits;
+    private long ridingCommits;
+    private boolean riding;
 
     private Store(Path file, DbLock lock, Connection connection) {
         this.file = file;
@@ -151,6 +155,59 @@ public final class Store implements AutoCloseable {
         return inTransaction("BEGIN IMMEDIATE", true, work);
     }
 
+    /**
+     * Runs {@code work} in one write transaction committed without an fsync of its own ({@code synchronous=NORMAL}
+     * for it): it is on disk once the next durable {@link #write} commits (the WAL is synced up to that commit) or a
+     * checkpoint runs. Only for a change no client hears of at that moment (SPEC B4 as amended: pending to running,
+     * the pid); a crash of the machine in between loses it, and a restarted broker finds the instance by its run
+     * token (B6). A crash of the broker alone loses nothing: SQLite has written it to the WAL.
+     *
+     * @param work the changes
+     */
+    public synchronized void writeRiding(Consumer<StoreTransaction> work) {
+        Connection open = connection();
+        if (inTransaction) {
+            throw new StoreException(file + ": Store.writeRiding called inside another transaction of this store");
+        }
+        execute(open, "PRAGMA synchronous = NORMAL", "relax the commit's sync");
+        riding = true;
+        try {
+            inTransaction("BEGIN IMMEDIATE", true, tx -> {
+                work.accept(tx);
+                return null;
+            });
+        } finally {
+            riding = false;
+            execute(open, "PRAGMA synchronous = FULL", "restore durable commits");
+        }
+    }
+
+    /**
+     * {@return how many write transactions committed durably (with fsync) and how many rode on a later one}, for
+     * tests and the bench: SPEC B4 counts them.
+     */
+    public synchronized Commits commits() {
+        return new Commits(durableCommits, ridingCommits);
+    }
+
+    /** {@return the connection's {@code synchronous} setting ("2" is FULL), for tests} */
+    synchronized String synchronousSetting() {
+        try {
+            return Schema.pragma(connection(), "synchronous");
+        } catch (SQLException e) {
+            throw SqlErrors.failure(file, "read the synchronous setting", e);
+        }
+    }
+
+    /**
+     * Counts of committed write transactions.
+     *
+     * @param durable committed with fsync ({@link #write}, {@link #run})
+     * @param riding committed without ({@link #writeRiding})
+     */
+    public record Commits(long durable, long riding) {
+    }
+
     /** Runs {@code work}, which returns nothing, in one write transaction, as {@link #write} does. */
     public void run(Consumer<StoreTransaction> work) {
         write(tx -> {
@@ -175,6 +232,11 @@ public final class Store implements AutoCloseable {
         try {
             T result = work.apply(tx);
             execute(open, "COMMIT", "commit a transaction");
+            if (writable && riding) {
+                ridingCommits++;
+            } else if (writable) {
+                durableCommits++;
+            }
             return result;
         } catch (RuntimeException | Error e) {
             rollback(open, e);

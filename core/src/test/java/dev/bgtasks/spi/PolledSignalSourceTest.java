@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,10 @@ class PolledSignalSourceTest {
 
         Scripted() {
             super("scripted", HOUR);
+        }
+
+        Scripted(Set<HostSignal> onDemand) {
+            super("scripted", HOUR, onDemand);
         }
 
         Scripted then(Object reading) {
@@ -207,5 +212,56 @@ class PolledSignalSourceTest {
         assertThat(PolledSignalSource.human(Duration.ofMinutes(5))).isEqualTo("5 min");
         assertThat(PolledSignalSource.human(Duration.ofSeconds(30))).isEqualTo("30 s");
         assertThat(PolledSignalSource.human(Duration.ofMillis(500))).isEqualTo("500 ms");
+    }
+
+    @Test
+    void aSourceOnDemandReadsAtStartThenPollsOnlyWhileNeeded() { // issue 15: a broker that sleeps
+        source = new Scripted(Set.of(HostSignal.STORAGE_LOW)).then(Map.of(HostSignal.STORAGE_LOW, false))
+                .then(Map.of(HostSignal.STORAGE_LOW, false)).then(Map.of(HostSignal.STORAGE_LOW, true));
+        source.start(changes::incrementAndGet);
+        assertThat(source.reads).isEqualTo(1);
+        assertThat(source.current()).containsEntry(HostSignal.STORAGE_LOW, false);
+        assertThat(source.polling()).isFalse();
+
+        source.need(Set.of(HostSignal.INTERNET));
+        assertThat(source.polling()).isFalse();
+        assertThat(source.reads).isEqualTo(1);
+
+        // Needed: a reading now, so the value is fresh before the registration is answered, and a poll from now on.
+        source.need(Set.of(HostSignal.INTERNET, HostSignal.STORAGE_LOW));
+        assertThat(source.polling()).isTrue();
+        assertThat(source.reads).isEqualTo(2);
+        source.need(Set.of(HostSignal.STORAGE_LOW));
+        assertThat(source.reads).as("needed still: no extra reading").isEqualTo(2);
+
+        source.need(Set.of());
+        assertThat(source.polling()).isFalse();
+        assertThat(source.current()).as("the last reading stays").containsEntry(HostSignal.STORAGE_LOW, false);
+
+        source.need(Set.of(HostSignal.STORAGE_LOW));
+        assertThat(source.reads).isEqualTo(3);
+        assertThat(source.current()).containsEntry(HostSignal.STORAGE_LOW, true);
+        assertThat(changes).hasValue(1);
+        source.close();
+        assertThat(source.polling()).isFalse();
+    }
+
+    @Test
+    void aSourceOnDemandNeededBeforeStartPollsFromStart() { // issue 15
+        source = new Scripted(Set.of(HostSignal.STORAGE_LOW)).then(Map.of(HostSignal.STORAGE_LOW, false));
+        source.need(Set.of(HostSignal.STORAGE_LOW));
+        assertThat(source.reads).isZero();
+        source.start(changes::incrementAndGet);
+        assertThat(source.polling()).isTrue();
+        assertThat(source.reads).isEqualTo(1);
+    }
+
+    @Test
+    void aSourceWithoutDemandPollsAlwaysAndIgnoresNeeds() {
+        source = new Scripted().then(Map.of(HostSignal.USER_PRESENT, true));
+        source.start(changes::incrementAndGet);
+        assertThat(source.polling()).isTrue();
+        source.need(Set.of());
+        assertThat(source.polling()).isTrue();
     }
 }

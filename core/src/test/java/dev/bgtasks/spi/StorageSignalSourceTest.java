@@ -81,7 +81,8 @@ class StorageSignalSourceTest {
         assertThat(source.current()).isEmpty();
         assertThat(changes).hasValue(1);
         assertThat(source.describe()).startsWith("STORAGE_LOW: unknown: cannot read the store of " + dir)
-                .contains("stale NFS handle").endsWith("polled every 60 min (no OS has an event for free space)");
+                .contains("stale NFS handle").endsWith("polled every 60 min while a registration needs STORAGE_NOT_LOW (no OS has an event for free"
+                        + " space); not needed now: not polled");
     }
 
     @Test
@@ -90,7 +91,10 @@ class StorageSignalSourceTest {
         source = new StorageSignalSource(dir, StorageSignalSource.DEFAULT_INTERVAL, this::read);
         source.start(() -> { });
         assertThat(source.describe()).isEqualTo("STORAGE_LOW: usable space of " + dir + " on /dev/test (ext4)"
-                + " below 5 % or 512 MiB; polled every 30 s (no OS has an event for free space)");
+                + " below 5 % or 512 MiB; polled every 30 s while a registration needs STORAGE_NOT_LOW (no OS has"
+                + " an event for free space); not needed now: not polled");
+        source.need(java.util.Set.of(HostSignal.STORAGE_LOW));
+        assertThat(source.describe()).endsWith("free space); polling now");
     }
 
     @Test

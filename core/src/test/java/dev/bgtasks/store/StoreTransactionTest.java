@@ -470,4 +470,31 @@ class StoreTransactionTest {
         assertThatThrownBy(() -> store.read(tx -> tx.instances(APP, -1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRidingWriteIsCommittedAndCountedApartThenDurableCommitsResume() { // SPEC B4 (amended)
+        RegistrationRow row = Rows.registration(APP, "", Rows.T0);
+        write(tx -> tx.insertRegistration(row));
+        InstanceRow pending = InstanceRow.pending(UUID.randomUUID(), row.taskId(), APP, "", new byte[0], "token",
+                Rows.T0);
+        write(tx -> tx.insertInstance(pending));
+        assertThat(store.commits()).isEqualTo(new Store.Commits(2, 0));
+
+        InstanceRow running = pending.started(4242, Rows.T0.plusSeconds(1));
+        store.writeRiding(tx -> tx.updateInstance(running));
+        assertThat(store.commits()).isEqualTo(new Store.Commits(2, 1));
+        assertThat(store.read((StoreTransaction tx) -> tx.instance(pending.instanceId())).orElseThrow().pid())
+                .isEqualTo(4242L);
+        assertThat(store.synchronousSetting()).as("FULL again").isEqualTo("2");
+
+        // A failed riding write rolls back and leaves durable commits on.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.writeRiding(tx -> {
+            throw new IllegalStateException("boom");
+        })).hasMessage("boom");
+        assertThat(store.synchronousSetting()).isEqualTo("2");
+        reopen();
+        InstanceRow stored = store.read((StoreTransaction tx) -> tx.instance(pending.instanceId())).orElseThrow();
+        assertThat(stored.state()).isEqualTo(dev.bgtasks.InstanceState.RUNNING);
+        assertThat(stored.pid()).isEqualTo(4242L);
+    }
 }

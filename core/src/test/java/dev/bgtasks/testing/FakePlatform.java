@@ -106,6 +106,7 @@ public final class FakePlatform implements HostPlatform {
     public static final class FakeSignals implements HostSignals {
         private final List<Consumer<SignalSnapshot>> listeners = new CopyOnWriteArrayList<>();
         private volatile SignalSnapshot snapshot = SignalSnapshot.empty();
+        private volatile Set<HostSignal> needed = Set.of();
 
         public void set(HostSignal signal, Boolean value) {
             snapshot = snapshot.with(signal, value);
@@ -125,6 +126,16 @@ public final class FakePlatform implements HostPlatform {
 
         public int listenerCount() {
             return listeners.size();
+        }
+
+        @Override
+        public void need(Set<HostSignal> signals) {
+            needed = Set.copyOf(signals);
+        }
+
+        /** {@return the signals the broker last said the registrations need} */
+        public Set<HostSignal> needed() {
+            return needed;
         }
 
         @Override

@@ -201,7 +201,9 @@ abstract class CgroupTask {
     /** Polls {@code done} with growing pauses (0.5 ms up to 20 ms) until it holds or {@code deadline} passes. */
     static boolean waitUntil(BooleanSupplier done, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
-        long pause = TimeUnit.MICROSECONDS.toNanos(500);
+        // Fine steps first: a launch waits here for a shell to start and fork (about a millisecond), and a doubling
+        // from 500 µs overslept that by up to 2 ms on every trigger (issue 15: trigger → exit of a command).
+        long pause = TimeUnit.MICROSECONDS.toNanos(100);
         while (true) {
             if (done.getAsBoolean()) {
                 return true;
@@ -210,7 +212,7 @@ abstract class CgroupTask {
                 return false;
             }
             LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(20));
+            pause = Math.min(pause * 3 / 2, TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.bgtasks.linux.dbus;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bus (system or session) at one address, shared by the sources that watch services on it. Connects on its own
- * thread when the first source starts, and again after the connection is lost, with a backoff of 1 s doubling to
- * 60 s: a machine without a bus (a container, CI) costs one failed connect a minute, and a bus that starts after
- * the broker is still found.
+ * thread when the first source starts, and again after the connection is lost. While the bus's socket file does not
+ * exist (a container, CI, a bus not started yet) it waits for the file to appear with inotify ({@link SocketWatcher}),
+ * with no timer, so an idle broker sleeps; while the file exists but the bus refuses, it retries with a backoff of
+ * 1 s doubling to 60 s.
  *
  * <pre>{@code
  * DBusConnector system = DBusConnector.systemBus(System.getenv());
@@ -69,19 +72,28 @@ final class DBusConnector implements AutoCloseable {
     private final String address;
     private final Opener opener;
     private final Duration firstRetry;
+    private final SocketWatcher watcher;
     private final ScheduledThreadPoolExecutor thread;
     // Confined to the connector's thread.
     private final List<Listener> listeners = new ArrayList<>();
     private Link link;
     private Duration nextRetry;
     private boolean started;
+    private AutoCloseable waitingForSocket;
+    private boolean socketWaitFailed;
     private volatile String status;
 
     DBusConnector(String label, String address) {
-        this(label, address, DBusConnector::openConnection, FIRST_RETRY);
+        this(label, address, DBusConnector::openConnection, FIRST_RETRY, SocketWatcher.INOTIFY);
     }
 
+    /** Retries on a timer only, never waiting for the socket file (unit tests of the backoff). */
     DBusConnector(String label, String address, Opener opener, Duration firstRetry) {
+        this(label, address, opener, firstRetry, null);
+    }
+
+    DBusConnector(String label, String address, Opener opener, Duration firstRetry, SocketWatcher watcher) {
+        this.watcher = watcher;
         this.label = label;
         this.address = address;
         this.opener = opener;
@@ -157,6 +169,12 @@ final class DBusConnector implements AutoCloseable {
                 l.connected(opened);
             }
         } catch (DBusException | RuntimeException e) {
+            Optional<Path> socket = socketFile(address);
+            if (watcher != null && !socketWaitFailed && socket.isPresent() && !Files.exists(socket.get())
+                    && waitForSocket(socket.get(), e)) {
+                return;
+            }
+            socketWaitFailed = false;
             Duration wait = nextRetry;
             nextRetry = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
             status = label + " " + address + ": unreachable (" + e.getMessage() + "), next try in "
@@ -164,6 +182,54 @@ final class DBusConnector implements AutoCloseable {
             LOG.debug("cannot connect to the {} at {}; next try in {}", label, address, wait, e);
             schedule(this::connect, wait);
         }
+    }
+
+    /** Waits for the socket file with no timer; false when it cannot (no inotify), and the timer is used. */
+    private boolean waitForSocket(Path socket, Exception why) {
+        String before = status;
+        status = label + " " + address + ": unreachable (" + why.getMessage() + "), waiting for " + socket
+                + " to appear (inotify, no timer)";
+        try {
+            waitingForSocket = watcher.watch(socket, () -> execute(() -> socketAppeared(socket)));
+        } catch (IOException | RuntimeException e) {
+            status = before;
+            LOG.debug("cannot wait for {} with inotify; retrying on a timer", socket, e);
+            return false;
+        }
+        LOG.debug("no {} at {}; waiting for {} to appear", label, address, socket);
+        return true;
+    }
+
+    private void socketAppeared(Path socket) {
+        closeWait();
+        // The wait ends without the file only when it failed: the next retry goes by the timer.
+        socketWaitFailed = !Files.exists(socket);
+        connect();
+    }
+
+    private void closeWait() {
+        if (waitingForSocket != null) {
+            try {
+                waitingForSocket.close();
+            } catch (Exception e) {
+                LOG.debug("closing the wait for the {} socket failed", label, e);
+            }
+            waitingForSocket = null;
+        }
+    }
+
+    /** The socket file of a single {@code unix:path=} address; empty for any other (abstract, tcp, a list). */
+    static Optional<Path> socketFile(String address) {
+        String a = address.trim();
+        if (!a.startsWith("unix:") || a.contains(";")) {
+            return Optional.empty();
+        }
+        for (String part : a.substring("unix:".length()).split(",")) {
+            if (part.startsWith("path=") && part.length() > "path=".length()) {
+                return Optional.of(Path.of(part.substring("path=".length())));
+            }
+        }
+        return Optional.empty();
     }
 
     private void lost(Link lostLink) {
@@ -210,6 +276,7 @@ final class DBusConnector implements AutoCloseable {
     @Override
     public void close() {
         execute(() -> {
+            closeWait();
             if (link != null) {
                 link.close();
                 link = null;

@@ -72,6 +72,23 @@ interface Libc extends Library {
 
     int open(String path, int flags) throws LastErrorException;
 
+    long read(int fd, byte[] buf, long count) throws LastErrorException;
+
+    int IN_NONBLOCK = 0x800;
+    int IN_CLOEXEC = 0x80000;
+    /** inotify events: a name created, moved in or out, changed attributes; the watched directory gone. */
+    int IN_ATTRIB = 0x4;
+    int IN_MOVED_FROM = 0x40;
+    int IN_MOVED_TO = 0x80;
+    int IN_CREATE = 0x100;
+    int IN_DELETE = 0x200;
+    int IN_DELETE_SELF = 0x400;
+    int IN_MOVE_SELF = 0x800;
+
+    int inotify_init1(int flags) throws LastErrorException;
+
+    int inotify_add_watch(int fd, String pathname, int mask) throws LastErrorException;
+
     long syscall(long number, Object... args) throws LastErrorException;
 
     /** {@code struct sockaddr_nl} from linux/netlink.h. */

@@ -5,6 +5,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.function.Consumer;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DBusConnectorTest {
     private DBusConnector connector;
@@ -167,5 +170,49 @@ class DBusConnectorTest {
                 .isInstanceOf(DBusException.class);
         // One attempt per address, not dbus-java's default of 20 over 10 s.
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aMissingSocketIsWaitedForWithNoTimer(@TempDir Path dir) throws Exception { // issue 15: a broker that sleeps
+        Path socket = dir.resolve("dbus/system_bus_socket");
+        AtomicInteger attempts = new AtomicInteger();
+        DBusConnector.Link link = mock(DBusConnector.Link.class);
+        BlockingQueue<Runnable> waits = new LinkedBlockingQueue<>();
+        AtomicInteger closedWaits = new AtomicInteger();
+        // A first retry of an hour: only the socket's appearance can bring the second attempt within the test.
+        connector = new DBusConnector("system bus", "unix:path=" + socket, (address, onLost) -> {
+            attempts.incrementAndGet();
+            if (!Files.exists(socket)) {
+                throw new DBusException("Failed to connect to bus: No such file or directory");
+            }
+            return link;
+        }, Duration.ofHours(1), (path, appeared) -> {
+            assertThat(path).isEqualTo(socket);
+            waits.add(appeared);
+            return closedWaits::incrementAndGet;
+        });
+        Events events = new Events();
+        connector.addListener(events);
+        Runnable appeared = waits.poll(5, TimeUnit.SECONDS);
+        assertThat(appeared).as("a wait for the socket").isNotNull();
+        assertThat(connector.status()).endsWith("waiting for " + socket + " to appear (inotify, no timer)");
+        assertThat(attempts).hasValue(1);
+
+        Files.createDirectories(socket.getParent());
+        Files.createFile(socket);
+        appeared.run();
+        assertThat(events.next()).isEqualTo("connected");
+        assertThat(attempts).hasValue(2);
+        assertThat(closedWaits).hasValue(1);
+    }
+
+    @Test
+    void theSocketFileOfAnAddress() {
+        assertThat(DBusConnector.socketFile("unix:path=/run/dbus/system_bus_socket"))
+                .contains(Path.of("/run/dbus/system_bus_socket"));
+        assertThat(DBusConnector.socketFile("unix:guid=1,path=/tmp/b")).contains(Path.of("/tmp/b"));
+        assertThat(DBusConnector.socketFile("unix:abstract=/tmp/dbus-x")).isEmpty();
+        assertThat(DBusConnector.socketFile("tcp:host=localhost,port=1")).isEmpty();
+        assertThat(DBusConnector.socketFile("unix:path=/a;unix:path=/b")).isEmpty();
     }
 }

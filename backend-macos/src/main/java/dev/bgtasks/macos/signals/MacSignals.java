@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -202,6 +203,14 @@ public final class MacSignals implements HostSignals {
     @Override
     public SignalSnapshot current() {
         return MacSignalState.combine(readings());
+    }
+
+    /** Tells every source what the registrations need: the free-space poll runs only while one does. */
+    @Override
+    public void need(Set<HostSignal> signals) {
+        for (SignalSource source : sources) {
+            source.need(signals);
+        }
     }
 
     @Override
