@@ -84,11 +84,19 @@ final class ClientChannel implements AutoCloseable {
         long start = System.nanoTime();
         long giveUp = start + deadline.toNanos();
         long backoff = 0;
+        BrokerBusyException lastBusy = null;
         while (true) {
             try {
                 return openOnce(socket, helloFields, Duration.ofNanos(Math.max(1, giveUp - System.nanoTime())),
                         listener);
+            } catch (BrokerProtocolException late) {
+                // A retry after a busy answer that the deadline cut short: what the broker last said was busy.
+                if (lastBusy != null && System.nanoTime() - giveUp >= 0) {
+                    throw lastBusy.afterWaiting(Duration.ofNanos(System.nanoTime() - start));
+                }
+                throw late;
             } catch (BrokerBusyException busy) {
+                lastBusy = busy;
                 backoff = Math.min(MAX_BUSY_BACKOFF.toNanos(), Math.max(busy.retryAfter().toNanos(), 2 * backoff));
                 // Up to half again as long, so a crowd told busy at once does not come back at once.
                 long wait = backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
