@@ -150,7 +150,7 @@ class DeviceTriggerTest {
     }
 
     @Test
-    void aFireWithoutAccessOrUnderEnergySaverIsDroppedLikeASystemTriggers() { // SPEC H8, Y4
+    void aFireWithoutAccessOrUnderEnergySaverIsDroppedAsAnyBrokerFiredTriggers() { // SPEC H8, Y4
         register(DeviceTrigger.attached(HUB));
         h.broker().setUserAccess(APP, UserAccessSetting.DENY);
         devices(Map.of(PORT_1, HUB));
