@@ -125,8 +125,9 @@ public final class BackgroundTaskBuilder {
     }
 
     /**
-     * A trigger the broker fires by itself: a {@link TimeTrigger}, a {@link MaintenanceTrigger} or a
-     * {@link SystemTrigger} (SPEC Y1–Y3). The registration gets a trigger slot of its own.
+     * A trigger the broker fires by itself: a {@link TimeTrigger}, a {@link MaintenanceTrigger}, a
+     * {@link SystemTrigger} or a {@link DeviceTrigger} (SPEC Y1–Y3, H8). The registration gets a trigger slot of its
+     * own.
      *
      * @param backgroundTrigger the trigger; replaces an application trigger set before
      * @return this builder
@@ -361,6 +362,9 @@ public final class BackgroundTaskBuilder {
         }
         if (brokerTrigger instanceof MaintenanceTrigger maintenance) {
             return TriggerSpec.maintenance(maintenance.freshness(), maintenance.oneShot());
+        }
+        if (brokerTrigger instanceof DeviceTrigger device) {
+            return TriggerSpec.device(device.usbDevice(), device.onDetach(), device.oneShot());
         }
         SystemTrigger system = (SystemTrigger) brokerTrigger;
         return TriggerSpec.system(system.type(), system.oneShot());

@@ -48,7 +48,7 @@ public final class BackgroundTaskRegistration {
     }
 
     /**
-     * The trigger the broker fires by itself, for a registration on a time, maintenance or system trigger.
+     * The trigger the broker fires by itself, for a registration on a time, maintenance, system or device trigger.
      *
      * @return the trigger, or empty for a registration on an {@link ApplicationTrigger}
      */
@@ -59,6 +59,7 @@ public final class BackgroundTaskRegistration {
             case TIME -> Optional.of(new TimeTrigger(spec.freshness(), spec.oneShot()));
             case MAINTENANCE -> Optional.of(new MaintenanceTrigger(spec.freshness(), spec.oneShot()));
             case SYSTEM -> Optional.of(new SystemTrigger(spec.systemType(), spec.oneShot()));
+            case DEVICE -> Optional.of(new DeviceTrigger(spec.device(), spec.onDetach(), spec.oneShot()));
         };
     }
 

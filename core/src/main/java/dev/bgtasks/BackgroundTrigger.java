@@ -2,9 +2,9 @@ package dev.bgtasks;
 
 /**
  * A trigger that fires without the app asking (UWP {@code IBackgroundTrigger} beyond {@code ApplicationTrigger}):
- * a {@link TimeTrigger}, a {@link MaintenanceTrigger} or a {@link SystemTrigger}. Registered with the same builder
- * and conditions as an application trigger; each registration gets a slot of its own, so one instance of it runs at
- * a time (SPEC Y4).
+ * a {@link TimeTrigger}, a {@link MaintenanceTrigger}, a {@link SystemTrigger} or a {@link DeviceTrigger}. Registered
+ * with the same builder and conditions as an application trigger; each registration gets a slot of its own, so one
+ * instance of it runs at a time (SPEC Y4).
  *
  * <pre>{@code
  * bg.newTask().name("nightly").command(List.of("backup"))
@@ -13,7 +13,7 @@ package dev.bgtasks;
  *         .register();
  * }</pre>
  */
-public sealed interface BackgroundTrigger permits TimeTrigger, MaintenanceTrigger, SystemTrigger {
+public sealed interface BackgroundTrigger permits TimeTrigger, MaintenanceTrigger, SystemTrigger, DeviceTrigger {
     /**
      * Whether the trigger fires once and then never again.
      *

@@ -49,6 +49,34 @@ public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String tr
                            Instant startedAt, Instant endedAt, Set<SystemConditionType> waitingFor,
                            boolean waitingForEnergySaver, List<String> waitingForHardware,
                            List<String> waitingForFixtures, byte[] result, int attempt, Instant nextAttemptAt) {
+    /**
+     * Copies the lists and sets; a null one is empty.
+     *
+     * @param instanceId the instance
+     * @param taskId its registration
+     * @param appId its app
+     * @param triggerName its trigger slot
+     * @param state where it is in its life
+     * @param progress its last progress
+     * @param outcome how it ended, or null
+     * @param cancelReason why it was cancelled, or null
+     * @param terminationReason why it was stopped by force, or null
+     * @param errorClass the exception class of a failed run, or null
+     * @param errorMessage what went wrong, or null
+     * @param exitCode the exit code of its main process, or null
+     * @param peakMemoryBytes the peak memory of its tree, or null
+     * @param pid its main process while running, or null
+     * @param requestedAt when it was triggered
+     * @param startedAt when it started, or null
+     * @param endedAt when it completed, or null
+     * @param waitingFor the unmet conditions of a PENDING instance
+     * @param waitingForEnergySaver whether a PENDING instance waits for energy saver to go off
+     * @param waitingForHardware the unmet hardware conditions of a PENDING instance
+     * @param waitingForFixtures the fixtures a PENDING instance waits for
+     * @param result the encoded result map, or null
+     * @param attempt which attempt it is on
+     * @param nextAttemptAt when its next attempt may start, or null
+     */
     public InstanceInfo {
         waitingFor = waitingFor == null ? Set.of() : Set.copyOf(waitingFor);
         waitingForHardware = waitingForHardware == null ? List.of() : List.copyOf(waitingForHardware);
@@ -72,7 +100,29 @@ public record InstanceInfo(UUID instanceId, UUID taskId, String appId, String tr
         return all;
     }
 
-    /** A first attempt that waits for no hardware or fixture and has no result map, as before any of them existed. */
+    /**
+     * A first attempt that waits for no hardware or fixture and has no result map, as before any of them existed.
+     *
+     * @param instanceId the instance
+     * @param taskId its registration
+     * @param appId its app
+     * @param triggerName its trigger slot
+     * @param state where it is in its life
+     * @param progress its last progress
+     * @param outcome how it ended, or null
+     * @param cancelReason why it was cancelled, or null
+     * @param terminationReason why it was stopped by force, or null
+     * @param errorClass the exception class of a failed run, or null
+     * @param errorMessage what went wrong, or null
+     * @param exitCode the exit code of its main process, or null
+     * @param peakMemoryBytes the peak memory of its tree, or null
+     * @param pid its main process while running, or null
+     * @param requestedAt when it was triggered
+     * @param startedAt when it started, or null
+     * @param endedAt when it completed, or null
+     * @param waitingFor the unmet conditions of a PENDING instance
+     * @param waitingForEnergySaver whether a PENDING instance waits for energy saver to go off
+     */
     public InstanceInfo(UUID instanceId, UUID taskId, String appId, String triggerName, InstanceState state,
                         int progress, TaskOutcome outcome, BackgroundTaskCancellationReason cancelReason,
                         TerminationReason terminationReason, String errorClass, String errorMessage,

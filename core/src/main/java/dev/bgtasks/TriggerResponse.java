@@ -15,6 +15,12 @@ import java.util.UUID;
  * @param instanceId the new instance for ALLOWED, the occupying one for CURRENTLY_RUNNING, else null
  */
 public record TriggerResponse(ApplicationTriggerResult result, UUID instanceId) {
+    /**
+     * Rejects a missing result.
+     *
+     * @param result the UWP result
+     * @param instanceId the instance, or null
+     */
     public TriggerResponse {
         Objects.requireNonNull(result, "result");
     }

@@ -1,5 +1,6 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.DeviceTrigger;
 import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.RetryPolicy;
 import dev.bgtasks.SystemConditionType;
@@ -44,8 +45,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 "      --classpath app.jar",
                 "  bgtask register --app com.example.rig --name capture --condition usb-device=1d6b:0002 \\",
                 "      --condition cpu-temperature-below=70 --condition volume-mounted=/mnt/rig --uses scope-1 \\",
-                "      -- /opt/rig/capture"})
+                "      -- /opt/rig/capture",
+                "  bgtask register --app com.example.rig --name probe-in --on device-attached=1d6b:0002 \\",
+                "      --also-detached -- /opt/rig/probe-changed"})
 final class RegisterCommand implements Callable<Integer> {
+    /** The device trigger's spelling after {@code --on} (SPEC H8). */
+    private static final String DEVICE_ATTACHED = "device-attached=";
     @Mixin
     AppOption app;
     @Spec
@@ -64,8 +69,13 @@ final class RegisterCommand implements Callable<Integer> {
     String maintenance;
     @Option(names = "--on", paramLabel = "TRANSITION",
             description = "A system trigger: internet-available, network-state-change, user-present, user-away, "
-                    + "session-connected, power-state-change, background-work-cost-change, energy-saver-off (Y3).")
+                    + "session-connected, power-state-change, background-work-cost-change, energy-saver-off (Y3); "
+                    + "or a device trigger, device-attached=VID:PID[:SERIAL]: fires when a matching USB device is "
+                    + "attached, with its identity in the arguments (H8).")
     String on;
+    @Option(names = "--also-detached",
+            description = "With --on device-attached=...: fire when a matching device is detached, too.")
+    boolean alsoDetached;
     @Option(names = "--one-shot", description = "With --every, --maintenance or --on: fire once only.")
     boolean oneShot;
     @Option(names = "--condition", paramLabel = "TYPE",
@@ -198,6 +208,10 @@ final class RegisterCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give at most one of --trigger, --every, --maintenance and --on");
         }
+        if (alsoDetached && (on == null || !on.trim().startsWith(DEVICE_ATTACHED))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--also-detached goes with --on " + DEVICE_ATTACHED + "VID:PID[:SERIAL]");
+        }
         if (given == 0) {
             if (oneShot) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -210,6 +224,14 @@ final class RegisterCommand implements Callable<Integer> {
         }
         if (maintenance != null) {
             return TriggerSpec.maintenance(Units.duration(maintenance), oneShot);
+        }
+        if (on.trim().startsWith(DEVICE_ATTACHED)) {
+            try {
+                return TriggerSpec.device(new DeviceTrigger(on.trim().substring(DEVICE_ATTACHED.length()), false,
+                        false).usbDevice(), alsoDetached, oneShot);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--on " + on + ": " + e.getMessage());
+            }
         }
         try {
             return TriggerSpec.system(SystemTriggerType.valueOf(on.trim().toUpperCase(Locale.ROOT).replace('-', '_')),

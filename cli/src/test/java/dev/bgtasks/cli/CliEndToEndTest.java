@@ -331,4 +331,30 @@ class CliEndToEndTest {
         assertThat(run("simulate", "--clear").code()).isZero();
         assertThat(run("doctor").out()).contains("CPU_TEMPERATURE: OSHI").contains("while a registration needs it");
     }
+
+    @Test
+    void aDeviceTriggerIsRegisteredListedAndFiresOnASimulatedAttach() throws Exception { // SPEC H8
+        String app = "com.example.probe";
+        assertThat(run("access", "request", "--app", app).code()).isZero();
+        Result wrong = run("register", "--app", app, "--name", "probe", "--every", "1h", "--also-detached", "--",
+                "/bin/true");
+        assertThat(wrong.code()).isNotZero();
+        assertThat(wrong.err()).contains("--also-detached goes with --on device-attached=");
+        Result reg = run("register", "--app", app, "--name", "probe", "--on", "device-attached=0BDA:5411",
+                "--also-detached", "--", "/bin/sh", "-c", "exit 0");
+        assertThat(reg.code()).as(reg.err()).isZero();
+        assertThat(run("tasks", "--app", app).out()).contains("on usb-device=0bda:5411 attached or detached");
+        assertThat(run("runs", "--app", app, "--json").out().trim()).isEqualTo("[ ]");
+
+        assertThat(run("simulate", "usb-device=0bda:5411=true").code()).isZero();
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String state = "";
+        while (System.nanoTime() < end && !state.equals("COMPLETED")) {
+            JsonNode runs = JSON.readTree(run("runs", "--app", app, "--json").out());
+            state = runs.isEmpty() ? "" : runs.get(0).get("state").asText();
+            Thread.sleep(50);
+        }
+        assertThat(state).isEqualTo("COMPLETED");
+        assertThat(run("simulate", "--clear").code()).isZero();
+    }
 }

@@ -75,7 +75,10 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         parts.recover();
     }
 
-    /** X8, X9, T7 first; then the system triggers on the transition (Y3) and a maintenance fire waiting for AC (Y2). */
+    /**
+     * X8, X9, T7 first; then the system triggers on the transition (Y3), the device triggers (H8) and a maintenance
+     * fire waiting for AC (Y2).
+     */
     private void onSignalsChanged() {
         parts.reactions.onSignalsChanged();
         synchronized (this) {

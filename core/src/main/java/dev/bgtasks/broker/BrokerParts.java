@@ -27,6 +27,7 @@ final class BrokerParts {
     final TriggerDecisions triggers;
     final TriggerSchedules schedules;
     final SystemTransitions transitions;
+    final DeviceTransitions devices;
     final Registrations registrations;
     final AccessControl access;
     final Recovery recovery;
@@ -54,6 +55,7 @@ final class BrokerParts {
         });
         this.schedules = new TriggerSchedules(ctx, triggers);
         this.transitions = new SystemTransitions(ctx, triggers);
+        this.devices = new DeviceTransitions(ctx, triggers);
         this.registrations = new Registrations(ctx, launcher, runs, reactions, schedules);
         this.access = new AccessControl(ctx, registrations, runs, reactions);
         this.recovery = new Recovery(ctx, runs);
@@ -64,11 +66,12 @@ final class BrokerParts {
     }
 
     /**
-     * After a signal change, under the broker's lock: the system triggers on the transition (Y3), then a maintenance
-     * fire waiting for AC (Y2).
+     * After a signal change, under the broker's lock: the system triggers on the transition (Y3), the device triggers
+     * on a device attached or detached (H8), then a maintenance fire waiting for AC (Y2).
      */
     void fireOnTransition() {
         transitions.onSignalsChanged();
+        devices.onSignalsChanged();
         schedules.run();
         // SPEC W2: energy saver or battery power ends the standbys.
         standbys.reconcile();

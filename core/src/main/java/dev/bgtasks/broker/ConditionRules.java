@@ -94,6 +94,23 @@ final class ConditionRules {
         }
     }
 
+    /**
+     * SPEC H8 with H2: a device trigger on a platform that can never read USB devices could never fire; it fails the
+     * registration unless the registration accepts it ({@code bestEffortConditions()}).
+     *
+     * @throws InvalidRegistrationException naming the field {@code trigger}
+     */
+    static void validateDeviceTrigger(TriggerSpec trigger, RigRequirements rig, Set<HardwareSignal> readable,
+                                      String platform) {
+        if (trigger.kind() == TriggerSpec.Kind.DEVICE && !rig.bestEffortConditions()
+                && !readable.contains(HardwareSignal.USB_DEVICES)) {
+            throw new InvalidRegistrationException("trigger", "a device trigger on usb-device=" + trigger.device()
+                    + " needs the " + HardwareSignal.USB_DEVICES + " reading, which platform " + platform
+                    + " can never give; the trigger could never fire. Call bestEffortConditions() (bgtask register"
+                    + " --best-effort-conditions) to register it anyway");
+        }
+    }
+
     /** What a pending instance waits for, as logged and listed: system conditions, then hardware ones. */
     static Set<String> labels(Set<SystemConditionType> system, List<HardwareCondition> hardware,
                               List<String> busyFixtures) {

@@ -19,12 +19,15 @@ import java.util.Set;
  * The stored form of a {@link TaskDefinition}: flat JSON, with a version so later fields can be added without a
  * schema migration of the store. Version 2 added broker-fired triggers, version 3 the registration's own
  * environment and its session flag, hardware conditions and shared fixtures, the retry policy (SPEC P1) and a Java
- * task's JVM options; a definition is written with the lowest version that holds it, so what uses none of them is
- * byte for byte what an older broker wrote and reads.
+ * task's JVM options, version 4 the device trigger (SPEC H8); a definition is written with the lowest version that
+ * holds it, so what uses none of them is byte for byte what an older broker wrote and reads, and an older broker
+ * refuses a device trigger by its version rather than by a field it does not know.
  */
 final class DefinitionCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
+    /** What a definition with version 3's fields and no device trigger is written as. */
+    private static final int RIG_VERSION = 3;
     /** What a definition with a broker-fired trigger and none of version 3's fields is written as. */
     private static final int FIRED_TRIGGER_VERSION = 2;
     /** What a definition on the app's own trigger is written as, so an older broker still reads it. */
@@ -60,7 +63,10 @@ final class DefinitionCodec {
                   // Issue 16: a Java task's own JVM options; left out when there are none.
                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> jvmOptions,
                   // SPEC W2: a registration's opt-out of standby hosts; left out when it did not opt out.
-                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean noStandby) {
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean noStandby,
+                  // Version 4 (SPEC H8): a device trigger's device and its detach flag; left out for other triggers.
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String device,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean onDetach) {
     }
 
     static String encode(TaskDefinition definition) {
@@ -87,7 +93,9 @@ final class DefinitionCodec {
         boolean usesVersion3 = !definition.environment().isEmpty() || definition.sessionEnvironment()
                 || !rig.asksNothing() || retry != null || jvmOptions != null && !jvmOptions.isEmpty() || noStandby;
         // The lowest version that holds everything, so an older broker reads every row it can understand.
-        int version = usesVersion3 ? VERSION : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
+        boolean device = trigger.kind() == TriggerSpec.Kind.DEVICE;
+        int version = device ? VERSION : usesVersion3 ? RIG_VERSION
+                : fired ? FIRED_TRIGGER_VERSION : APPLICATION_TRIGGER_VERSION;
         Stored stored = new Stored(version, entryPoint, classpath, command, List.copyOf(definition.conditions()),
                 definition.cancelOnConditionLoss(), limits.memoryBytes(), limits.maxProcesses(),
                 limits.wallClock() == null ? null : limits.wallClock().toMillis(), definition.bestEffortLimits(),
@@ -101,7 +109,8 @@ final class DefinitionCodec {
                 retry == null ? null : retry.backoff(), retry == null ? null : retry.initialDelay().toMillis(),
                 retry == null ? null : retry.maxDelay().toMillis(), retry == null ? null : retry.maxAttempts(),
                 retry == null ? null : retry.retryLaunchFailed(), retry == null ? null : retry.retryBrokerLost(),
-                jvmOptions, noStandby ? Boolean.TRUE : null);
+                jvmOptions, noStandby ? Boolean.TRUE : null, device ? trigger.device() : null,
+                device && trigger.onDetach() ? Boolean.TRUE : null);
         try {
             return JSON.writeValueAsString(stored);
         } catch (JsonProcessingException e) {
@@ -164,6 +173,7 @@ final class DefinitionCodec {
         }
         return new TriggerSpec(stored.triggerKind(),
                 stored.freshnessMillis() == null ? null : Duration.ofMillis(stored.freshnessMillis()),
-                stored.systemTrigger(), Boolean.TRUE.equals(stored.oneShot()));
+                stored.systemTrigger(), Boolean.TRUE.equals(stored.oneShot()), stored.device(),
+                Boolean.TRUE.equals(stored.onDetach()));
     }
 }

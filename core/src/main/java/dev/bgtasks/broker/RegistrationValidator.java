@@ -1,5 +1,6 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.HardwareCondition;
 import dev.bgtasks.InvalidRegistrationException;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities;
@@ -134,6 +135,22 @@ final class RegistrationValidator {
             }
         } else if (trigger.kind() == TriggerSpec.Kind.SYSTEM && trigger.systemType() == null) {
             throw new InvalidRegistrationException("trigger", "a system trigger needs a type");
+        } else if (trigger.kind() == TriggerSpec.Kind.DEVICE) {
+            validateDevice(trigger.device());
+        }
+    }
+
+    /** SPEC H8: a device trigger names its device as a {@code usb-device} condition does, in canonical spelling. */
+    private static void validateDevice(String device) {
+        String canonical;
+        try {
+            canonical = device == null ? null : HardwareCondition.usbDevice(device).argument();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRegistrationException("trigger", "a device trigger's device: " + e.getMessage());
+        }
+        if (canonical == null || !canonical.equals(device)) {
+            throw new InvalidRegistrationException("trigger", "a device trigger needs a device VENDOR:PRODUCT[:SERIAL]"
+                    + " in lower-case hex, got " + (device == null ? "none" : "'" + device + "'"));
         }
     }
 

@@ -58,6 +58,8 @@ final class Registrations {
         RegistrationValidator.validateTrigger(definition.trigger(), ctx.config.minimumFreshness());
         ConditionRules.validateHardware(definition.rig(), ctx.signals.hardware().readable(),
                 ctx.config.platform().name());
+        ConditionRules.validateDeviceTrigger(definition.trigger(), definition.rig(), ctx.signals.hardware().readable(),
+                ctx.config.platform().name());
         SharedFixtures.validate(definition.rig().uses());
         if (definition.target() instanceof TaskTarget.JavaEntryPoint java) {
             // Never a task that is ALLOWED and then dies at trigger time because no JVM can start.
@@ -132,6 +134,10 @@ final class Registrations {
                     TaskDefinition definition = DefinitionCodec.decode(row);
                     definition.rig().hardwareConditions().forEach(c -> needed.add(c.type().signal()));
                     definition.conditions().forEach(c -> signals.addAll(c.requiredSignals().keySet()));
+                    if (definition.trigger().kind() == TriggerSpec.Kind.DEVICE) {
+                        // SPEC H8: where USB devices are polled, a device trigger needs them read.
+                        needed.add(HardwareSignal.USB_DEVICES);
+                    }
                 }
             }
             return null;

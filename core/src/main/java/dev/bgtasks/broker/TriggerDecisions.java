@@ -190,8 +190,13 @@ final class TriggerDecisions {
      * (an instance pending or running, access, energy saver) is dropped, and logged.
      */
     TriggerResponse fire(RegistrationRow registration, String why) {
+        return fire(registration, why, NO_ARGUMENTS);
+    }
+
+    /** {@link #fire(RegistrationRow, String)} with arguments of the broker's: a device trigger's device (SPEC H8). */
+    TriggerResponse fire(RegistrationRow registration, String why, byte[] arguments) {
         TriggerResponse response = decide(new TriggerRequest(registration.appId(), registration.triggerName(),
-                NO_ARGUMENTS.clone(), null));
+                arguments.clone(), null));
         if (response.result() == ApplicationTriggerResult.ALLOWED) {
             LOG.info("task {} '{}' of {} fired ({}): instance {}", registration.taskId(), registration.name(),
                     registration.appId(), why, response.instanceId());

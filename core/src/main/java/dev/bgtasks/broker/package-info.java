@@ -7,6 +7,8 @@
  *   <li>{@code AccessControl}: background access, the admin policy and the user's settings (SPEC A);</li>
  *   <li>{@code Registrations}: register, list, unregister (R);</li>
  *   <li>{@code TriggerDecisions}: the answer to a trigger, the one class that decides T4 (T1–T7);</li>
+ *   <li>{@code TriggerSchedules}, {@code SystemTransitions} and {@code DeviceTransitions}: the triggers the broker
+ *   fires by itself, on a schedule, on a signal transition, on a USB device attached or detached (Y1–Y5, H8);</li>
  *   <li>{@code TaskRuns}: launch, wall-clock budget, cancellation, grace, exit, completion (X);</li>
  *   <li>{@code HostSessions}: the task host's side, by run token: attach, progress, result, memory, detach (S2);</li>
  *   <li>{@code Recovery}: after a restart, re-adoption, the window's expiry, killing as lost (B3, B6);</li>

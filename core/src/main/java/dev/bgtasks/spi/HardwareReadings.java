@@ -25,10 +25,13 @@ import java.util.TreeSet;
  * @param cpuIdlePercent the share of CPU time spent idle, 0 to 100
  * @param conditionOverrides simulated verdicts of conditions, keyed by the condition's spelling
  *     ({@code usb-device=1d6b:0002}); they win over the readings
+ * @param usbDeviceLocations where the source found each attached USB device (the sysfs path on Linux), mapped to its
+ *     id as in {@code usbDevices}; null when the source names no locations. Two identical devices without a serial
+ *     are one id but two locations, so a device trigger (SPEC H8) tells them apart by it.
  */
 public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<String> interfacesUp,
                                Double cpuTemperatureCelsius, Double cpuIdlePercent,
-                               Map<String, Boolean> conditionOverrides) {
+                               Map<String, Boolean> conditionOverrides, Map<String, String> usbDeviceLocations) {
     /** Nothing known, nothing overridden. */
     public static final HardwareReadings UNKNOWN = new HardwareReadings(null, null, null, null, null, Map.of());
 
@@ -41,13 +44,34 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
      * @param cpuTemperatureCelsius the CPU temperature, or null when unknown
      * @param cpuIdlePercent the CPU idle share, or null when unknown
      * @param conditionOverrides simulated verdicts by condition spelling; null for none
+     * @param usbDeviceLocations each attached device's id by its location, or null when the source names none
      */
     public HardwareReadings {
+        usbDeviceLocations = usbDeviceLocations == null ? null
+                : Collections.unmodifiableMap(new TreeMap<>(usbDeviceLocations));
+        usbDevices = usbDeviceLocations != null && usbDevices == null ? new TreeSet<>(usbDeviceLocations.values())
+                : usbDevices;
         usbDevices = sorted(usbDevices);
         volumes = sorted(volumes);
         interfacesUp = sorted(interfacesUp);
         conditionOverrides = conditionOverrides == null ? Map.of()
                 : Collections.unmodifiableMap(new TreeMap<>(conditionOverrides));
+    }
+
+    /**
+     * Readings without device locations.
+     *
+     * @param usbDevices attached USB devices, or null when unknown
+     * @param volumes mount points and labels, or null when unknown
+     * @param interfacesUp interfaces that are up, or null when unknown
+     * @param cpuTemperatureCelsius the CPU temperature, or null when unknown
+     * @param cpuIdlePercent the CPU idle share, or null when unknown
+     * @param conditionOverrides simulated verdicts by condition spelling; null for none
+     */
+    public HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<String> interfacesUp,
+                            Double cpuTemperatureCelsius, Double cpuIdlePercent,
+                            Map<String, Boolean> conditionOverrides) {
+        this(usbDevices, volumes, interfacesUp, cpuTemperatureCelsius, cpuIdlePercent, conditionOverrides, null);
     }
 
     private static Set<String> sorted(Set<String> values) {
@@ -60,7 +84,16 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
      */
     public HardwareReadings withUsbDevices(Set<String> devices) {
         return new HardwareReadings(devices, volumes, interfacesUp, cpuTemperatureCelsius, cpuIdlePercent,
-                conditionOverrides);
+                conditionOverrides, null);
+    }
+
+    /**
+     * @param byLocation each attached device's id by where the source found it, or null when unknown
+     * @return a copy with these USB devices and their locations
+     */
+    public HardwareReadings withUsbDeviceLocations(Map<String, String> byLocation) {
+        return new HardwareReadings(byLocation == null ? null : new TreeSet<>(byLocation.values()), volumes,
+                interfacesUp, cpuTemperatureCelsius, cpuIdlePercent, conditionOverrides, byLocation);
     }
 
     /**
@@ -69,7 +102,7 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
      */
     public HardwareReadings withVolumes(Set<String> mounted) {
         return new HardwareReadings(usbDevices, mounted, interfacesUp, cpuTemperatureCelsius, cpuIdlePercent,
-                conditionOverrides);
+                conditionOverrides, usbDeviceLocations);
     }
 
     /**
@@ -78,7 +111,7 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
      */
     public HardwareReadings withInterfacesUp(Set<String> up) {
         return new HardwareReadings(usbDevices, volumes, up, cpuTemperatureCelsius, cpuIdlePercent,
-                conditionOverrides);
+                conditionOverrides, usbDeviceLocations);
     }
 
     /**
@@ -86,7 +119,8 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
      * @return a copy with this CPU temperature
      */
     public HardwareReadings withCpuTemperature(Double celsius) {
-        return new HardwareReadings(usbDevices, volumes, interfacesUp, celsius, cpuIdlePercent, conditionOverrides);
+        return new HardwareReadings(usbDevices, volumes, interfacesUp, celsius, cpuIdlePercent, conditionOverrides,
+                usbDeviceLocations);
     }
 
     /**
@@ -95,7 +129,7 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
      */
     public HardwareReadings withCpuIdle(Double percent) {
         return new HardwareReadings(usbDevices, volumes, interfacesUp, cpuTemperatureCelsius, percent,
-                conditionOverrides);
+                conditionOverrides, usbDeviceLocations);
     }
 
     /**
@@ -112,7 +146,7 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
             }
         });
         return new HardwareReadings(usbDevices, volumes, interfacesUp, cpuTemperatureCelsius, cpuIdlePercent,
-                merged);
+                merged, usbDeviceLocations);
     }
 
     /**
@@ -130,7 +164,9 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
                 overrides.volumes != null ? overrides.volumes : volumes,
                 overrides.interfacesUp != null ? overrides.interfacesUp : interfacesUp,
                 overrides.cpuTemperatureCelsius != null ? overrides.cpuTemperatureCelsius : cpuTemperatureCelsius,
-                overrides.cpuIdlePercent != null ? overrides.cpuIdlePercent : cpuIdlePercent, merged);
+                overrides.cpuIdlePercent != null ? overrides.cpuIdlePercent : cpuIdlePercent, merged,
+                // A device's location goes with the devices that are read or simulated, never one without the other.
+                overrides.usbDevices != null ? overrides.usbDeviceLocations : usbDeviceLocations);
     }
 
     /**
@@ -143,17 +179,27 @@ public record HardwareReadings(Set<String> usbDevices, Set<String> volumes, Set<
         if (usbDevices == null) {
             return Optional.empty();
         }
-        String wanted = vendorProduct.toLowerCase(Locale.ROOT);
-        String[] parts = wanted.split(":", 3);
-        boolean withSerial = parts.length == 3;
         for (String device : usbDevices) {
-            String[] have = device.toLowerCase(Locale.ROOT).split(":", 3);
-            if (have.length >= 2 && have[0].equals(parts[0]) && have[1].equals(parts[1])
-                    && (!withSerial || (have.length == 3 && have[2].equals(parts[2])))) {
+            if (usbIdMatches(device, vendorProduct)) {
                 return Optional.of(true);
             }
         }
         return Optional.of(false);
+    }
+
+    /**
+     * Whether an attached device's id matches what a condition or a device trigger asks for.
+     *
+     * @param deviceId the device, {@code vvvv:pppp} or {@code vvvv:pppp:serial}
+     * @param wanted {@code vvvv:pppp}, which any serial matches, or {@code vvvv:pppp:serial}
+     * @return true when vendor and product (and the serial, when asked for) are the same
+     */
+    public static boolean usbIdMatches(String deviceId, String wanted) {
+        String[] parts = wanted.toLowerCase(Locale.ROOT).split(":", 3);
+        String[] have = deviceId.toLowerCase(Locale.ROOT).split(":", 3);
+        boolean withSerial = parts.length == 3;
+        return parts.length >= 2 && have.length >= 2 && have[0].equals(parts[0]) && have[1].equals(parts[1])
+                && (!withSerial || (have.length == 3 && have[2].equals(parts[2])));
     }
 
     /**

@@ -169,7 +169,8 @@ public final class PolledHardwareSource implements HardwareSource {
                 asked.contains(HardwareSignal.VOLUMES) ? r.volumes() : null,
                 asked.contains(HardwareSignal.INTERFACES) ? r.interfacesUp() : null,
                 asked.contains(HardwareSignal.CPU_TEMPERATURE) ? r.cpuTemperatureCelsius() : null,
-                asked.contains(HardwareSignal.CPU_IDLE) ? r.cpuIdlePercent() : null, null);
+                asked.contains(HardwareSignal.CPU_IDLE) ? r.cpuIdlePercent() : null, null,
+                asked.contains(HardwareSignal.USB_DEVICES) ? r.usbDeviceLocations() : null);
     }
 
     private void set(HardwareReadings now) {

@@ -83,7 +83,9 @@ public final class SimulatedSignals implements HostSignals {
                     values.cpuTemperatureCelsius() != null ? values.cpuTemperatureCelsius()
                             : base.cpuTemperatureCelsius(),
                     values.cpuIdlePercent() != null ? values.cpuIdlePercent() : base.cpuIdlePercent(),
-                    base.conditionOverrides()).withConditionOverrides(values.conditionOverrides());
+                    base.conditionOverrides(),
+                    values.usbDevices() != null ? values.usbDeviceLocations() : base.usbDeviceLocations())
+                    .withConditionOverrides(values.conditionOverrides());
             overrides = overrides.withHardware(merged);
         }
         publishIfChanged();

@@ -101,6 +101,7 @@ public final class TaskEndRecords {
          * @param errorClass the exception class, or null
          * @param errorMessage its message, or null
          * @param endedAt when it ended
+         * @param retryRequested whether the task asked for another attempt
          */
         public Result {
             Objects.requireNonNull(endedAt, "endedAt");

@@ -53,6 +53,32 @@ class DefinitionCodecTest {
     }
 
     @Test
+    void aDeviceTriggerIsVersion4AndTheOtherTriggersAreWrittenAsBefore() { // SPEC H8, H6
+        TaskDefinition onDevice = new TaskDefinition(PLAIN.name(), "t", PLAIN.target(), PLAIN.conditions(), true,
+                PLAIN.limits(), false, PLAIN.cancellationGrace(), "/home/ann",
+                TriggerSpec.device("1d6b:0002:SN 1", true, false));
+        String json = DefinitionCodec.encode(onDevice);
+        assertThat(json).startsWith("{\"version\":4,").contains("\"triggerKind\":\"DEVICE\"",
+                "\"device\":\"1d6b:0002:SN 1\"", "\"onDetach\":true");
+        assertThat(DefinitionCodec.decode("sync", "t", json)).isEqualTo(onDevice);
+        TaskDefinition attachOnly = new TaskDefinition(PLAIN.name(), "t", PLAIN.target(), PLAIN.conditions(), true,
+                PLAIN.limits(), false, PLAIN.cancellationGrace(), "/home/ann",
+                TriggerSpec.device("1d6b:0002", false, true));
+        assertThat(DefinitionCodec.encode(attachOnly)).doesNotContain("onDetach");
+        assertThat(DefinitionCodec.decode("sync", "t", DefinitionCodec.encode(attachOnly))).isEqualTo(attachOnly);
+        // A system trigger, which uses none of version 4's fields, is written byte for byte as before.
+        TaskDefinition online = new TaskDefinition(PLAIN.name(), "t", PLAIN.target(), PLAIN.conditions(), true,
+                PLAIN.limits(), false, PLAIN.cancellationGrace(), "/home/ann",
+                TriggerSpec.system(dev.bgtasks.SystemTriggerType.INTERNET_AVAILABLE, false));
+        assertThat(DefinitionCodec.encode(online)).isEqualTo("{\"version\":2,\"entryPoint\":null,\"classpath\":null,"
+                + "\"command\":[\"/usr/bin/rsync\",\"-a\"],\"conditions\":[\"INTERNET_AVAILABLE\"],"
+                + "\"cancelOnConditionLoss\":true,\"memoryBytes\":67108864,\"maxProcesses\":32,"
+                + "\"wallClockMillis\":180000,\"bestEffortLimits\":false,\"graceMillis\":2000,"
+                + "\"workingDirectory\":\"/home/ann\",\"triggerKind\":\"SYSTEM\",\"systemTrigger\":"
+                + "\"INTERNET_AVAILABLE\",\"oneShot\":false}");
+    }
+
+    @Test
     void theRegistrationsVariablesAndSessionFlagAreStoredInOrder() { // SPEC S5
         Map<String, String> env = new LinkedHashMap<>();
         env.put("Z_FIRST", "1");

@@ -30,6 +30,8 @@ public final class AppMain {
                 case "register-env" -> registerEnv(bg, args[2], java.util.Arrays.copyOfRange(args, 3, args.length));
                 case "receive" -> receive(bg, Integer.parseInt(args[2]));
                 case "hammer" -> hammer(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                case "hammer-slots" -> hammerSlots(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                        args[4].split(","));
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -69,6 +71,45 @@ public final class AppMain {
             reg.onCompleted(e -> System.out.println("COMPLETED " + e.instanceId() + " " + e.outcome()));
         }
         never.await(seconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@code threads} threads, thread {@code t} triggering slot {@code slots[t % slots.length]} {@code calls} times
+     * as fast as it can; prints {@code ALLOWED SLOT INSTANCE} for each instance created and {@code RESULT R N} for
+     * the count of each answer.
+     */
+    private static void hammerSlots(BackgroundTasks bg, int threads, int calls, String[] slots) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<List<String>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String slot = slots[t % slots.length];
+            futures.add(pool.submit(() -> {
+                List<String> answers = new ArrayList<>();
+                go.await();
+                for (int i = 0; i < calls; i++) {
+                    var response = bg.applicationTrigger(slot).request(Map.of()).join();
+                    answers.add(response.result() == ApplicationTriggerResult.ALLOWED
+                            ? "ALLOWED " + slot + " " + response.instanceId() : "RESULT " + response.result());
+                }
+                return answers;
+            }));
+        }
+        go.countDown();
+        Map<ApplicationTriggerResult, Integer> total = new EnumMap<>(ApplicationTriggerResult.class);
+        for (var f : futures) {
+            for (String answer : f.get(300, TimeUnit.SECONDS)) {
+                if (answer.startsWith("ALLOWED")) {
+                    System.out.println(answer);
+                    total.merge(ApplicationTriggerResult.ALLOWED, 1, Integer::sum);
+                } else {
+                    total.merge(ApplicationTriggerResult.valueOf(answer.substring("RESULT ".length())), 1,
+                            Integer::sum);
+                }
+            }
+        }
+        pool.shutdown();
+        total.forEach((k, v) -> System.out.println("RESULT " + k + " " + v));
     }
 
     private static void hammer(BackgroundTasks bg, int threads, int calls) throws Exception {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +51,8 @@ public final class LinuxHardwareSource implements HardwareSource {
     private final HardwareSource cpu;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
-    private volatile Set<String> usb;
+    /** The attached devices' ids by sysfs path; null when unknown. */
+    private volatile Map<String, String> usb;
     private volatile Set<String> volumes;
     private volatile String usbFailure;
     private volatile String mountFailure;
@@ -118,7 +120,7 @@ public final class LinuxHardwareSource implements HardwareSource {
         synchronized (lock) {
             try {
                 usbDevices = UsbDevices.scan(sysRoot);
-                usb = Set.copyOf(usbDevices.ids().values());
+                usb = usbDevices.ids();
             } catch (IOException e) {
                 usbFailure = "cannot list " + sysRoot.resolve("bus/usb/devices") + ": " + e.getMessage();
                 LOG.warn("USB devices unknown: {}", usbFailure);
@@ -179,9 +181,9 @@ public final class LinuxHardwareSource implements HardwareSource {
     }
 
     private void publishUsb() {
-        Set<String> now;
+        Map<String, String> now;
         synchronized (lock) {
-            now = Set.copyOf(usbDevices.ids().values());
+            now = usbDevices.ids();
         }
         if (!now.equals(usb)) {
             usb = now;
@@ -268,7 +270,8 @@ public final class LinuxHardwareSource implements HardwareSource {
     @Override
     public HardwareReadings current() {
         HardwareReadings polled = cpu == null ? HardwareReadings.UNKNOWN : cpu.current();
-        return HardwareReadings.UNKNOWN.withUsbDevices(usb).withVolumes(volumes)
+        // The sysfs path goes with each device, so a device trigger tells two identical devices apart (SPEC H8).
+        return HardwareReadings.UNKNOWN.withUsbDeviceLocations(usb).withVolumes(volumes)
                 .withInterfacesUp(interfaces.get().orElse(null))
                 .withCpuTemperature(polled.cpuTemperatureCelsius()).withCpuIdle(polled.cpuIdlePercent());
     }

@@ -79,6 +79,9 @@ class LinuxHardwareSourceTest {
         channel.push(usbUevent("add", "/devices/pci0000:00/usb1/1-3", "1a86/7523/264"));
         assertThat(changed.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         assertThat(source.current().usbDevicePresent("1a86:7523")).contains(true);
+        // SPEC H8: each device's sysfs path goes with it, for a device trigger's arguments.
+        assertThat(source.current().usbDeviceLocations()).containsEntry("/devices/pci0000:00/usb1/1-3", "1a86:7523")
+                .containsEntry("/devices/pci0000:00/usb1/1-2", "046d:c52b:ABC123").hasSize(3);
 
         // Another subsystem, and a USB interface, change nothing.
         channel.push(("add@/devices/virtual/net/d0\0ACTION=add\0SUBSYSTEM=net\0").getBytes(StandardCharsets.UTF_8));

@@ -15,11 +15,13 @@ import dev.bgtasks.broker.RigRequirements;
 import dev.bgtasks.broker.TaskDefinition;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.broker.TriggerRequest;
+import dev.bgtasks.broker.TriggerSpec;
 import dev.bgtasks.daemon.BrokerLocation;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.linux.LinuxPlatform;
 import dev.bgtasks.linux.hardware.LinuxHardwareSource;
 import dev.bgtasks.linux.netlink.NetlinkChannel;
+import dev.bgtasks.nativetests.ArgumentsTask;
 import dev.bgtasks.nativetests.TempHome;
 import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
@@ -27,6 +29,7 @@ import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Hardware conditions on the real host (SPEC H1, issue 17): a loop-mounted image mounted and unmounted gates a task
  * through the mount table's poll(2) events; an interface in a network namespace of the test's own going up and down
  * gates a task through rtnetlink; a USB device announced by a uevent in the kernel's own format (as the power-supply
- * tests feed theirs) starts a pending task. Everything the tests create is removed, also when they fail.
+ * tests feed theirs) starts a pending task, and fires a device trigger whose task reads the device from its arguments
+ * (SPEC H8). Everything the tests create is removed, also when they fail.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -198,6 +202,60 @@ class LinuxRigNativeTest {
         } finally {
             stop(broker, linux);
             hardware.close();
+        }
+    }
+
+    @Test
+    void aSynthesisedAttachFiresADeviceTriggerAndTheTaskSeesTheDevice() throws Exception { // SPEC H8
+        KernelUevents uevents = new KernelUevents();
+        LinuxPlatform linux = new LinuxPlatform(Map.of("PATH", "/usr/bin:/bin"));
+        HardwareSource hardware = LinuxHardwareSource.start(() -> uevents, Optional::empty, listener -> { });
+        HostPlatform platform = new WithHardware(linux, hardware);
+        Path state = dir.resolve("state");
+        // A Java task's host reports back over the broker's socket, so this broker serves one.
+        Path socket = dir.resolve("b.sock");
+        Broker broker = Broker.start(BrokerConfig.builder().home(state).platform(platform).socketPath(socket)
+                .policyFile(dir.resolve("policy.json")).environment(Map.of("PATH", "/usr/bin:/bin")).build());
+        dev.bgtasks.ipc.BrokerServer server = dev.bgtasks.ipc.BrokerServer.start(broker, socket);
+        try {
+            broker.requestAccess(APP);
+            // Maven's class path names target/classes even where this module has no main classes.
+            List<String> classpath = java.util.Arrays.stream(System.getProperty("java.class.path")
+                    .split(File.pathSeparator)).filter(entry -> Files.exists(Path.of(entry))).toList();
+            broker.register(APP, new TaskDefinition("on-the-probe", "", new TaskTarget.JavaEntryPoint(
+                    ArgumentsTask.class.getName(), classpath), Set.of(), false, ResourceLimits.defaults(), true,
+                    Duration.ofSeconds(1), null, TriggerSpec.device("1d6b:0104", false, false)));
+            assertThat(broker.instances(APP)).isEmpty();
+
+            // What the kernel multicasts when a device enumerates: the usb_device event, then its interface's.
+            String devpath = "/devices/pci0000:00/0000:00:14.0/usb3/3-7";
+            uevents.push(("add@" + devpath + "\0ACTION=add\0DEVPATH=" + devpath + "\0SUBSYSTEM=usb\0"
+                    + "MAJOR=189\0MINOR=262\0DEVNAME=bus/usb/003/007\0DEVTYPE=usb_device\0PRODUCT=1d6b/104/100\0"
+                    + "TYPE=239/2/1\0BUSNUM=003\0DEVNUM=007\0SEQNUM=5102\0").getBytes(StandardCharsets.UTF_8));
+            uevents.push(("add@" + devpath + "/3-7:1.0\0ACTION=add\0DEVPATH=" + devpath + "/3-7:1.0\0"
+                    + "SUBSYSTEM=usb\0DEVTYPE=usb_interface\0PRODUCT=1d6b/104/100\0INTERFACE=255/0/0\0"
+                    + "SEQNUM=5103\0").getBytes(StandardCharsets.UTF_8));
+            await(() -> broker.instances(APP).stream().anyMatch(i -> i.state() == InstanceState.COMPLETED),
+                    "the device trigger's task to run and complete");
+            InstanceInfo done = broker.instances(APP).get(0);
+            String log = runLog(state, done.instanceId());
+            assertThat(done.outcome()).as(log).isEqualTo(dev.bgtasks.TaskOutcome.SUCCEEDED);
+            assertThat(log.lines()).as(log).contains("event=attached", "deviceId=1d6b:0104", "vendorId=1d6b",
+                    "productId=0104", "devicePath=" + devpath);
+            assertThat(broker.instances(APP)).as("one fire for the device, none for its interface").hasSize(1);
+        } finally {
+            server.close();
+            stop(broker, linux);
+            hardware.close();
+        }
+    }
+
+    /** The run log the broker kept of an instance, wherever under its home it keeps them. */
+    private static String runLog(Path home, UUID instanceId) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+            Path log = files.filter(p -> p.getFileName().toString().equals(instanceId + ".log")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no run log of " + instanceId + " under " + home));
+            return Files.readString(log);
         }
     }
 
