@@ -1,7 +1,6 @@
 package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.BrokerOperations;
@@ -61,18 +60,14 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final ConnectionInbox inbox;
-    // Holds a cancellation that comes before hello-ok is queued, so the host always reads hello-ok first.
-    private final Object cancelGate = new Object();
+    /** What the broker pushes to a host line, held back until hello-ok is queued. */
+    private final HostPushes hostPushes = new HostPushes(this::send);
     private volatile Role role = Role.NONE;
     private volatile String runToken;
     private volatile boolean answeredBusy;
     private volatile long lingerDeadline;
     /** Read on the I/O thread only: a frame arrived, so the hello deadline no longer applies. */
     private boolean anyFrame;
-    private boolean helloSent;
-    private BackgroundTaskCancellationReason earlyCancel;
-    /** A standby's {@code take} that came before its hello-ok was queued. */
-    private byte[] earlyTake;
     private final ConnectionSlot slot;
 
     ServerConnection(long number, SocketChannel channel, SelectionKey key, BrokerServer server,
@@ -334,36 +329,11 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     }
 
     private void attachHost(Params p) {
-        HostAttachment attachment;
-        String token;
-        if (!slot.moveTo(ConnectionLimits.Kind.HOST)) {
-            answerBusy(ConnectionLimits.Kind.HOST);
-            endWith(null);
-            return;
-        }
-        try {
-            token = p.requiredText(Messages.RUN_TOKEN);
-            attachment = hostSide.attachHost(token, this::pushCancel);
-        } catch (RuntimeException e) {
-            server.complain("connection {}: task host refused: {}", number, e.getMessage());
-            endWith(WireError.of(e));
-            return;
-        }
-        runToken = token;
-        role = Role.HOST;
-        server.hostAttached(token, this);
-        if (closed.get()) {
-            server.hostDetached(token, this);
-            return;
-        }
-        LOG.debug("connection {}: task host of instance {} attached", number, attachment.instanceId());
-        synchronized (cancelGate) {
-            send(ServerFrames.helloOk(attachment));
-            helloSent = true;
-            if (earlyCancel != null) {
-                send(ServerFrames.cancel(earlyCancel));
-            }
-        }
+        attachHostLine(p, "task host", token -> {
+            HostAttachment attachment = hostSide.attachHost(token, hostPushes::cancel);
+            LOG.debug("connection {}: task host of instance {} attached", number, attachment.instanceId());
+            return ServerFrames.helloOk(attachment);
+        });
     }
 
     /**
@@ -371,36 +341,38 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
      * which speaks for no instance until the broker pushes {@code take} (S2): then its requests are the instance's.
      */
     private void attachStandby(Params p) {
-        dev.bgtasks.broker.StandbyAttachment standby;
-        String token;
+        attachHostLine(p, "standby task host", token -> {
+            dev.bgtasks.broker.StandbyAttachment standby = hostSide.attachStandby(token,
+                    new dev.bgtasks.broker.StandbyControl() {
+                        @Override
+                        public void take(HostAttachment attachment, String resultFile) {
+                            hostPushes.take(ServerFrames.take(attachment, resultFile));
+                        }
+
+                        @Override
+                        public void cancel(BackgroundTaskCancellationReason reason) {
+                            hostPushes.cancel(reason);
+                        }
+                    });
+            LOG.debug("connection {}: standby task host for task {} attached", number, standby.taskId());
+            return ServerFrames.standbyOk(standby);
+        });
+    }
+
+    /** A task host's or a standby's hello: a host slot, the broker's attach by run token, then its answer. */
+    private void attachHostLine(Params p, String what, java.util.function.Function<String, byte[]> attach) {
         if (!slot.moveTo(ConnectionLimits.Kind.HOST)) {
             answerBusy(ConnectionLimits.Kind.HOST);
             endWith(null);
             return;
         }
+        String token;
+        byte[] answer;
         try {
             token = p.requiredText(Messages.RUN_TOKEN);
-            standby = hostSide.attachStandby(token, new dev.bgtasks.broker.StandbyControl() {
-                @Override
-                public void take(HostAttachment attachment, String resultFile) {
-                    byte[] frame = ServerFrames.take(attachment, resultFile);
-                    synchronized (cancelGate) {
-                        // The host reads hello-ok first, whichever thread comes first.
-                        if (!helloSent) {
-                            earlyTake = frame;
-                            return;
-                        }
-                        send(frame);
-                    }
-                }
-
-                @Override
-                public void cancel(BackgroundTaskCancellationReason reason) {
-                    pushCancel(reason);
-                }
-            });
+            answer = attach.apply(token);
         } catch (RuntimeException e) {
-            server.complain("connection {}: standby task host refused: {}", number, e.getMessage());
+            server.complain("connection {}: {} refused: {}", number, what, e.getMessage());
             endWith(WireError.of(e));
             return;
         }
@@ -411,28 +383,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             server.hostDetached(token, this);
             return;
         }
-        LOG.debug("connection {}: standby task host for task {} attached", number, standby.taskId());
-        synchronized (cancelGate) {
-            send(ServerFrames.standbyOk(standby));
-            helloSent = true;
-            if (earlyTake != null) {
-                send(earlyTake);
-            }
-            if (earlyCancel != null) {
-                send(ServerFrames.cancel(earlyCancel));
-            }
-        }
-    }
-
-    /** The {@code HostControl} of this host: called under the broker's lock, so it only queues. */
-    private void pushCancel(BackgroundTaskCancellationReason reason) {
-        synchronized (cancelGate) {
-            if (!helloSent) {
-                earlyCancel = reason;
-                return;
-            }
-            send(ServerFrames.cancel(reason));
-        }
+        hostPushes.opened(answer);
     }
 
     @Override
@@ -459,19 +410,13 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
 
     /** Called on the broker's thread, under its lock: serializes and queues, never blocks. */
     private void pushEvent(int subscription, AppEvent event) {
-        ObjectNode frame = ServerFrames.frame(Messages.PUSH_EVENT);
-        frame.put(Messages.SUBSCRIPTION, subscription);
-        frame.set(Messages.EVENT, WireJson.MAPPER.valueToTree(event));
-        send(Frames.encode(frame));
+        send(ServerFrames.event(subscription, event));
     }
 
     private void respond(int id, JsonNode result) {
-        ObjectNode frame = ServerFrames.frame(Messages.RESPONSE);
-        frame.put(Messages.ID, id);
-        frame.set(Messages.RESULT, result == null ? NullNode.getInstance() : result);
         byte[] bytes;
         try {
-            bytes = Frames.encode(frame);
+            bytes = ServerFrames.response(id, result);
         } catch (IllegalArgumentException tooLarge) {
             respond(id, new WireError(WireError.Kind.INTERNAL, tooLarge.getMessage(), null));
             return;
@@ -480,10 +425,7 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     }
 
     private void respond(int id, WireError error) {
-        ObjectNode frame = ServerFrames.frame(Messages.RESPONSE);
-        frame.put(Messages.ID, id);
-        frame.set(Messages.ERROR, error.toJson());
-        send(Frames.encode(frame));
+        send(ServerFrames.error(id, error));
     }
 
     private void send(byte[] frame) {

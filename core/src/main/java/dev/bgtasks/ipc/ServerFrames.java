@@ -5,8 +5,8 @@ import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
 
 /**
- * The frames only the server sends, encoded: the answers to hello ({@code hello-ok}, {@code busy}), a task
- * host's cancellation and the error that ends a connection.
+ * The frames only the server sends, encoded: the answers to hello ({@code hello-ok}, {@code busy}), responses,
+ * an app's events, a task host's cancellation and take, and the error that ends a connection.
  *
  * <pre>{@code
  * output.offer(ServerFrames.busy(4096, "app connections", BrokerServer.BUSY_RETRY_AFTER.toMillis()));
@@ -66,6 +66,35 @@ final class ServerFrames {
     /** The error that belongs to no request; the connection ends after it. */
     static byte[] fatal(WireError error) {
         ObjectNode frame = frame(Messages.FATAL);
+        frame.set(Messages.ERROR, error.toJson());
+        return Frames.encode(frame);
+    }
+
+    /** An app's subscribed event (SPEC X2, X3). */
+    static byte[] event(int subscription, dev.bgtasks.broker.AppEvent event) {
+        ObjectNode frame = frame(Messages.PUSH_EVENT);
+        frame.put(Messages.SUBSCRIPTION, subscription);
+        frame.set(Messages.EVENT, WireJson.MAPPER.valueToTree(event));
+        return Frames.encode(frame);
+    }
+
+    /**
+     * The answer to request {@code id}.
+     *
+     * @throws IllegalArgumentException when the answer is larger than a frame may be
+     */
+    static byte[] response(int id, com.fasterxml.jackson.databind.JsonNode result) {
+        ObjectNode frame = frame(Messages.RESPONSE);
+        frame.put(Messages.ID, id);
+        frame.set(Messages.RESULT, result == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                : result);
+        return Frames.encode(frame);
+    }
+
+    /** The error answer to request {@code id}. */
+    static byte[] error(int id, WireError error) {
+        ObjectNode frame = frame(Messages.RESPONSE);
+        frame.put(Messages.ID, id);
         frame.set(Messages.ERROR, error.toJson());
         return Frames.encode(frame);
     }
