@@ -3,6 +3,7 @@ package dev.bgtasks.nativetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.InstanceState;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,8 @@ class ResultNativeTest {
     @Test
     void resultsOfAJavaAndACommandTaskReachTheRelaunchedApp() throws Exception { // SPEC P2, X5
         try (RealBroker broker = new RealBroker()) {
-            List<String> bgtaskResult = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "dev.bgtasks.cli.Bgtask",
-                    "result", "rows=7", "source=command"));
+            List<String> bgtaskResult = new ArrayList<>(bgtask());
+            bgtaskResult.addAll(List.of("result", "rows=7", "source=command"));
             List<String> appArgs = new ArrayList<>(List.of("register-results", APP));
             appArgs.addAll(bgtaskResult);
             String first = JavaProcess.output(JavaProcess.start(broker.home, AppMain.class,
@@ -48,6 +47,17 @@ class ResultNativeTest {
                     "COMPLETED " + java + " SUCCEEDED {rows=1200, source=java}",
                     "COMPLETED " + command + " SUCCEEDED {rows=7, source=command}");
         }
+    }
+
+    /**
+     * The CLI as a user runs it: the runnable {@code cli/target/bgtask.jar} the reactor built, or, when this module
+     * runs alone, the CLI's classes on this JVM's classpath.
+     */
+    private static List<String> bgtask() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path jar = Path.of(System.getProperty("user.dir")).resolveSibling("cli").resolve("target/bgtask.jar");
+        return Files.isRegularFile(jar) ? List.of(java, "-jar", jar.toAbsolutePath().toString())
+                : List.of(java, "-cp", System.getProperty("java.class.path"), "dev.bgtasks.cli.Bgtask");
     }
 
     private static UUID triggered(String output, String slot) {
