@@ -32,6 +32,10 @@ public final class AppMain {
                 case "hammer" -> hammer(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "hammer-slots" -> hammerSlots(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         args[4].split(","));
+                case "hammer-policy" -> hammerPolicy(bg, dev.bgtasks.IfRunning.valueOf(args[2]),
+                        Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                case "register-results" -> registerResults(bg, java.util.Arrays.copyOfRange(args, 2, args.length));
+                case "receive-results" -> receiveResults(bg, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException(args[0]);
             }
         }
@@ -62,6 +66,35 @@ public final class AppMain {
                 : builder.command(List.of("/usr/bin/env")));
         var response = bg.applicationTrigger().request(Map.of()).join();
         System.out.println("TRIGGERED " + response.result() + " " + response.instanceId());
+    }
+
+    /**
+     * Registers a Java task that sets a result ({@link ResultTask}, slot {@code java}) and a command task whose
+     * argv is {@code commandArgv} (slot {@code command}), and triggers both (SPEC P2).
+     */
+    private static void registerResults(BackgroundTasks bg, String[] commandArgv) {
+        bg.executionManager().requestAccess().join();
+        bg.ensureRegistered("java-result", bg.newTask().taskEntryPoint(ResultTask.class.getName())
+                .setTrigger(bg.applicationTrigger("java")));
+        bg.ensureRegistered("command-result", bg.newTask().command(List.of(commandArgv))
+                .setTrigger(bg.applicationTrigger("command")));
+        for (String slot : List.of("java", "command")) {
+            var response = bg.applicationTrigger(slot).request(Map.of()).join();
+            System.out.println("TRIGGERED " + slot + " " + response.result() + " " + response.instanceId());
+        }
+    }
+
+    /** Prints each completion with its result map, in key order, until {@code count} arrived or time is up. */
+    private static void receiveResults(BackgroundTasks bg, int count, int seconds) throws InterruptedException {
+        CountDownLatch arrived = new CountDownLatch(count);
+        for (BackgroundTaskRegistration reg : bg.allTasks().values()) {
+            reg.onCompleted(e -> {
+                System.out.println("COMPLETED " + e.instanceId() + " " + e.outcome() + " "
+                        + new java.util.TreeMap<>(e.result()));
+                arrived.countDown();
+            });
+        }
+        arrived.await(seconds, TimeUnit.SECONDS);
     }
 
     /** Attaches a completion listener to every registration and prints what arrives within the time given. */
@@ -107,6 +140,31 @@ public final class AppMain {
                             Integer::sum);
                 }
             }
+        }
+        pool.shutdown();
+        total.forEach((k, v) -> System.out.println("RESULT " + k + " " + v));
+    }
+
+    /** As {@link #hammer}, each request with {@code policy} (SPEC P3). */
+    private static void hammerPolicy(BackgroundTasks bg, dev.bgtasks.IfRunning policy, int threads, int calls)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Map<ApplicationTriggerResult, Integer>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                Map<ApplicationTriggerResult, Integer> counts = new EnumMap<>(ApplicationTriggerResult.class);
+                go.await();
+                for (int i = 0; i < calls; i++) {
+                    counts.merge(bg.applicationTrigger().requestAsync(Map.of(), policy).join(), 1, Integer::sum);
+                }
+                return counts;
+            }));
+        }
+        go.countDown();
+        Map<ApplicationTriggerResult, Integer> total = new EnumMap<>(ApplicationTriggerResult.class);
+        for (var f : futures) {
+            f.get(120, TimeUnit.SECONDS).forEach((k, v) -> total.merge(k, v, Integer::sum));
         }
         pool.shutdown();
         total.forEach((k, v) -> System.out.println("RESULT " + k + " " + v));

@@ -38,6 +38,33 @@ final class RealBroker implements AutoCloseable {
         this.client = BrokerStarter.connectOrStart(location);
     }
 
+    /**
+     * A broker daemon started directly, not through {@code BrokerStarter}, with {@code environment} added to this
+     * JVM's (settings the starter's clean environment would drop, such as {@code BGTASKS_MINIMUM_FRESHNESS_SECONDS}).
+     */
+    static RealBroker withEnvironment(java.util.Map<String, String> environment) throws IOException {
+        Path home = TempHome.create();
+        BrokerLocation where = BrokerLocation.underHome(home);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.bgtasks.daemon.BrokerDaemon",
+                where.runtimeDirectory().toString(), where.stateDirectory().toString(),
+                where.logDirectory().toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("daemon.out").toFile());
+        builder.environment().putAll(environment);
+        Process daemon = builder.start();
+        await(() -> !daemon.isAlive() || Files.exists(location(home).pidFile()), Duration.ofSeconds(60),
+                "the broker daemon to write its pid file");
+        if (!daemon.isAlive()) {
+            throw new AssertionError("the broker daemon exited " + daemon.exitValue() + ": "
+                    + Files.readString(home.resolve("daemon.out")));
+        }
+        return new RealBroker(home);
+    }
+
+    private static BrokerLocation location(Path home) {
+        return BrokerLocation.underHome(home);
+    }
+
     /** What the task of {@code instanceId} wrote: its stdout and stderr. */
     String runLog(java.util.UUID instanceId) throws IOException {
         return Files.readString(location.stateDirectory().resolve("runs").resolve(instanceId + ".log"));

@@ -97,7 +97,8 @@ class LinuxBrokerNamespaceTest {
         }
     }
 
-    private static Process startDaemonIn(NetlinkNamespace ns, BrokerLocation where, Path home) throws IOException {
+    /** The broker daemon of {@code where}, started inside {@code ns}; its output goes to {@code home}/daemon.out. */
+    static Process startDaemonIn(NetlinkNamespace ns, BrokerLocation where, Path home) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder("ip", "netns", "exec", ns.name(), java, "-cp",
                 System.getProperty("java.class.path"), "dev.bgtasks.daemon.BrokerDaemon",
@@ -106,7 +107,8 @@ class LinuxBrokerNamespaceTest {
                 .redirectErrorStream(true).redirectOutput(home.resolve("daemon.out").toFile()).start();
     }
 
-    private static BrokerClient connect(BrokerLocation where, Process daemon) throws Exception {
+    /** Connects to the daemon once its socket answers; fails when it exits first or after 30 s. */
+    static BrokerClient connect(BrokerLocation where, Process daemon) throws Exception {
         long end = System.nanoTime() + WAIT.toNanos();
         while (true) {
             if (Files.exists(where.socket())) {
