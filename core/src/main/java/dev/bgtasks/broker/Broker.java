@@ -34,20 +34,18 @@ import org.slf4j.LoggerFactory;
  * <p>Every decision runs under one lock (this object) and in one store transaction, so T4 holds for any number of
  * callers, and every state change is durable before the call returns (SPEC B4). Timers, process exits and signal
  * changes take the same lock. Closing the broker leaves running tasks alone: the next broker re-adopts them (B3).
+ * The task host's half of the facade ({@link HostOperations}) is {@link HostFacade}, under the same lock.
  */
-public final class Broker implements BrokerOperations, HostOperations, AutoCloseable {
+public final class Broker extends HostFacade implements BrokerOperations, AutoCloseable {
     /** The largest encoded argument map a trigger may carry (SPEC T6). */
     public static final int MAX_ARGUMENT_BYTES = ValueMapCodec.MAX_ENCODED_BYTES;
     /** The parts log under this name too, so the broker's log reads as before they were parts. */
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    private final BrokerContext ctx;
-    private final BrokerParts parts;
     private final AutoCloseable signalSubscription;
 
     private Broker(BrokerConfig config, Store store) {
-        this.ctx = new BrokerContext(this, config, store);
-        this.parts = new BrokerParts(ctx);
+        super(config, store);
         this.signalSubscription = ctx.signals.subscribe(ignored -> onSignalsChanged());
     }
 
@@ -188,60 +186,6 @@ public final class Broker implements BrokerOperations, HostOperations, AutoClose
         RegistrationValidator.requireAppId(appId);
         ctx.ensureOpen();
         return parts.reactions.cancel(appId, instanceId);
-    }
-
-    @Override
-    public synchronized HostAttachment attachHost(String runToken, HostControl control) {
-        ctx.ensureOpen();
-        return parts.hosts.attach(runToken, control);
-    }
-
-    @Override
-    public synchronized void reportProgress(String runToken, int progress) {
-        parts.hosts.progress(runToken, progress);
-    }
-
-    @Override
-    public synchronized void reportResult(String runToken, String errorClass, String errorMessage, boolean retry) {
-        parts.hosts.result(runToken, errorClass, errorMessage, retry);
-    }
-
-    @Override
-    public void setResult(String runToken, byte[] encoded) {
-        // Outside the lock: decoding checks every value of up to 64 KiB.
-        HostSessions.checkResult(encoded);
-        synchronized (this) {
-            parts.hosts.setResult(runToken, encoded);
-        }
-    }
-
-    @Override
-    public synchronized MemoryReport memoryOf(String runToken) {
-        return parts.hosts.memory(runToken);
-    }
-
-    @Override
-    public synchronized boolean trySetMemoryLimit(String runToken, long bytes) {
-        return parts.hosts.trySetMemoryLimit(runToken, bytes);
-    }
-
-    @Override
-    public synchronized void detachHost(String runToken) {
-        parts.hosts.detach(runToken);
-        parts.standbys.detached(runToken);
-    }
-
-    @Override
-    public synchronized StandbyAttachment attachStandby(String token, StandbyControl control) {
-        ctx.ensureOpen();
-        Standbys.Standby standby = parts.standbys.attach(token, control);
-        TaskTarget.JavaEntryPoint java = (TaskTarget.JavaEntryPoint) standby.definition.target();
-        return new StandbyAttachment(standby.taskId, java.className());
-    }
-
-    @Override
-    public synchronized void confirmTaken(String runToken) {
-        parts.hosts.confirmTaken(runToken);
     }
 
     /** SPEC W1: the standby task hosts now, one line each with their memory, for {@code bgtask doctor}. */
