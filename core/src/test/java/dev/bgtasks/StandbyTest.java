@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -323,5 +324,29 @@ class StandbyTest {
         h.succeed(standby);
         assertThat(h.broker().instances(APP)).filteredOn(i -> i.instanceId().equals(id))
                 .singleElement().matches(i -> i.state() == InstanceState.COMPLETED);
+    }
+
+    /**
+     * A task that started on a standby ended while no broker ran: its supervisor's exit record is beside the
+     * standby's log (it was given that path before the take), and the next broker finds it there.
+     */
+    @Test
+    void aTaskStartedOnAStandbyThatEndsWhileNoBrokerRunsKeepsItsExitCode() { // SPEC B5, W1
+        javaTask();
+        runOnce("");
+        FakeProcess standby = h.waitingStandbys().get(0);
+        UUID id = trigger("");
+        h.broker().close(); // as good as SIGKILLed: it records nothing from now on
+        Instant ended = h.clock.now().plusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        standby.exitRecorded(7, 5L << 20, ended);
+
+        h.restart();
+        InstanceInfo done = h.broker().instances(APP).stream().filter(i -> i.instanceId().equals(id)).findFirst()
+                .orElseThrow();
+        assertThat(done.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(done.exitCode()).isEqualTo(7);
+        assertThat(done.terminationReason()).isNull();
+        assertThat(done.endedAt()).isEqualTo(ended);
+        assertThat(dev.bgtasks.spi.TaskEndRecords.exitFile(standby.spec().logFile())).doesNotExist();
     }
 }

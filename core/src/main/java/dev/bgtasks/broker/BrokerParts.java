@@ -83,6 +83,8 @@ final class BrokerParts {
      */
     void recover() {
         recovery.recover();
+        // Before anything may start a standby: what earlier standbys left, now that recovery has read it.
+        standbys.deleteLeftovers();
         registrations.refreshHardwareNeeds();
         access.applyPolicy();
         retries.scheduleWaiting();

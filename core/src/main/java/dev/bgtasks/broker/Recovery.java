@@ -6,7 +6,6 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -91,9 +90,8 @@ final class Recovery {
      */
     private void takeBackUnrecordedLaunches() {
         for (InstanceRow row : ctx.store.read(tx -> tx.instancesInState(InstanceState.PENDING))) {
-            Path runLog = ctx.config.instanceLog(row.instanceId());
-            boolean ended = TaskEndRecords.readExit(TaskEndRecords.exitFile(runLog)).isPresent()
-                    || TaskEndRecords.readResult(TaskEndRecords.resultFile(runLog)).isPresent();
+            boolean ended = EndRecords.exit(ctx.config, row).isPresent()
+                    || EndRecords.result(ctx.config, row).isPresent();
             if (ended) {
                 LOG.info("instance {} was started by the previous broker, which died before it stored that; it has"
                         + " ended since", row.instanceId());
@@ -119,9 +117,8 @@ final class Recovery {
      * killing what may be left of its tree (grandchildren that outlived it). True when there was such a record.
      */
     private boolean recordEndedOnItsOwn(InstanceRow row, Optional<TaskDefinition> definition) {
-        Path runLog = ctx.config.instanceLog(row.instanceId());
-        Optional<TaskEndRecords.Exit> exit = TaskEndRecords.readExit(TaskEndRecords.exitFile(runLog));
-        Optional<TaskEndRecords.Result> result = TaskEndRecords.readResult(TaskEndRecords.resultFile(runLog));
+        Optional<TaskEndRecords.Exit> exit = EndRecords.exit(ctx.config, row);
+        Optional<TaskEndRecords.Result> result = EndRecords.result(ctx.config, row);
         boolean javaTask = definition.map(d -> d.target() instanceof TaskTarget.JavaEntryPoint)
                 .orElse(result.isPresent());
         // A Java host writes its result before it exits: with no exit record its process may still be alive.

@@ -1,11 +1,13 @@
 package dev.bgtasks.broker;
 
+import dev.bgtasks.InstanceState;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.SignalSnapshot;
+import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
 import dev.bgtasks.store.RegistrationRow;
 import java.io.IOException;
@@ -75,20 +77,30 @@ final class Standbys {
     Standbys(BrokerContext ctx, JavaLauncher launcher) {
         this.ctx = ctx;
         this.launcher = launcher;
-        deleteLeftovers(ctx.config.runLogDirectory());
     }
 
     /**
-     * What the standbys of a broker that died left: their logs and their supervisors' records. A standby holds no
-     * instance, so none of it is anyone's (a taken standby's log was renamed to its instance's at the take).
+     * What the standbys of a broker that died left: their logs and their supervisors' records. Called after
+     * recovery, which has read the exit record of every instance that started on a standby and ended meanwhile
+     * ({@link EndRecords}); a running instance's record to come is spared (a taken standby's log was renamed to its
+     * instance's at the take, but its supervisor writes beside the standby's name).
      */
-    private static void deleteLeftovers(Path runs) {
+    void deleteLeftovers() {
+        Path runs = ctx.config.runLogDirectory();
         if (!Files.isDirectory(runs)) {
             return;
         }
+        Set<Path> running = new HashSet<>();
+        for (InstanceRow row : ctx.store.read(tx -> tx.instancesInState(InstanceState.RUNNING))) {
+            if (row.runToken() != null) {
+                running.add(TaskEndRecords.exitFile(EndRecords.standbyLog(ctx.config, row.runToken())));
+            }
+        }
         try (var files = Files.newDirectoryStream(runs, "standby-*")) {
             for (Path file : files) {
-                Files.deleteIfExists(file);
+                if (!running.contains(file)) {
+                    Files.deleteIfExists(file);
+                }
             }
         } catch (IOException e) {
             LOG.debug("could not delete what earlier standbys left in {}: {}", runs, e.toString());
@@ -316,7 +328,7 @@ final class Standbys {
     /** SPEC W1: launched like a cold start, in the registration's sandbox with its limits, as a waiting host. */
     private void start(Wanted want) {
         String token = RunToken.newToken();
-        Path log = ctx.config.runLogDirectory().resolve("standby-" + RunToken.hashHex(token, 8) + ".log");
+        Path log = EndRecords.standbyLog(ctx.config, token);
         Standby standby = new Standby(want.taskId, want.appId, want.definition, token, log,
                 fingerprint(want.definition), ctx.clock.now());
         // Known before the launch: its host may say hello before the launch returns.

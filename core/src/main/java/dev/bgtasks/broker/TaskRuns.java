@@ -378,7 +378,7 @@ final class TaskRuns {
         if (status == null || status.reason() != ExitStatus.Reason.EXIT_CODE_UNKNOWN) {
             return status;
         }
-        return TaskEndRecords.readExit(TaskEndRecords.exitFile(runLog)).map(exit -> {
+        return EndRecords.exit(ctx.config, task.row).map(exit -> {
             ExitStatus recorded = exit.toExitStatus();
             return new ExitStatus(recorded.exitCode(), recorded.reason(),
                     Math.max(status.peakMemoryBytes(), recorded.peakMemoryBytes()));
@@ -420,7 +420,7 @@ final class TaskRuns {
     }
 
     private void deleteEndRecords(InstanceRow row) {
-        if (!TaskEndRecords.deleteAll(ctx.config.instanceLog(row.instanceId()))) {
+        if (!EndRecords.deleteAll(ctx.config, row)) {
             LOG.warn("instance {}: its end records beside {} could not be deleted", row.instanceId(),
                     ctx.config.instanceLog(row.instanceId()));
         }
