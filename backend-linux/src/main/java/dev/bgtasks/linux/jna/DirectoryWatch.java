@@ -3,8 +3,6 @@ package dev.bgtasks.linux.jna;
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Waits, with no timer, for a name to appear in (or leave) a directory: inotify on the directory, a thread blocked in
@@ -18,24 +16,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DirectoryWatch implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatch.class);
-    private static final byte[] ONE = {1, 0, 0, 0, 0, 0, 0, 0};
     private static final int MASK = Libc.IN_CREATE | Libc.IN_MOVED_TO | Libc.IN_MOVED_FROM | Libc.IN_DELETE
             | Libc.IN_ATTRIB | Libc.IN_DELETE_SELF | Libc.IN_MOVE_SELF;
 
     private final Path directory;
-    private final int fd;
-    private final int wakeFd;
-    private final PollSet pollSet;
+    private final WakeableWait wait;
     private final byte[] events = new byte[4096];
-    private final Object lock = new Object();
-    private boolean closed;
 
-    private DirectoryWatch(Path directory, int fd, int wakeFd) {
+    private DirectoryWatch(Path directory, WakeableWait wait) {
         this.directory = directory;
-        this.fd = fd;
-        this.wakeFd = wakeFd;
-        this.pollSet = new PollSet(fd, wakeFd);
+        this.wait = wait;
     }
 
     /**
@@ -54,14 +44,11 @@ public final class DirectoryWatch implements AutoCloseable {
         }
         try {
             Libc.Holder.INSTANCE.inotify_add_watch(fd, directory.toString(), MASK);
-            return new DirectoryWatch(directory, fd, Syscalls.eventFd());
         } catch (LastErrorException e) {
-            closeQuietly(fd);
+            WakeableWait.closeQuietly(fd);
             throw new IOException(Syscalls.failed("inotify_add_watch " + directory, e).getMessage(), e);
-        } catch (ErrnoException e) {
-            closeQuietly(fd);
-            throw new IOException(e.getMessage(), e);
         }
+        return new DirectoryWatch(directory, WakeableWait.open(fd, false, "inotify watch of " + directory));
     }
 
     /**
@@ -72,35 +59,16 @@ public final class DirectoryWatch implements AutoCloseable {
      * @throws IOException when poll(2) fails
      */
     public boolean awaitChange() throws IOException {
-        while (true) {
-            synchronized (lock) {
-                if (closed) {
-                    return false;
-                }
-            }
-            try {
-                if (pollSet.poll(-1) == 0) {
-                    continue;
-                }
-            } catch (ErrnoException e) {
-                if (e.errno() == ErrnoException.EINTR) {
-                    continue;
-                }
-                throw new IOException(e.getMessage(), e);
-            }
-            if (pollSet.readable(1)) {
-                return false;
-            }
-            if (pollSet.ready(0)) {
-                drain();
-                return true;
-            }
+        if (!wait.await()) {
+            return false;
         }
+        drain();
+        return true;
     }
 
     private void drain() {
         try {
-            while (Libc.Holder.INSTANCE.read(fd, events, events.length) > 0) {
+            while (Libc.Holder.INSTANCE.read(wait.fd(), events, events.length) > 0) {
                 // Only that something changed matters.
             }
         } catch (LastErrorException e) {
@@ -111,40 +79,17 @@ public final class DirectoryWatch implements AutoCloseable {
     /** Wakes a waiting {@link #awaitChange()}, which returns false; the descriptors go with the waiter. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                Syscalls.write(wakeFd, ONE);
-            } catch (ErrnoException e) {
-                LOG.debug("cannot wake the watch of {}: {}", directory, e.getMessage());
-            }
-        }
+        wait.close();
     }
 
     /** Releases the descriptors; only the waiting thread calls it, after its last wait. */
     public void release() {
-        synchronized (lock) {
-            // A close() after this must not write to a descriptor number the JVM may have reused.
-            closed = true;
-        }
-        closeQuietly(fd);
-        closeQuietly(wakeFd);
+        wait.release();
     }
 
     /** {@return the directory watched} */
     public Path directory() {
         return directory;
-    }
-
-    private static void closeQuietly(int descriptor) {
-        try {
-            Syscalls.close(descriptor);
-        } catch (ErrnoException e) {
-            LOG.debug("close {}: {}", descriptor, e.getMessage());
-        }
     }
 
     @Override
