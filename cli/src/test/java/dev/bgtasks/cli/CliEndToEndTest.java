@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bgtasks.InstanceInfo;
+import dev.bgtasks.InstanceState;
+import dev.bgtasks.TaskOutcome;
+import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.daemon.BrokerLocation;
+import dev.bgtasks.ipc.BrokerClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +62,25 @@ class CliEndToEndTest {
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
         return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Waits, with a deadline, for an instance of {@code app} that {@code which} picks to complete: by its completion
+     * event, or found completed already (the subscription is open before the look, so none is missed).
+     */
+    private static InstanceInfo awaitCompleted(String app, Predicate<InstanceInfo> which) throws Exception {
+        try (BrokerClient client = BrokerClient.connect(BrokerLocation.underHome(home).socket())) {
+            CompletableFuture<InstanceInfo> done = new CompletableFuture<>();
+            try (AutoCloseable subscription = client.subscribe(app, event -> {
+                if (event instanceof AppEvent.Completed completed && which.test(completed.instance())) {
+                    done.complete(completed.instance());
+                }
+            })) {
+                client.instances(app).stream().filter(i -> i.state() == InstanceState.COMPLETED && which.test(i))
+                        .findFirst().ifPresent(done::complete);
+                return done.get(60, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test
@@ -149,32 +177,41 @@ class CliEndToEndTest {
                 .doesNotContain("debug:"); // CURRENTLY_RUNNING: no JVM waits for that one
 
         String jdb = Path.of(System.getProperty("java.home"), "bin", "jdb").toString();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String jdbOutput = "";
         while (System.nanoTime() < deadline) {
             Process attach = new ProcessBuilder(Files.exists(Path.of(jdb)) ? jdb : "jdb", "-attach", address)
                     .redirectErrorStream(true).start();
             StringBuffer seen = new StringBuffer();
+            // Done when jdb has the JVM ("VM Started"), or when jdb's output ends (it could not attach).
+            CompletableFuture<Void> attachedOrGone = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 try (var in = attach.getInputStream()) {
                     byte[] buffer = new byte[4096];
                     for (int n; (n = in.read(buffer)) > 0; ) {
                         seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                        if (seen.indexOf("VM Started") >= 0) {
+                            attachedOrGone.complete(null);
+                        }
                     }
                 } catch (java.io.IOException e) {
                     seen.append(e);
+                } finally {
+                    attachedOrGone.complete(null);
                 }
             });
             reader.start();
-            // The JVM waits suspended; once jdb has it ("VM Started"), it is told to go on, and jdb ends with it.
-            while (attach.isAlive() && !seen.toString().contains("VM Started") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+            // The JVM waits suspended; once jdb has it, it is told to go on, and jdb ends with it.
+            try {
+                attachedOrGone.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // Judged below by what jdb printed.
             }
             if (attach.isAlive()) {
                 attach.getOutputStream().write("cont\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 attach.getOutputStream().flush();
             }
-            if (!attach.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!attach.waitFor(60, TimeUnit.SECONDS)) {
                 attach.destroyForcibly();
             }
             reader.join(5_000);
@@ -182,25 +219,14 @@ class CliEndToEndTest {
             if (jdbOutput.contains("VM Started")) {
                 break;
             }
-            Thread.sleep(200); // its JVM is not listening yet
+            // Its JVM is not listening yet: jdb refused at once. A pause, not a wait for an event: nothing tells
+            // when a JDWP socket starts listening, and a probe would use up its one connection.
+            Thread.sleep(200);
         }
         assertThat(jdbOutput).as("jdb's session").contains("VM Started");
 
-        JsonNode done = null;
-        while (System.nanoTime() < deadline) {
-            for (JsonNode instance : JSON.readTree(run("runs", "--app", "com.example.debug", "--json").out())) {
-                if (instance.get("instanceId").asText().equals(instanceId)
-                        && instance.get("state").asText().equals("COMPLETED")) {
-                    done = instance;
-                }
-            }
-            if (done != null) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(done).as("the debugged instance completed").isNotNull();
-        assertThat(done.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        InstanceInfo done = awaitCompleted("com.example.debug", i -> i.instanceId().toString().equals(instanceId));
+        assertThat(done.outcome()).isEqualTo(TaskOutcome.SUCCEEDED);
     }
 
     @Test
@@ -321,13 +347,7 @@ class CliEndToEndTest {
         assertThat(signals.get("hardware").get("conditionOverrides").get("usb-device=1d6b:0002").asBoolean())
                 .isTrue();
         assertThat(run("signals").out()).contains("volumes").contains("simulated          usb-device=1d6b:0002=true");
-        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        String state = "";
-        while (System.nanoTime() < end && !state.equals("COMPLETED")) {
-            state = JSON.readTree(run("runs", "--app", app, "--json").out()).get(0).get("state").asText();
-            Thread.sleep(50);
-        }
-        assertThat(state).isEqualTo("COMPLETED");
+        assertThat(awaitCompleted(app, i -> true).state()).isEqualTo(InstanceState.COMPLETED);
         assertThat(run("simulate", "--clear").code()).isZero();
         assertThat(run("doctor").out()).contains("CPU_TEMPERATURE: OSHI").contains("while a registration needs it");
     }
@@ -347,14 +367,7 @@ class CliEndToEndTest {
         assertThat(run("runs", "--app", app, "--json").out().trim()).isEqualTo("[ ]");
 
         assertThat(run("simulate", "usb-device=0bda:5411=true").code()).isZero();
-        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        String state = "";
-        while (System.nanoTime() < end && !state.equals("COMPLETED")) {
-            JsonNode runs = JSON.readTree(run("runs", "--app", app, "--json").out());
-            state = runs.isEmpty() ? "" : runs.get(0).get("state").asText();
-            Thread.sleep(50);
-        }
-        assertThat(state).isEqualTo("COMPLETED");
+        assertThat(awaitCompleted(app, i -> true).state()).isEqualTo(InstanceState.COMPLETED);
         assertThat(run("simulate", "--clear").code()).isZero();
     }
 }

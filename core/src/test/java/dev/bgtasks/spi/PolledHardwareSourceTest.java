@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -56,13 +58,14 @@ class PolledHardwareSourceTest {
     void changesAreToldAndAFailedReadIsUnknown() throws InterruptedException { // SPEC H1, H4
         try (PolledHardwareSource s = source()) {
             AtomicInteger changes = new AtomicInteger();
-            s.subscribe(changes::incrementAndGet);
+            CountDownLatch firstChange = new CountDownLatch(1);
+            s.subscribe(() -> {
+                changes.incrementAndGet();
+                firstChange.countDown();
+            });
             // need() reads at once on the poller's thread; a poll of the test's own racing it could be told twice.
             s.need(EnumSet.of(HardwareSignal.CPU_TEMPERATURE));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (changes.get() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            assertThat(firstChange.await(10, TimeUnit.SECONDS)).as("the first reading is told").isTrue();
             int afterFirst = changes.get();
             assertThat(afterFirst).isPositive();
             s.poll();
