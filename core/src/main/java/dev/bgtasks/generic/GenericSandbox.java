@@ -205,6 +205,7 @@ final class GenericSandbox implements ProcessSandbox {
                         ? "by run token in /proc/<pid>/environ, exit seen by ProcessHandle.onExit(), which polls"
                                 + " non-children, and the watchdog; exit code unknown"
                         : "not available (no /proc)")
+                + "; no supervisor: a task that ends while no broker runs leaves no exit record"
                 + "; start: " + START_CAVEAT;
     }
 

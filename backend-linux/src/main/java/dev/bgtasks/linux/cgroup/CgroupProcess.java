@@ -1,5 +1,6 @@
 package dev.bgtasks.linux.cgroup;
 
+import dev.bgtasks.linux.jna.PidExitWatch;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.ResourceUsage;
@@ -80,7 +81,7 @@ final class CgroupProcess implements SandboxedProcess {
     static CgroupProcess adopted(CgroupTask cgroup, ProcessHandle main, ScheduledExecutorService scheduler,
                                  ResourceLimits limits) {
         CgroupProcess p = new CgroupProcess(cgroup, main, null, scheduler, limits);
-        p.watch(CgroupExitWatch.start(main.pid()).thenApply(ignored -> null), limits.memoryLimit().isPresent());
+        p.watch(PidExitWatch.start(main.pid()).thenApply(ignored -> null), limits.memoryLimit().isPresent());
         return p;
     }
 

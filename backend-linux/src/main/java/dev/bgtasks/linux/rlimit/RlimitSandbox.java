@@ -1,5 +1,6 @@
 package dev.bgtasks.linux.rlimit;
 
+import dev.bgtasks.linux.jna.PidExitWatch;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ProcessSandbox;
@@ -9,6 +10,8 @@ import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +37,19 @@ import org.slf4j.LoggerFactory;
  * both said so in the capabilities, so the broker accepts them only from registrations that allow best-effort
  * limits (SPEC R9).
  *
- * <p>Memory is {@code RLIMIT_DATA} ({@code ulimit -d} in the {@code /bin/sh} wrapper before the exec, so the task
- * starts under it): since Linux 4.7 it counts private writable mappings, about what a process commits. Not
+ * <p>Memory is {@code RLIMIT_DATA} ({@code ulimit -d} in the task's supervisor before the command starts, so the
+ * task starts under it): since Linux 4.7 it counts private writable mappings, about what a process commits. Not
  * {@code RLIMIT_AS}: a JVM reserves gigabytes of address space it never touches and does not start under a
  * tight one. Each process of the task gets the whole limit for itself, and an allocation past it fails inside the
  * task (no kill, no out-of-memory exit reason). A JVM also needs its thread stacks inside it: 64 MiB is too little
  * to start one, 128 MiB is enough. There is no per-task process limit: {@code RLIMIT_NPROC} counts every process
  * and thread of the user, so it caps the desktop, not the task. Kill is a tree walk, and grandchildren that were
  * reparented to init escape it.
+ *
+ * <p>The command runs as the child of its supervisor ({@link TaskSupervisor}, SPEC B5), which records its exit
+ * status beside the run log, so a task that ends while no broker runs keeps its true outcome. A restarted broker
+ * takes a live task back by the run token in its environment ({@code /proc/<pid>/environ}; pids are reused) and
+ * watches its end through a pidfd ({@link PidExitWatch}).
  *
  * <pre>{@code
  * ProcessSandbox sandbox = new RlimitSandbox();
@@ -52,11 +61,9 @@ public final class RlimitSandbox implements ProcessSandbox {
             + " the task alone, not the tree; allocations past it fail, nothing is killed";
     static final String PROCESS_MECHANISM = "none: RLIMIT_NPROC counts all of the user's processes and threads; no"
             + " per-task cap without the pids cgroup";
-    /** The wrapper's shell. */
-    static final String SHELL = "/bin/sh";
-    /** {@code $0} of the wrapper shell until the exec: the name the cgroup sandbox's wrapper shows in {@code ps}. */
-    static final String WRAPPER_NAME = "bgtasks-task";
     private static final int KILL_ROUNDS = 10;
+    /** How long a launch waits for its supervisor to start the command. */
+    private static final Duration COMMAND_DEADLINE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(RlimitSandbox.class);
 
@@ -74,7 +81,8 @@ public final class RlimitSandbox implements ProcessSandbox {
         if (log.getParent() != null) {
             Files.createDirectories(log.getParent());
         }
-        ProcessBuilder builder = new ProcessBuilder(command(limits.memoryLimit(), spec.command()));
+        ProcessBuilder builder = new ProcessBuilder(command(limits.memoryLimit(), TaskEndRecords.exitFile(log),
+                spec.command()));
         // The whole environment, never the broker's with additions (SPEC S5).
         builder.environment().clear();
         builder.environment().putAll(spec.environment());
@@ -87,33 +95,114 @@ public final class RlimitSandbox implements ProcessSandbox {
         } catch (IOException e) {
             LOG.debug("closing stdin of pid {} failed", process.pid(), e);
         }
-        return new Task(process);
+        return new Task(process, commandOf(process));
     }
 
     /**
-     * The task's command, behind a wrapper that sets the soft and hard {@code RLIMIT_DATA} (in KiB, rounded up) and
-     * then execs it with its arguments as data; unchanged without a memory limit.
+     * The task's supervisor: it sets the soft and hard {@code RLIMIT_DATA} (in KiB, rounded up) when there is a
+     * memory limit, then runs the command with its arguments as data and records its exit status in
+     * {@code exitFile}.
      */
-    static List<String> command(OptionalLong memoryBytes, List<String> command) {
+    static List<String> command(OptionalLong memoryBytes, Path exitFile, List<String> command) {
         if (memoryBytes.isEmpty()) {
-            return List.copyOf(command);
+            return TaskSupervisor.command("", List.of(), exitFile, TaskSupervisor.Counters.NONE, command);
         }
         long kib = (memoryBytes.getAsLong() + 1023) / 1024;
-        List<String> out = new ArrayList<>(List.of(SHELL, "-c",
-                "ulimit -d " + kib + " && exec \"$@\"", WRAPPER_NAME));
-        out.addAll(command);
-        return out;
+        return TaskSupervisor.command("ulimit -d \"$1\" && shift 1", List.of(Long.toString(kib)), exitFile,
+                TaskSupervisor.Counters.NONE, command);
     }
 
-    /** Without a cgroup nothing tells a task of ours from any other process once its parent is gone. */
+    /**
+     * The command: the supervisor's child, as soon as it is there. A command that ended before it was seen leaves
+     * the supervisor to stand for it.
+     */
+    static ProcessHandle commandOf(Process supervisor) throws IOException {
+        long deadline = System.nanoTime() + COMMAND_DEADLINE.toNanos();
+        int round = 0;
+        while (true) {
+            Optional<ProcessHandle> child = childOf(supervisor.pid());
+            if (child.isPresent()) {
+                return child.get();
+            }
+            if (!supervisor.isAlive()) {
+                return supervisor.toHandle();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                supervisor.destroyForcibly();
+                throw new IOException("the supervisor " + supervisor.pid() + " did not start its command within "
+                        + COMMAND_DEADLINE.toMillis() + " ms");
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(round++ < 50 ? 100 : 2000));
+        }
+    }
+
+    /** The one child of {@code pid}: from {@code /proc/<pid>/task/<pid>/children}, else by a walk of all processes. */
+    private static Optional<ProcessHandle> childOf(long pid) {
+        Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
+        try {
+            String list = Files.readString(children, StandardCharsets.US_ASCII).strip();
+            return list.isEmpty() ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(list.split("\\s+")[0]));
+        } catch (IOException | NumberFormatException e) {
+            return ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
+        }
+    }
+
+    /**
+     * Takes back a task of a previous broker: the process must carry {@code BGTASKS_RUN_TOKEN=<runToken>} in its
+     * environment (pids are reused). It keeps the rlimit it started under; its exit is watched through a pidfd, and
+     * its exit code is its supervisor's to record.
+     */
     @Override
     public Optional<SandboxedProcess> adopt(long pid, String runToken, ResourceLimits limits) {
-        return Optional.empty();
+        Objects.requireNonNull(runToken, "runToken");
+        Objects.requireNonNull(limits, "limits");
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty() || !carries(pid, runToken)) {
+            return Optional.empty();
+        }
+        LOG.info("re-adopted pid {} by its run token", pid);
+        return Optional.of(new Adopted(handle.get()));
+    }
+
+    /** The command (not its supervisor) of the task whose environment carries the token, if one is alive (B6). */
+    @Override
+    public OptionalLong findByToken(String runToken) {
+        Objects.requireNonNull(runToken, "runToken");
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.filter(h -> h.pid() != ProcessHandle.current().pid())
+                    .filter(h -> !isSupervisor(h.pid()))
+                    .filter(h -> carries(h.pid(), runToken))
+                    .filter(h -> h.parent().map(p -> isSupervisor(p.pid())).orElse(false))
+                    .mapToLong(ProcessHandle::pid)
+                    .findFirst();
+        }
     }
 
     @Override
     public boolean canReadopt() {
-        return false;
+        return true;
+    }
+
+    private static boolean carries(long pid, String runToken) {
+        try {
+            return RunToken.isCarriedBy(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                    runToken);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // The supervisor's command line: SHELL -c <script> NAME ...
+    private static boolean isSupervisor(long pid) {
+        try {
+            String[] args = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
+                    StandardCharsets.UTF_8).split("\0", 5);
+            return args.length >= 4 && args[0].equals(TaskSupervisor.SHELL) && args[1].equals("-c")
+                    && args[3].equals(TaskSupervisor.NAME);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Kills the process and its descendants when its environment carries the run token. */
@@ -121,16 +210,7 @@ public final class RlimitSandbox implements ProcessSandbox {
     public boolean killOrphan(long pid, String runToken) {
         Objects.requireNonNull(runToken, "runToken");
         Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty()) {
-            return false;
-        }
-        byte[] env;
-        try {
-            env = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-        } catch (IOException e) {
-            return false;
-        }
-        if (!RunToken.isCarriedBy(env, runToken)) {
+        if (handle.isEmpty() || !carries(pid, runToken)) {
             return false;
         }
         killTree(handle.get());
@@ -140,7 +220,9 @@ public final class RlimitSandbox implements ProcessSandbox {
     @Override
     public String describe() {
         return "rlimit: memory: " + MEMORY_MECHANISM + "; processes: " + PROCESS_MECHANISM
-                + "; kill: the process tree (grandchildren reparented to init escape); re-adoption: not available";
+                + "; kill: the process tree (grandchildren reparented to init escape); the supervisor, " + TaskSupervisor.SHELL
+                + ", records the command's exit status beside the run log, so a task that ends while no broker runs"
+                + " keeps its outcome; re-adoption: run token in /proc/<pid>/environ, exit seen through a pidfd";
     }
 
     /** Snapshots the tree before killing (killing a parent reparents its children), again until none is left. */
@@ -168,59 +250,46 @@ public final class RlimitSandbox implements ProcessSandbox {
         }
     }
 
-    /** One task: its main process, with memory read from {@code /proc}. */
+    /** One task this sandbox started: the supervisor is our child; the command is the task's main process. */
     private static final class Task implements SandboxedProcess {
-        private final Process process;
-        private final AtomicLong peak = new AtomicLong();
+        private final Process supervisor;
+        private final ProcessHandle command;
+        private final TreeUsage usage;
         private final CompletableFuture<ExitStatus> exit;
         private volatile boolean killed;
 
-        Task(Process process) {
-            this.process = process;
-            this.exit = process.onExit().thenApply(p -> {
+        Task(Process supervisor, ProcessHandle command) {
+            this.supervisor = supervisor;
+            this.command = command;
+            this.usage = new TreeUsage(command);
+            // The supervisor exits with the command's status: 128 + n for a command that signal n ended.
+            this.exit = supervisor.onExit().thenApply(p -> {
                 int code = p.exitValue();
                 return new ExitStatus(code, code > 128 ? ExitStatus.Reason.SIGNALED : ExitStatus.Reason.EXITED,
-                        peak.get());
+                        usage.peak());
             });
         }
 
         @Override
         public long pid() {
-            return process.pid();
+            return command.pid();
         }
 
         @Override
         public ResourceUsage usage() {
-            if (!process.isAlive()) {
-                return new ResourceUsage(0, peak.get(), Duration.ZERO, 0);
-            }
-            long rss = 0;
-            int count = 0;
-            List<ProcessHandle> tree = new ArrayList<>();
-            tree.add(process.toHandle());
-            process.descendants().forEach(tree::add);
-            for (ProcessHandle h : tree) {
-                long kib = statusKib(h.pid(), "VmRSS:");
-                if (kib >= 0) {
-                    rss += kib * 1024;
-                    count++;
-                }
-            }
-            long highest = Math.max(rss, statusKib(process.pid(), "VmHWM:") * 1024);
-            long p = peak.accumulateAndGet(highest, Math::max);
-            Duration cpu = process.info().totalCpuDuration().orElse(Duration.ZERO);
-            return new ResourceUsage(rss, p, cpu, count);
+            return usage.read();
         }
 
+        /** To the command: its supervisor ignores the polite signal, as it must to outlive it. */
         @Override
         public void terminate() {
-            process.destroy();
+            command.destroy();
         }
 
         @Override
         public void kill() {
             killed = true;
-            killTree(process.toHandle());
+            killTree(supervisor.toHandle());
         }
 
         @Override
@@ -230,7 +299,88 @@ public final class RlimitSandbox implements ProcessSandbox {
 
         @Override
         public String toString() {
-            return "rlimit task pid " + process.pid() + (killed ? " (killed)" : "");
+            return "rlimit task pid " + command.pid() + " (supervisor " + supervisor.pid() + ")"
+                    + (killed ? " (killed)" : "");
+        }
+    }
+
+    /** A task of a previous broker: not our child, so its exit code is its supervisor's record, not ours. */
+    private static final class Adopted implements SandboxedProcess {
+        private final ProcessHandle command;
+        private final TreeUsage usage;
+        private final CompletableFuture<ExitStatus> exit;
+
+        Adopted(ProcessHandle command) {
+            this.command = command;
+            this.usage = new TreeUsage(command);
+            this.exit = PidExitWatch.start(command.pid()).thenApply(
+                    ignored -> new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, usage.peak()));
+        }
+
+        @Override
+        public long pid() {
+            return command.pid();
+        }
+
+        @Override
+        public ResourceUsage usage() {
+            return usage.read();
+        }
+
+        @Override
+        public void terminate() {
+            command.destroy();
+        }
+
+        @Override
+        public void kill() {
+            killTree(command);
+        }
+
+        @Override
+        public CompletableFuture<ExitStatus> onExit() {
+            return exit.copy();
+        }
+
+        @Override
+        public String toString() {
+            return "re-adopted rlimit task pid " + command.pid();
+        }
+    }
+
+    /** The memory of a task's tree, read from {@code /proc}, with the highest seen kept as its peak. */
+    private static final class TreeUsage {
+        private final ProcessHandle root;
+        private final AtomicLong peak = new AtomicLong();
+
+        TreeUsage(ProcessHandle root) {
+            this.root = root;
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        ResourceUsage read() {
+            if (!root.isAlive()) {
+                return new ResourceUsage(0, peak.get(), Duration.ZERO, 0);
+            }
+            long rss = 0;
+            int count = 0;
+            List<ProcessHandle> tree = new ArrayList<>();
+            tree.add(root);
+            root.descendants().forEach(tree::add);
+            for (ProcessHandle h : tree) {
+                long kib = statusKib(h.pid(), "VmRSS:");
+                if (kib >= 0) {
+                    rss += kib * 1024;
+                    count++;
+                }
+            }
+            long highest = Math.max(rss, statusKib(root.pid(), "VmHWM:") * 1024);
+            long p = peak.accumulateAndGet(highest, Math::max);
+            Duration cpu = root.info().totalCpuDuration().orElse(Duration.ZERO);
+            return new ResourceUsage(rss, p, cpu, count);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,16 +35,94 @@ class RlimitSandboxTest {
         assertThat(sandbox.capabilities().memoryMechanism()).startsWith("rlimit RLIMIT_DATA");
         assertThat(sandbox.capabilities().processes()).isEqualTo(Enforcement.NONE);
         assertThat(sandbox.capabilities().processMechanism()).contains("RLIMIT_NPROC counts all of the user's");
-        assertThat(sandbox.canReadopt()).isFalse();
-        assertThat(sandbox.describe()).startsWith("rlimit");
+        assertThat(sandbox.canReadopt()).isTrue();
+        assertThat(sandbox.describe()).startsWith("rlimit").contains("the supervisor, /bin/sh, records");
     }
 
     @Test
-    void theWrapperSetsTheDataLimitInKibibytesAndPassesArgumentsAsData() {
-        assertThat(RlimitSandbox.command(OptionalLong.of(64L << 20), List.of("prog", "$(x)"))).containsExactly(
-                "/bin/sh", "-c", "ulimit -d 65536 && exec \"$@\"", "bgtasks-task", "prog", "$(x)");
-        assertThat(RlimitSandbox.command(OptionalLong.of(1025), List.of("p"))).contains("ulimit -d 2 && exec \"$@\"");
-        assertThat(RlimitSandbox.command(OptionalLong.empty(), List.of("p", "q"))).containsExactly("p", "q");
+    void theSupervisorSetsTheDataLimitInKibibytesAndPassesArgumentsAsData() { // SPEC B5, S3
+        Path exit = Path.of("/runs/t.log.exit");
+        List<String> limited = RlimitSandbox.command(OptionalLong.of(64L << 20), exit, List.of("prog", "$(x)"));
+        assertThat(limited.subList(0, 2)).containsExactly("/bin/sh", "-c");
+        assertThat(limited.get(2)).startsWith("ulimit -d \"$1\" && shift 1 || exit\n").contains("trap : HUP INT QUIT TERM");
+        assertThat(limited.subList(3, limited.size())).containsExactly(
+                "bgtasks-task", "65536", "/runs/t.log.exit", "", "", "", "prog", "$(x)");
+        assertThat(RlimitSandbox.command(OptionalLong.of(1025), exit, List.of("p"))).contains("2");
+        List<String> unlimited = RlimitSandbox.command(OptionalLong.empty(), exit, List.of("p", "q"));
+        assertThat(unlimited.get(2)).doesNotContain("ulimit");
+        assertThat(unlimited.subList(3, unlimited.size())).containsExactly(
+                "bgtasks-task", "/runs/t.log.exit", "", "", "", "p", "q");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theCommandIsTheSupervisorsChildAndItsExitIsRecordedBesideTheRunLog() throws Exception { // SPEC B5, X4
+        RlimitSandbox sandbox = new RlimitSandbox();
+        String token = UUID.randomUUID().toString();
+        Path log = dir.resolve("exit7.log");
+        SandboxedProcess p = sandbox.launch(new LaunchSpec(List.of("/bin/sh", "-c", "echo $PPID; exit 7"),
+                Map.of("BGTASKS_RUN_TOKEN", token), dir, log, token), ResourceLimits.builder()
+                .memoryBytes(256L << 20).build());
+        ExitStatus status = p.onExit().get(15, TimeUnit.SECONDS);
+        assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXITED);
+        assertThat(status.exitCode()).isEqualTo(7);
+        assertThat(Files.readAllLines(log)).as("the command's parent is not the broker").doesNotContain(
+                Long.toString(ProcessHandle.current().pid()));
+        assertThat(TaskEndRecords.readExit(TaskEndRecords.exitFile(log))).map(TaskEndRecords.Exit::exitCode)
+                .contains(7);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void terminateReachesTheCommandThroughItsSupervisor() throws Exception { // SPEC X6, B5
+        RlimitSandbox sandbox = new RlimitSandbox();
+        String token = UUID.randomUUID().toString();
+        Path log = dir.resolve("sleep.log");
+        SandboxedProcess p = sandbox.launch(new LaunchSpec(List.of("sleep", "30"),
+                Map.of("BGTASKS_RUN_TOKEN", token), dir, log, token), ResourceLimits.defaults());
+        try {
+            // The pid is the command's from the fork on; until its exec it is the supervisor's shell, whose trap
+            // a signal would meet (a polite cancel that early is lost, and the grace period's kill follows: X6).
+            assertThat(waitUntil(() -> ProcessHandle.of(p.pid()).flatMap(h -> h.info().command())
+                    .filter(c -> c.endsWith("sleep")).isPresent(), Duration.ofSeconds(5))).isTrue();
+            p.terminate();
+            ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(status.reason()).isEqualTo(ExitStatus.Reason.SIGNALED);
+            assertThat(status.exitCode()).isEqualTo(128 + 15);
+            assertThat(TaskEndRecords.readExit(TaskEndRecords.exitFile(log))).map(TaskEndRecords.Exit::exitCode)
+                    .contains(128 + 15);
+        } finally {
+            p.kill();
+        }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aRestartedBrokersSandboxFindsAndAdoptsTheCommandByItsTokenAndItsEndIsRecorded() throws Exception {
+        // SPEC B3, B5, B6
+        RlimitSandbox first = new RlimitSandbox();
+        String token = UUID.randomUUID().toString();
+        Path log = dir.resolve("adopt.log");
+        SandboxedProcess p = first.launch(new LaunchSpec(List.of("sleep", "30"),
+                Map.of("BGTASKS_RUN_TOKEN", token), dir, log, token), ResourceLimits.defaults());
+        try {
+            RlimitSandbox second = new RlimitSandbox();
+            assertThat(second.findByToken(token)).hasValue(p.pid());
+            assertThat(second.findByToken(UUID.randomUUID().toString())).isEmpty();
+            assertThat(second.adopt(p.pid(), UUID.randomUUID().toString(), ResourceLimits.defaults())).isEmpty();
+            SandboxedProcess adopted = second.adopt(p.pid(), token, ResourceLimits.defaults()).orElseThrow();
+            assertThat(adopted.pid()).isEqualTo(p.pid());
+            assertThat(adopted.usage().processCount()).isEqualTo(1);
+            ProcessHandle.of(p.pid()).orElseThrow().destroy();
+            ExitStatus status = adopted.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXIT_CODE_UNKNOWN);
+            assertThat(waitUntil(() -> TaskEndRecords.readExit(TaskEndRecords.exitFile(log)).isPresent(),
+                    Duration.ofSeconds(10))).as("the supervisor's record").isTrue();
+            assertThat(TaskEndRecords.readExit(TaskEndRecords.exitFile(log)).orElseThrow().exitCode())
+                    .isEqualTo(128 + 15);
+        } finally {
+            p.kill();
+        }
     }
 
     @Test

@@ -175,7 +175,8 @@ public final class MacWatchdogSandbox implements ProcessSandbox {
                 + " 10 ms of allocation near the limit (about 10 MB at 1 GB/s), up to 200 ms of it for a burst that"
                 + " starts below half the limit; tree kill:"
                 + " killpg, then every process by parent pid and by " + RunToken.ENVIRONMENT_VARIABLE + " in its environment"
-                + " (KERN_PROCARGS2); re-adoption: by run token, exit seen by kqueue NOTE_EXIT, exit code unknown";
+                + " (KERN_PROCARGS2); re-adoption: by run token, exit seen by kqueue NOTE_EXIT, exit code unknown; no"
+                + " supervisor: a task that ends while no broker runs leaves no exit record";
     }
 
     // ---- shared with the task handles ----

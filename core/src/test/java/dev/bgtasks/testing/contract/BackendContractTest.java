@@ -9,6 +9,7 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.spi.TaskEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -470,6 +471,25 @@ public abstract class BackendContractTest {
         assertThat(next.killOrphan(pid, token)).isTrue();
         assertThat(waitUntil(() -> !running(pid))).as("the orphan after killOrphan").isTrue();
         assertThat(next.killOrphan(pid, token)).as("a second killOrphan finds nothing").isFalse();
+    }
+
+    @Test
+    void aTaskThatEndsWhileNoSandboxWatchesLeavesItsTrueExitCodeBesideItsRunLog() throws Exception { // SPEC B5
+        if (declared(ContractRule.EXIT_RECORD)) {
+            return;
+        }
+        Launched task = launch(sandbox, sleeper(), ResourceLimits.defaults());
+        long pid = task.process().pid();
+        assertThat(waitUntil(() -> running(pid))).isTrue();
+        closed.add(sandbox);
+        closeSandbox(sandbox);
+        // The broker is gone; the task now ends of a SIGTERM it did not catch (status 128 + 15, as a shell says).
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        Path exitFile = TaskEndRecords.exitFile(task.spec().logFile());
+        assertThat(waitUntil(() -> TaskEndRecords.readExit(exitFile).isPresent()))
+                .as("the exit record %s of the task that ended on its own", exitFile).isTrue();
+        assertThat(TaskEndRecords.readExit(exitFile).orElseThrow().exitCode()).isEqualTo(128 + 15);
+        assertThat(waitUntil(() -> !running(pid))).isTrue();
     }
 
     // ---- helpers ----

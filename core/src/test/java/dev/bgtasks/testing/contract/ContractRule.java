@@ -27,7 +27,12 @@ public enum ContractRule {
     /** SPEC B3, B6: a second sandbox (a restarted broker) adopts a live task by its run token, and only by it. */
     ADOPT("B3, B6", true),
     /** SPEC B3: closing a sandbox leaves its tasks running; the next one kills them as orphans by run token. */
-    ORPHAN_KILL("B3", true);
+    ORPHAN_KILL("B3", true),
+    /**
+     * SPEC B5: a task that ends while no sandbox watches it (its broker is gone) leaves its true exit code in the
+     * exit record beside its run log, written by its supervisor.
+     */
+    EXIT_RECORD("B5", true);
 
     private final String spec;
     private final boolean mayBeDeclaredMissing;

@@ -15,12 +15,9 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * The rlimit fallback under the backend contract, on any Linux host (it needs no cgroup). It holds X1 (the task
- * starts under its {@code RLIMIT_DATA}), the exit code and the orphan kill by run token; it declares, in its own
- * words, that a memory limit kills nothing, that it has no per-task process limit, that grandchildren reparented to
- * init escape its kill, and that it cannot re-adopt.
- *
- * <p>In this package because {@link RlimitSandbox} is package-private here; the Linux backend's split moves it to
- * {@code dev.bgtasks.linux.rlimit} as a public class, and this test then moves to {@code dev.bgtasks.nativetests.linux}.
+ * starts under its {@code RLIMIT_DATA}), the exit code, re-adoption and the orphan kill by run token, and the
+ * supervisor's exit record (B5); it declares, in its own words, that a memory limit kills nothing, that it has no
+ * per-task process limit, and that grandchildren reparented to init escape its kill.
  */
 @EnabledOnOs(OS.LINUX)
 class RlimitSandboxContractTest extends ShellContractTest {
@@ -34,8 +31,7 @@ class RlimitSandboxContractTest extends ShellContractTest {
         return Map.of(
                 ContractRule.MEMORY_LIMIT, "allocations past it fail, nothing is killed",
                 ContractRule.PROCESS_LIMIT, "no per-task cap without the pids cgroup",
-                ContractRule.TREE_KILL, "grandchildren reparented to init escape",
-                ContractRule.ADOPT, "re-adoption: not available");
+                ContractRule.TREE_KILL, "grandchildren reparented to init escape");
     }
 
     /** The shell's {@code ulimit -d} after the wrapper's exec: the limit the task started under, in KiB. */

@@ -41,7 +41,8 @@ class WindowsJobSandboxContractTest extends BackendContractTest {
     @Override
     protected Map<ContractRule, String> declaredGaps() {
         return Map.of(ContractRule.ADOPT, "re-adoption: none",
-                ContractRule.ORPHAN_KILL, "tasks die with the broker");
+                ContractRule.ORPHAN_KILL, "tasks die with the broker",
+                ContractRule.EXIT_RECORD, "tasks die with the broker");
     }
 
     private static List<String> ping(int seconds) {

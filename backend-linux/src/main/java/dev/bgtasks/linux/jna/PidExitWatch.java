@@ -1,37 +1,34 @@
-package dev.bgtasks.linux.cgroup;
+package dev.bgtasks.linux.jna;
 
-import dev.bgtasks.linux.jna.ErrnoException;
-import dev.bgtasks.linux.jna.PollSet;
-import dev.bgtasks.linux.jna.Syscalls;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Learns when a process that is not our child exits (a task re-adopted after a broker restart), without polling:
- * {@code pidfd_open(2)} (Linux 5.3) gives a descriptor that {@code poll(2)} reports readable once the process has
- * exited. {@link ProcessHandle#onExit()} would poll non-children every 300 ms growing to 5 s. Where pidfd_open is
+ * Learns when a process that is not our child exits (a task the cgroup or the rlimit sandbox re-adopted after a
+ * broker restart), without polling: {@code pidfd_open(2)} (Linux 5.3) gives a descriptor that {@code poll(2)}
+ * reports readable once the process has exited. {@link ProcessHandle#onExit()} would poll non-children every 300 ms growing to 5 s. Where pidfd_open is
  * missing, that is the fallback.
  *
  * <pre>{@code
- * CgroupExitWatch.start(pid).thenRun(() -> log.info("pid {} exited", pid));
+ * PidExitWatch.start(pid).thenRun(() -> log.info("pid {} exited", pid));
  * }</pre>
  */
-final class CgroupExitWatch {
+public final class PidExitWatch {
     /** How long one poll waits before it looks again whether the watch was cancelled. */
     private static final int POLL_TIMEOUT_MS = 1000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(CgroupExitWatch.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PidExitWatch.class);
 
-    private CgroupExitWatch() {
+    private PidExitWatch() {
     }
 
     /**
      * Starts watching. The future completes when the process exits (at once when it is already gone); cancelling
      * it stops the watch.
      */
-    static CompletableFuture<Void> start(long pid) {
+    public static CompletableFuture<Void> start(long pid) {
         CompletableFuture<Void> exited = new CompletableFuture<>();
         int fd;
         try {
