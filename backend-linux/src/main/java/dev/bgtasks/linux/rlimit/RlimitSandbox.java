@@ -304,7 +304,10 @@ public final class RlimitSandbox implements ProcessSandbox {
         }
     }
 
-    /** A task of a previous broker: not our child, so its exit code is its supervisor's record, not ours. */
+    /**
+     * A task of a previous broker: not our child, so its exit code is its supervisor's record, not ours. It ends
+     * when the command and its supervisor have both exited: the supervisor writes the record between the two.
+     */
     private static final class Adopted implements SandboxedProcess {
         private final ProcessHandle command;
         private final TreeUsage usage;
@@ -313,7 +316,10 @@ public final class RlimitSandbox implements ProcessSandbox {
         Adopted(ProcessHandle command) {
             this.command = command;
             this.usage = new TreeUsage(command);
-            this.exit = PidExitWatch.start(command.pid()).thenApply(
+            CompletableFuture<Void> commandExit = PidExitWatch.start(command.pid());
+            CompletableFuture<Void> supervisorExit = command.parent().filter(p -> isSupervisor(p.pid()))
+                    .map(p -> PidExitWatch.start(p.pid())).orElse(CompletableFuture.completedFuture(null));
+            this.exit = CompletableFuture.allOf(commandExit, supervisorExit).thenApply(
                     ignored -> new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, usage.peak()));
         }
 
