@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A task under the macOS watchdog: its process group (the main process is the leader), sampled by a
- * {@link GroupWatch} on the sandbox's watchdog thread, killed as a tree by {@link TreeKill}. It ends once the main
- * process has ended and no process of the group, nor any that left it, is alive.
+ * A task under the macOS watchdog: its process group (its supervisor leads it, or the main process of a task taken
+ * back from a broker before supervisors), sampled by a {@link GroupWatch} on the sandbox's watchdog thread, killed as
+ * a tree by {@link TreeKill}. It ends once the process it waits for (the supervisor, or a re-adopted main process)
+ * has ended and no process of the group, nor any that left it, is alive.
  *
  * <pre>{@code
  * SandboxedProcess task = sandbox.launch(spec, limits);
@@ -27,7 +28,7 @@ final class MacTask implements SandboxedProcess {
     private static final Logger LOG = LoggerFactory.getLogger(MacTask.class);
 
     private final MacWatchdogSandbox sandbox;
-    private final int pid;
+    private volatile int pid;
     private final int pgid;
     private final boolean child;
     private final String tokenEntry;
@@ -63,6 +64,11 @@ final class MacTask implements SandboxedProcess {
         return watch;
     }
 
+    /** The supervisor has started the command: from now on the task's pid is the command's. */
+    void commandStarted(int commandPid) {
+        this.pid = commandPid;
+    }
+
     @Override
     public long pid() {
         return pid;
@@ -74,7 +80,10 @@ final class MacTask implements SandboxedProcess {
         return usage;
     }
 
-    /** SIGTERM to the main process; the broker kills the tree after the grace period. */
+    /**
+     * SIGTERM to the main process (the command; its supervisor traps the signal to outlive it); the broker kills the
+     * tree after the grace period.
+     */
     @Override
     public void terminate() {
         try {
@@ -150,10 +159,12 @@ final class MacTask implements SandboxedProcess {
             status = new ExitStatus(-1, limit != null ? limit : ExitStatus.Reason.EXIT_CODE_UNKNOWN,
                     watch.peakBytes());
         } else {
+            // The supervisor exits with the command's status, 128 + n for a command that signal n ended.
             int raw = waitStatus.getAsInt();
-            ExitStatus.Reason reason = WaitStatus.signaled(raw) ? ExitStatus.Reason.SIGNALED
+            int code = WaitStatus.exitCode(raw);
+            ExitStatus.Reason reason = WaitStatus.signaled(raw) || code > 128 ? ExitStatus.Reason.SIGNALED
                     : ExitStatus.Reason.EXITED;
-            status = new ExitStatus(WaitStatus.exitCode(raw), limit != null ? limit : reason, watch.peakBytes());
+            status = new ExitStatus(code, limit != null ? limit : reason, watch.peakBytes());
         }
         if (exit.complete(status)) {
             LOG.debug("pid {}'s process group ended: {}", pid, status);

@@ -10,6 +10,8 @@ import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
+import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +44,18 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>A kill is {@code killpg(SIGKILL)} on the group, then a walk of every process by parent pid and by the run token
- * in its environment ({@code KERN_PROCARGS2}), repeated until nothing is left. A re-adopted task's end is seen
- * through kqueue {@code NOTE_EXIT}; its exit code is unknown.
+ * in its environment ({@code KERN_PROCARGS2}), repeated until nothing is left.
+ *
+ * <p>The group's leader is the task's supervisor ({@link TaskSupervisor}, SPEC B5), a {@code /bin/sh} that runs the
+ * command as its child, waits for it and records its exit status beside the run log, so a task that ends while no
+ * broker runs keeps its true outcome. The task's pid is the command's, and polite cancellation signals it. A
+ * re-adopted task's end is seen through kqueue {@code NOTE_EXIT}; it ends once its group (the supervisor with it)
+ * is gone, and its exit code is then the supervisor's record's.
  */
 public final class MacWatchdogSandbox implements ProcessSandbox {
+    /** How long a launch waits for its supervisor to start the command. */
+    static final Duration COMMAND_DEADLINE = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(MacWatchdogSandbox.class);
 
     private final SystemCalls libc;
@@ -94,15 +105,48 @@ public final class MacWatchdogSandbox implements ProcessSandbox {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(limits, "limits");
         String tokenEntry = RunToken.environmentEntry(spec.runToken());
+        // The broker's PATH finds the program, as it would without a supervisor; the shell gets its path.
+        List<String> command = new ArrayList<>(spec.command());
+        command.set(0, spawner.resolve(command.get(0)));
+        List<String> supervised = TaskSupervisor.command("", List.of(), TaskEndRecords.exitFile(spec.logFile()),
+                TaskSupervisor.Counters.NONE, command);
         AtomicReference<MacTask> started = new AtomicReference<>();
-        int pid = spawner.spawn(spec.command(), PosixSpawner.taskEnvironment(spec.environment(), spec.runToken()),
-                spec.workingDirectory(), spec.logFile(), held -> {
+        int supervisor = spawner.spawn(supervised,
+                PosixSpawner.taskEnvironment(spec.environment(), spec.runToken()), spec.workingDirectory(),
+                spec.logFile(), held -> {
                     MacTask task = new MacTask(this, held, held, true, tokenEntry, limits);
                     started.set(task);
                     task.start(ExitWatch.child(libc, held));
                 });
-        LOG.debug("launched pid {} as its own process group under the watchdog: {}", pid, spec.command());
-        return started.get();
+        MacTask task = started.get();
+        task.commandStarted(commandOf(supervisor, task));
+        LOG.debug("launched pid {} under its supervisor {}, which leads its process group under the watchdog: {}",
+                task.pid(), supervisor, spec.command());
+        return task;
+    }
+
+    /**
+     * The command: the supervisor's child, as soon as it is there. A command that ended before it was seen (and
+     * its supervisor with it) leaves the supervisor to stand for it.
+     */
+    private int commandOf(int supervisor, MacTask task) throws IOException {
+        long deadline = nanoTime.getAsLong() + COMMAND_DEADLINE.toNanos();
+        int round = 0;
+        while (true) {
+            int[] children = table.childrenOf(supervisor);
+            if (children.length > 0) {
+                return children[0];
+            }
+            if (!table.read(supervisor).alive()) {
+                return supervisor;
+            }
+            if (nanoTime.getAsLong() - deadline > 0) {
+                task.kill();
+                throw new IOException("the supervisor " + supervisor + " did not start its command within "
+                        + COMMAND_DEADLINE.toMillis() + " ms");
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(round++ < 50 ? 100 : 2000));
+        }
     }
 
     /**
@@ -125,8 +169,9 @@ public final class MacWatchdogSandbox implements ProcessSandbox {
             return Optional.empty();
         }
         int pgid = process.get().pgid();
-        if (pgid != id) {
-            LOG.warn("re-adopted pid {} leads no process group (its group is {}): watching that group", pid, pgid);
+        if (pgid != id && pgid != process.get().ppid()) {
+            LOG.warn("re-adopted pid {} leads no process group, nor does its supervisor (its group is {}): watching"
+                    + " that group", pid, pgid);
         }
         MacTask task = new MacTask(this, id, pgid, false, entry, limits);
         task.watch().track(carriers(entry));
@@ -175,8 +220,10 @@ public final class MacWatchdogSandbox implements ProcessSandbox {
                 + " 10 ms of allocation near the limit (about 10 MB at 1 GB/s), up to 200 ms of it for a burst that"
                 + " starts below half the limit; tree kill:"
                 + " killpg, then every process by parent pid and by " + RunToken.ENVIRONMENT_VARIABLE + " in its environment"
-                + " (KERN_PROCARGS2); re-adoption: by run token, exit seen by kqueue NOTE_EXIT, exit code unknown; no"
-                + " supervisor: a task that ends while no broker runs leaves no exit record";
+                + " (KERN_PROCARGS2); the supervisor, " + TaskSupervisor.SHELL + ", leads the group and records the"
+                + " command's exit status beside the run log, so a task that ends while no broker runs keeps its"
+                + " outcome; re-adoption: by run token, exit seen by kqueue NOTE_EXIT, exit code from the"
+                + " supervisor's record";
     }
 
     // ---- shared with the task handles ----

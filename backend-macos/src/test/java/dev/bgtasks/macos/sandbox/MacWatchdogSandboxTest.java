@@ -1,6 +1,7 @@
 package dev.bgtasks.macos.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -22,6 +23,8 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
 
 /**
  * The sandbox end to end over a mocked libSystem and a scripted process table: launch, watchdog kills, exit
@@ -41,7 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
 class MacWatchdogSandboxTest {
     private static final long MIB = 1L << 20;
     private static final int SELF = 10;
+    /** The supervisor, which posix_spawn starts and which leads the task's group. */
     private static final int PID = 4242;
+    /** The command, the supervisor's child in its group: the task's pid. */
+    private static final int COMMAND = 4342;
 
     @TempDir
     Path dir;
@@ -58,13 +65,16 @@ class MacWatchdogSandboxTest {
         when(libc.getuid()).thenReturn(ScriptedTable.UID);
         doAnswer(call -> {
             call.<IntByReference>getArgument(0).setValue(PID);
-            table.add(PID, SELF, PID).environment = List.of(
-                    List.of(call.<String[]>getArgument(5)).stream().filter(e -> e.startsWith("BGTASKS_"))
-                            .findFirst().orElse("none"));
+            List<String> token = List.of(List.of(call.<String[]>getArgument(5)).stream()
+                    .filter(e -> e.startsWith("BGTASKS_")).findFirst().orElse("none"));
+            table.add(PID, SELF, PID).environment = token;
+            // The supervisor's fork of the command, which the launch waits for.
+            table.add(COMMAND, PID, PID).environment = token;
             return 0;
         }).when(libc).posix_spawn(any(), anyString(), any(), any(), any(), any());
         doAnswer(call -> {
             int status = mainEnds.get();
+            table.remove(COMMAND);
             table.remove(PID);
             call.<IntByReference>getArgument(1).setValue(status);
             return PID;
@@ -110,13 +120,69 @@ class MacWatchdogSandboxTest {
     }
 
     @Test
-    void aTaskThatExitsByItselfEndsWithItsCode() throws Exception {
+    void aTaskThatExitsByItselfEndsWithItsCode() throws Exception { // SPEC X4
         SandboxedProcess p = sandbox.launch(spec(), ResourceLimits.defaults());
-        assertThat(p.pid()).isEqualTo(PID);
+        assertThat(p.pid()).as("the command's pid, not its supervisor's").isEqualTo(COMMAND);
         verify(libc).kill(PID, SystemLib.SIGCONT);
+        // The supervisor exits with the command's status.
         mainEnds.complete(3 << 8);
         assertThat(exitOf(p)).isEqualTo(new ExitStatus(3, ExitStatus.Reason.EXITED, 0));
         verify(libc, never()).killpg(anyInt(), eq(SystemLib.SIGKILL));
+    }
+
+    @Test
+    void theCommandRunsUnderASupervisorThatRecordsItsExitBesideTheRunLog() throws Exception { // SPEC B5, S3
+        sandbox.launch(spec(), ResourceLimits.defaults());
+        ArgumentCaptor<String[]> argv = ArgumentCaptor.forClass(String[].class);
+        verify(libc).posix_spawn(any(), eq("/bin/sh"), any(), any(), argv.capture(), any());
+        assertThat(argv.getValue()).startsWith("/bin/sh", "-c");
+        assertThat(argv.getValue()[2]).contains("trap : HUP INT QUIT TERM", "\"$@\"");
+        assertThat(List.of(argv.getValue()).subList(3, argv.getValue().length)).containsExactly("bgtasks-task",
+                TaskEndRecords.exitFile(dir.resolve("t.log")).toAbsolutePath().toString(), "", "", "", "/bin/task");
+        mainEnds.complete(0);
+    }
+
+    @Test
+    void aBareProgramNameIsFoundOnTheBrokersPathAsBefore() throws Exception {
+        Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        Path tool = java.nio.file.Files.createFile(bin.resolve("tool"));
+        assertThat(tool.toFile().setExecutable(true)).isTrue();
+        MacWatchdogSandbox onPath = new MacWatchdogSandbox(calls, table,
+                new PosixSpawner(calls, Map.of("PATH", bin.toString())),
+                new TreeKill(calls, table, SELF, ScriptedTable.UID), WatchdogPolicy.DEFAULT, System::nanoTime);
+        onPath.launch(new LaunchSpec(List.of("tool", "x"), Map.of("BGTASKS_RUN_TOKEN", "t-1"), dir,
+                dir.resolve("t.log"), "t-1"), ResourceLimits.defaults());
+        ArgumentCaptor<String[]> argv = ArgumentCaptor.forClass(String[].class);
+        verify(libc).posix_spawn(any(), eq("/bin/sh"), any(), any(), argv.capture(), any());
+        assertThat(argv.getValue()).endsWith(tool.toString(), "x");
+        mainEnds.complete(0);
+    }
+
+    @Test
+    void politeCancellationSignalsTheCommandAndItsSignalIsItsEnd() throws Exception { // SPEC X6, B5
+        SandboxedProcess p = sandbox.launch(spec(), ResourceLimits.defaults());
+        p.terminate();
+        verify(libc).kill(COMMAND, SystemLib.SIGTERM);
+        verify(libc, never()).kill(PID, SystemLib.SIGTERM);
+        // The command died of SIGTERM; its supervisor exits with 128 + 15, as a shell reports it.
+        mainEnds.complete((128 + 15) << 8);
+        assertThat(exitOf(p)).isEqualTo(new ExitStatus(128 + 15, ExitStatus.Reason.SIGNALED, 0));
+    }
+
+    @Test
+    void aSupervisorThatNeverStartsItsCommandFailsTheLaunchAndIsKilled() {
+        doAnswer(call -> {
+            call.<IntByReference>getArgument(0).setValue(PID);
+            table.add(PID, SELF, PID);
+            return 0;
+        }).when(libc).posix_spawn(any(), anyString(), any(), any(), any(), any());
+        long[] now = {0};
+        MacWatchdogSandbox stuck = new MacWatchdogSandbox(calls, table, new PosixSpawner(calls, Map.of("PATH",
+                "/bin")), new TreeKill(calls, table, SELF, ScriptedTable.UID), WatchdogPolicy.DEFAULT,
+                () -> now[0] += MacWatchdogSandbox.COMMAND_DEADLINE.toNanos() / 4);
+        assertThatThrownBy(() -> stuck.launch(spec(), ResourceLimits.defaults())).isInstanceOf(IOException.class)
+                .hasMessageContaining("did not start its command");
+        verify(libc, atLeastOnce()).killpg(PID, SystemLib.SIGKILL);
     }
 
     @Test
@@ -161,10 +227,10 @@ class MacWatchdogSandboxTest {
         table.update(() -> table.add(PID + 1, PID, PID + 1));   // setsid child
         // Wait (with a deadline) until a sample has seen it, then the main process exits.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (p.usage().processCount() < 2 && System.nanoTime() < deadline) {
+        while (p.usage().processCount() < 3 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(p.usage().processCount()).isEqualTo(2);
+        assertThat(p.usage().processCount()).as("the supervisor, the command, the child that left").isEqualTo(3);
         mainEnds.complete(0);
         table.update(() -> table.get(PID + 1).ppid = 1);
         assertThat(p.onExit()).isNotDone();
