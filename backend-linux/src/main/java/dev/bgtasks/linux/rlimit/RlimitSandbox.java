@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ public final class RlimitSandbox implements ProcessSandbox {
         } catch (IOException e) {
             LOG.debug("closing stdin of pid {} failed", process.pid(), e);
         }
-        return new Task(process, commandOf(process));
+        return Task.launched(process, commandOf(process));
     }
 
     /**
@@ -162,7 +163,7 @@ public final class RlimitSandbox implements ProcessSandbox {
             return Optional.empty();
         }
         LOG.info("re-adopted pid {} by its run token", pid);
-        return Optional.of(new Adopted(handle.get()));
+        return Optional.of(Task.adopted(handle.get()));
     }
 
     /** The command (not its supervisor) of the task whose environment carries the token, if one is alive (B6). */
@@ -170,8 +171,9 @@ public final class RlimitSandbox implements ProcessSandbox {
     public OptionalLong findByToken(String runToken) {
         Objects.requireNonNull(runToken, "runToken");
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            // The command is the carrier whose parent is a supervisor: also before its exec, while its command line
+            // is still its supervisor's.
             return all.filter(h -> h.pid() != ProcessHandle.current().pid())
-                    .filter(h -> !isSupervisor(h.pid()))
                     .filter(h -> carries(h.pid(), runToken))
                     .filter(h -> h.parent().map(p -> isSupervisor(p.pid())).orElse(false))
                     .mapToLong(ProcessHandle::pid)
@@ -250,24 +252,44 @@ public final class RlimitSandbox implements ProcessSandbox {
         }
     }
 
-    /** One task this sandbox started: the supervisor is our child; the command is the task's main process. */
+    /**
+     * One task: the command is its main process, the child of its supervisor. A task this sandbox started ends with
+     * its supervisor, our child, whose exit status is the command's. A task of a previous broker is not our child,
+     * so its exit code is its supervisor's record: it ends when the command and its supervisor have both exited (the
+     * supervisor writes the record between the two).
+     */
     private static final class Task implements SandboxedProcess {
-        private final Process supervisor;
         private final ProcessHandle command;
+        private final ProcessHandle treeRoot;
         private final TreeUsage usage;
         private final CompletableFuture<ExitStatus> exit;
-        private volatile boolean killed;
+        private final String description;
 
-        Task(Process supervisor, ProcessHandle command) {
-            this.supervisor = supervisor;
+        private Task(ProcessHandle command, ProcessHandle treeRoot, Function<TreeUsage, CompletableFuture<ExitStatus>>
+                exit, String description) {
             this.command = command;
+            this.treeRoot = treeRoot;
             this.usage = new TreeUsage(command);
+            this.exit = exit.apply(usage);
+            this.description = description;
+        }
+
+        static Task launched(Process supervisor, ProcessHandle command) {
             // The supervisor exits with the command's status: 128 + n for a command that signal n ended.
-            this.exit = supervisor.onExit().thenApply(p -> {
+            return new Task(command, supervisor.toHandle(), usage -> supervisor.onExit().thenApply(p -> {
                 int code = p.exitValue();
                 return new ExitStatus(code, code > 128 ? ExitStatus.Reason.SIGNALED : ExitStatus.Reason.EXITED,
                         usage.peak());
-            });
+            }), "rlimit task pid " + command.pid() + " (supervisor " + supervisor.pid() + ")");
+        }
+
+        static Task adopted(ProcessHandle command) {
+            CompletableFuture<Void> commandExit = PidExitWatch.start(command.pid());
+            CompletableFuture<Void> supervisorExit = command.parent().filter(p -> isSupervisor(p.pid()))
+                    .map(p -> PidExitWatch.start(p.pid())).orElse(CompletableFuture.completedFuture(null));
+            return new Task(command, command, usage -> CompletableFuture.allOf(commandExit, supervisorExit)
+                    .thenApply(ignored -> new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, usage.peak())),
+                    "re-adopted rlimit task pid " + command.pid());
         }
 
         @Override
@@ -288,8 +310,7 @@ public final class RlimitSandbox implements ProcessSandbox {
 
         @Override
         public void kill() {
-            killed = true;
-            killTree(supervisor.toHandle());
+            killTree(treeRoot);
         }
 
         @Override
@@ -299,58 +320,7 @@ public final class RlimitSandbox implements ProcessSandbox {
 
         @Override
         public String toString() {
-            return "rlimit task pid " + command.pid() + " (supervisor " + supervisor.pid() + ")"
-                    + (killed ? " (killed)" : "");
-        }
-    }
-
-    /**
-     * A task of a previous broker: not our child, so its exit code is its supervisor's record, not ours. It ends
-     * when the command and its supervisor have both exited: the supervisor writes the record between the two.
-     */
-    private static final class Adopted implements SandboxedProcess {
-        private final ProcessHandle command;
-        private final TreeUsage usage;
-        private final CompletableFuture<ExitStatus> exit;
-
-        Adopted(ProcessHandle command) {
-            this.command = command;
-            this.usage = new TreeUsage(command);
-            CompletableFuture<Void> commandExit = PidExitWatch.start(command.pid());
-            CompletableFuture<Void> supervisorExit = command.parent().filter(p -> isSupervisor(p.pid()))
-                    .map(p -> PidExitWatch.start(p.pid())).orElse(CompletableFuture.completedFuture(null));
-            this.exit = CompletableFuture.allOf(commandExit, supervisorExit).thenApply(
-                    ignored -> new ExitStatus(-1, ExitStatus.Reason.EXIT_CODE_UNKNOWN, usage.peak()));
-        }
-
-        @Override
-        public long pid() {
-            return command.pid();
-        }
-
-        @Override
-        public ResourceUsage usage() {
-            return usage.read();
-        }
-
-        @Override
-        public void terminate() {
-            command.destroy();
-        }
-
-        @Override
-        public void kill() {
-            killTree(command);
-        }
-
-        @Override
-        public CompletableFuture<ExitStatus> onExit() {
-            return exit.copy();
-        }
-
-        @Override
-        public String toString() {
-            return "re-adopted rlimit task pid " + command.pid();
+            return description;
         }
     }
 
