@@ -111,7 +111,7 @@ class IOKitUsbWatchTest {
     }
 
     @Test
-    void itRegistersBothNotificationsOnIousbHostDeviceAndArmsThemWithTheInitialList() throws Exception {
+    void itRegistersBothNotificationsOnIousbHostDeviceAndArmsThemWithTheInitialList() throws Exception { // SPEC H1
         device(0x201, 0x1d6b, 0x0002, null, 0x14100000L);
         device(0x202, 0x046d, 0xc52b, " SN1 ", 0x14200000L);
         next(ARRIVALS, 0x201, 0x202);
@@ -132,7 +132,7 @@ class IOKitUsbWatchTest {
     }
 
     @Test
-    void anArrivalAndARemovalEachHandOnTheNewSet() throws Exception {
+    void anArrivalAndARemovalEachHandOnTheNewSet() throws Exception { // SPEC H1, H8
         device(0x201, 0x1d6b, 0x0002, null, 0x14100000L);
         next(ARRIVALS, 0x201);
         try (AutoCloseable registration = watch().start(handedOn::add)) {

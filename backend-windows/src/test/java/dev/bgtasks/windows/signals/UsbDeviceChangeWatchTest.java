@@ -69,7 +69,7 @@ class UsbDeviceChangeWatchTest {
     }
 
     @Test
-    void itRegistersAndHandsOnTheInitialList() throws Exception {
+    void itRegistersAndHandsOnTheInitialList() throws Exception { // SPEC H1
         try (AutoCloseable started = watch().start(handedOn::add)) {
             verify(registrar).register(any());
             assertThat(handedOn).containsExactly(ONE);
@@ -79,7 +79,7 @@ class UsbDeviceChangeWatchTest {
     }
 
     @Test
-    void aBurstOfArrivalsIsOneReadingAfterTheDebounce() throws Exception {
+    void aBurstOfArrivalsIsOneReadingAfterTheDebounce() throws Exception { // SPEC H1, H8
         try (AutoCloseable started = watch().start(handedOn::add)) {
             attached.set(TWO);
             for (int i = 0; i < 5; i++) {
