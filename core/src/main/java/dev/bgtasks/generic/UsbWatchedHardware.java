@@ -176,7 +176,12 @@ public final class UsbWatchedHardware implements HardwareSource {
 
     private void stopUsb() {
         if (registration != null) {
-            closeQuietly(registration, watch.name());
+            // Closing may wait for the watch's own thread (macOS joins its run loop thread), which may be telling a
+            // listener that waits for a lock the caller of need() holds (the broker's); so it never waits here.
+            AutoCloseable stopping = registration;
+            Thread closer = new Thread(() -> closeQuietly(stopping, watch.name()), "bgtasks-usb-unregister");
+            closer.setDaemon(true);
+            closer.start();
             registration = null;
         }
         if (fallback != null) {

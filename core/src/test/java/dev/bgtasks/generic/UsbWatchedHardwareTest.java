@@ -2,9 +2,11 @@ package dev.bgtasks.generic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -18,11 +20,13 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** USB devices from an OS's notifications, the rest polled, and the OSHI fallback that says why (issue 17). */
 class UsbWatchedHardwareTest {
@@ -74,7 +78,7 @@ class UsbWatchedHardwareTest {
         assertThat(hw.usbSource()).isEqualTo("IOKit notifications (IOUSBHostDevice)");
 
         hw.need(EnumSet.of(HardwareSignal.CPU_TEMPERATURE));
-        verify(registration).close();
+        verify(registration, timeout(10_000)).close();
         assertThat(hw.current().usbDevices()).isNull();
         verify(rest).need(EnumSet.of(HardwareSignal.USB_DEVICES, HardwareSignal.CPU_TEMPERATURE));
     }
@@ -125,10 +129,27 @@ class UsbWatchedHardwareTest {
     }
 
     @Test
+    @Timeout(60)
+    void stoppingNeverWaitsForTheWatchToClose() throws Exception {
+        // A watch's close may wait for its thread, which may wait for a lock the caller of need() holds.
+        CountDownLatch release = new CountDownLatch(1);
+        doAnswer(i -> {
+            release.await();
+            return null;
+        }).when(registration).close();
+        hw.need(EnumSet.of(HardwareSignal.USB_DEVICES));
+        hw.need(Set.of());   // hangs here if it waited for the close
+        assertThat(hw.current().usbDevices()).isNull();
+        release.countDown();
+        verify(registration, timeout(10_000)).close();
+    }
+
+    @Test
     void closeUnregistersAndStopsThePolls() throws Exception {
         hw.need(EnumSet.of(HardwareSignal.USB_DEVICES));
         hw.close();
         hw.close();
+        verify(registration, timeout(10_000)).close();
         verify(registration, times(1)).close();
         verify(rest, times(1)).close();
         hw.need(EnumSet.of(HardwareSignal.USB_DEVICES));

@@ -7,6 +7,8 @@ import dev.bgtasks.spi.HardwareSignal;
 import dev.bgtasks.spi.HardwareSource;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -40,6 +42,11 @@ class IOKitUsbNativeTest {
 
             hw.need(Set.of());
             assertThat(hw.current().usbDevices()).isNull();
+            // The registration is closed off the caller's thread: wait for its run loop thread to leave.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (threadAlive() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
             assertThat(threadAlive()).as("the run loop thread stops with the registration").isFalse();
         }
     }
