@@ -1,7 +1,8 @@
 package dev.bgtasks.macos;
 
-import dev.bgtasks.generic.OshiHardware;
+import dev.bgtasks.generic.UsbWatchedHardware;
 import dev.bgtasks.macos.sandbox.MacWatchdogSandbox;
+import dev.bgtasks.macos.signals.IOKitUsbWatch;
 import dev.bgtasks.macos.signals.MacSignals;
 import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
@@ -71,13 +72,14 @@ public final class MacPlatform implements HostPlatform {
     }
 
     /**
-     * Hardware readings through OSHI, polled every 5 s while a registration needs them (SPEC H4): the portable
-     * fallback until macOS's own device and volume notifications feed them.
+     * USB devices from IOKit matching notifications ({@link IOKitUsbWatch}), registered while a registration needs
+     * them; the other readings through OSHI, polled every 5 s while needed (SPEC H4). When the notifications cannot
+     * be registered, USB devices are polled through OSHI too, and {@code describe()} says why.
      */
     @Override
     public synchronized HardwareSource hardware() {
         if (hardware == null) {
-            hardware = OshiHardware.polled(OshiHardware.all(), PolledHardwareSource.DEFAULT_PERIOD);
+            hardware = UsbWatchedHardware.withOshi(IOKitUsbWatch.system(), PolledHardwareSource.DEFAULT_PERIOD);
         }
         return hardware;
     }

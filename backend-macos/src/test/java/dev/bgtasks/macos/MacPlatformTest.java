@@ -48,12 +48,24 @@ class MacPlatformTest {
     }
 
     @Test
-    void hardwareReadingsAreOshiPolledOnlyWhileNeeded() throws Exception { // SPEC H4
+    void usbDevicesComeFromIOKitTheRestIsOshiPolledOnlyWhileNeeded() throws Exception { // SPEC H4
         try (dev.bgtasks.spi.HardwareSource hw = new MacPlatform("Mac OS X").hardware()) {
             assertThat(hw.readable()).containsExactlyInAnyOrder(dev.bgtasks.spi.HardwareSignal.values());
-            assertThat(hw.describe()).contains("USB_DEVICES: OSHI").contains("polled every 5 s while a registration"
-                    + " needs it (idle)");
+            assertThat(hw.describe()).contains("USB_DEVICES: IOKit notifications (IOUSBHostDevice), registered while a"
+                    + " registration needs USB devices (idle)").contains("VOLUMES: OSHI")
+                    .contains("polled every 5 s while a registration needs it (idle)");
             assertThat(hw.current()).isEqualTo(dev.bgtasks.spi.HardwareReadings.UNKNOWN);
+        }
+    }
+
+    @Test
+    void withoutIOKitUsbDevicesAreOshiPolledAndDescribeSaysWhy() throws Exception { // SPEC H4
+        org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name", "").startsWith("Mac"),
+                "IOKit loads on a Mac");
+        try (dev.bgtasks.spi.HardwareSource hw = new MacPlatform("Mac OS X").hardware()) {
+            hw.need(java.util.EnumSet.of(dev.bgtasks.spi.HardwareSignal.USB_DEVICES));
+            assertThat(hw.describe()).contains("USB_DEVICES: OSHI poll every 5 s because IOKit notifications"
+                    + " (IOUSBHostDevice) unavailable: ").contains("(polling now)");
         }
     }
 }

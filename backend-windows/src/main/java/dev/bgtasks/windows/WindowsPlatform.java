@@ -1,12 +1,14 @@
 package dev.bgtasks.windows;
 
 import dev.bgtasks.generic.OshiHardware;
+import dev.bgtasks.generic.UsbWatchedHardware;
 import dev.bgtasks.spi.HardwareSource;
 import dev.bgtasks.spi.HostPlatform;
 import dev.bgtasks.spi.HostSignals;
 import dev.bgtasks.spi.PolledHardwareSource;
 import dev.bgtasks.spi.ProcessSandbox;
 import dev.bgtasks.windows.sandbox.WindowsJobSandbox;
+import dev.bgtasks.windows.signals.UsbDeviceChangeWatch;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,13 +70,16 @@ public final class WindowsPlatform implements HostPlatform {
     }
 
     /**
-     * Hardware readings through OSHI, polled every 5 s while a registration needs them (SPEC H4): the portable
-     * fallback until Windows's own device and volume notifications feed them.
+     * USB devices from device-change notifications ({@link UsbDeviceChangeWatch}), registered while a registration
+     * needs them, the list read through OSHI; the other readings through OSHI, polled every 5 s while needed (SPEC
+     * H4). When the notifications cannot be registered, USB devices are polled through OSHI too, and
+     * {@code describe()} says why.
      */
     @Override
     public synchronized HardwareSource hardware() {
         if (hardware == null) {
-            hardware = OshiHardware.polled(OshiHardware.all(), PolledHardwareSource.DEFAULT_PERIOD);
+            hardware = UsbWatchedHardware.withOshi(UsbDeviceChangeWatch.system(OshiHardware::usbDevicesByLocation),
+                    PolledHardwareSource.DEFAULT_PERIOD);
         }
         return hardware;
     }

@@ -42,12 +42,25 @@ class WindowsPlatformTest {
     }
 
     @Test
-    void hardwareReadingsAreOshiPolledOnlyWhileNeeded() throws Exception { // SPEC H4
+    void usbDevicesComeFromDeviceChangeNotificationsTheRestIsOshiPolledOnlyWhileNeeded() throws Exception { // SPEC H4
         try (dev.bgtasks.spi.HardwareSource hw = new WindowsPlatform("Windows 11").hardware()) {
             assertThat(hw.readable()).containsExactlyInAnyOrder(dev.bgtasks.spi.HardwareSignal.values());
-            assertThat(hw.describe()).contains("USB_DEVICES: OSHI").contains("polled every 5 s while a registration"
-                    + " needs it (idle)");
+            assertThat(hw.describe()).contains("USB_DEVICES: device-change notifications (CM_Register_Notification,"
+                    + " GUID_DEVINTERFACE_USB_DEVICE), registered while a registration needs USB devices (idle)")
+                    .contains("VOLUMES: OSHI").contains("polled every 5 s while a registration needs it (idle)");
             assertThat(hw.current()).isEqualTo(dev.bgtasks.spi.HardwareReadings.UNKNOWN);
+        }
+    }
+
+    @Test
+    void withoutCfgmgr32UsbDevicesAreOshiPolledAndDescribeSaysWhy() throws Exception { // SPEC H4
+        org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name", "").startsWith("Windows"),
+                "cfgmgr32 loads on Windows");
+        try (dev.bgtasks.spi.HardwareSource hw = new WindowsPlatform("Windows 11").hardware()) {
+            hw.need(java.util.EnumSet.of(dev.bgtasks.spi.HardwareSignal.USB_DEVICES));
+            assertThat(hw.describe()).contains("USB_DEVICES: OSHI poll every 5 s because device-change notifications"
+                    + " (CM_Register_Notification, GUID_DEVINTERFACE_USB_DEVICE) unavailable: ")
+                    .contains("(polling now)");
         }
     }
 }

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.HardwareAbstractionLayer;
@@ -85,6 +87,36 @@ public final class OshiHardware implements PolledHardwareSource.Reader {
             previousTicks = null;
         }
         return r;
+    }
+
+    /**
+     * The attached USB devices, read now: each id by OSHI's unique device id (the device instance id on Windows,
+     * {@code USB\VID_1D6B&PID_0002\...}), so two identical devices are two entries. The list a USB notification
+     * source hands on after each arrival or removal where the OS notification says nothing about the device itself.
+     *
+     * @return ids by location; hubs and controllers without ids are left out
+     */
+    public static Map<String, String> usbDevicesByLocation() {
+        return byLocation(Oshi.systemInfo().getHardware().getUsbDevices(false));
+    }
+
+    /** Ids by unique device id; a device without one is placed by its id and a counter. */
+    static Map<String, String> byLocation(List<UsbDevice> devices) {
+        Map<String, String> byLocation = new TreeMap<>();
+        for (UsbDevice device : devices) {
+            Optional<String> id = usbId(device.getVendorId(), device.getProductId(), device.getSerialNumber());
+            if (id.isEmpty()) {
+                continue;
+            }
+            String unique = device.getUniqueDeviceId();
+            String location = unique == null || unique.isBlank() ? id.get() : unique.trim();
+            String free = location;
+            for (int n = 2; byLocation.containsKey(free); n++) {
+                free = location + "#" + n;
+            }
+            byLocation.put(free, id.get());
+        }
+        return byLocation;
     }
 
     private static void addIfPresent(Set<String> into, String value) {

@@ -18,6 +18,28 @@ class OshiHardwareTest {
     }
 
     @Test
+    void devicesAreKeyedByTheirUniqueIdSoTwinsAreTwoEntries() { // SPEC H8
+        assertThat(OshiHardware.byLocation(java.util.List.of(
+                usb("1D6B", "0002", "", "USB\\VID_1D6B&PID_0002\\5&1"),
+                usb("1D6B", "0002", "", "USB\\VID_1D6B&PID_0002\\5&2"),
+                usb("046d", "c52b", "SN1", ""), usb("046d", "c52b", "SN1", ""),
+                usb("", "", "", "USB\\ROOT_HUB30\\4&1"))))
+                .containsExactly(java.util.Map.entry("046d:c52b:SN1", "046d:c52b:SN1"),
+                        java.util.Map.entry("046d:c52b:SN1#2", "046d:c52b:SN1"),
+                        java.util.Map.entry("USB\\VID_1D6B&PID_0002\\5&1", "1d6b:0002"),
+                        java.util.Map.entry("USB\\VID_1D6B&PID_0002\\5&2", "1d6b:0002"));
+    }
+
+    private static oshi.hardware.UsbDevice usb(String vendor, String product, String serial, String unique) {
+        oshi.hardware.UsbDevice device = org.mockito.Mockito.mock(oshi.hardware.UsbDevice.class);
+        org.mockito.Mockito.when(device.getVendorId()).thenReturn(vendor);
+        org.mockito.Mockito.when(device.getProductId()).thenReturn(product);
+        org.mockito.Mockito.when(device.getSerialNumber()).thenReturn(serial);
+        org.mockito.Mockito.when(device.getUniqueDeviceId()).thenReturn(unique);
+        return device;
+    }
+
+    @Test
     void aSensorThatDoesNotAnswerIsUnknown() { // SPEC H1
         assertThat(OshiHardware.temperature(Double.NaN)).isNull();
         assertThat(OshiHardware.temperature(0)).isNull();

@@ -38,6 +38,9 @@ public interface CoreFoundationLib extends Library {
 
     void CFRelease(Pointer object);
 
+    /** Takes one more reference to {@code object}, to be released with {@link #CFRelease}; returns it. */
+    Pointer CFRetain(Pointer object);
+
     /** An owned CFString (release it); {@code allocator} null is the default allocator. */
     Pointer CFStringCreateWithCString(Pointer allocator, String text, int encoding);
 

@@ -43,6 +43,7 @@ class CoreFoundationFake implements CoreFoundationLib {
         final Object value;
         final boolean owned;
         int releases;
+        int retains;
 
         CfObject(long type, Object value, boolean owned) {
             this.type = type;
@@ -96,6 +97,11 @@ class CoreFoundationFake implements CoreFoundationLib {
         return add(OTHER, null, true);
     }
 
+    /** A borrowed opaque object, such as the run loop source an IOKit notification port owns. */
+    Pointer borrowedOpaque() {
+        return add(OTHER, null, false);
+    }
+
     int releases(Pointer object) {
         return object(object).releases;
     }
@@ -108,11 +114,11 @@ class CoreFoundationFake implements CoreFoundationLib {
         return object;
     }
 
-    /** Every owned object released once, no borrowed one released, no other misuse. */
+    /** Every owned object released once and every object once more per CFRetain, no other release or misuse. */
     void assertAllReleased() {
         List<String> problems = new ArrayList<>(misuse);
         objects.forEach((address, object) -> {
-            int expected = object.owned ? 1 : 0;
+            int expected = (object.owned ? 1 : 0) + object.retains;
             if (object.releases != expected) {
                 problems.add(String.format("0x%x (%s %s) released %d times, expected %d", address,
                         object.owned ? "owned" : "borrowed", object.value, object.releases, expected));
@@ -146,6 +152,17 @@ class CoreFoundationFake implements CoreFoundationLib {
             return;
         }
         object(object).releases++;
+    }
+
+    /** One more reference: the object must then be released once more. */
+    @Override
+    public synchronized Pointer CFRetain(Pointer object) {
+        if (object == null) {
+            misuse.add("CFRetain(NULL) crashes");
+            return null;
+        }
+        object(object).retains++;
+        return object;
     }
 
     @Override

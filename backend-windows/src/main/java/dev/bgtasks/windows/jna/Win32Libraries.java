@@ -40,6 +40,15 @@ public final class Win32Libraries {
     }
 
     /**
+     * The device notifications of {@code cfgmgr32.dll} (Windows 8 and later).
+     *
+     * @return the loaded binding; only on Windows
+     */
+    public static Cfgmgr32Library cfgmgr32() {
+        return Cfgmgr32Holder.LIBRARY;
+    }
+
+    /**
      * jna-platform's kernel32.
      *
      * @return {@link Kernel32#INSTANCE}; only on Windows
@@ -84,5 +93,10 @@ public final class Win32Libraries {
     private static final class IphlpapiHolder {
         static final IphlpapiLibrary LIBRARY =
                 Native.load("iphlpapi", IphlpapiLibrary.class, W32APIOptions.DEFAULT_OPTIONS);
+    }
+
+    private static final class Cfgmgr32Holder {
+        static final Cfgmgr32Library LIBRARY =
+                Native.load("cfgmgr32", Cfgmgr32Library.class, W32APIOptions.DEFAULT_OPTIONS);
     }
 }

@@ -1,9 +1,10 @@
 /**
  * Everything of the Windows backend that binds native code, and nothing else: one hand-mapped library interface per
- * DLL where jna-platform lacks functions ({@code Kernel32Library}, {@code IphlpapiLibrary}) with their structures and
+ * DLL where jna-platform lacks functions ({@code Kernel32Library}, {@code IphlpapiLibrary}, {@code Cfgmgr32Library}) with their structures and
  * constants, the mockable seams over jna-platform ({@code Kernel32Calls}, {@code ComCalls} and the vtable invoker),
  * the readers and pumps that turn Win32 calls and callbacks into Java values and listener calls
- * ({@code MessageWindow}, {@code NetworkIpHelper}, {@code NlmReader}, {@code WtsSession}, {@code LastInput}), and
+ * ({@code MessageWindow}, {@code NetworkIpHelper}, {@code NlmReader}, {@code WtsSession}, {@code LastInput},
+ * {@code DeviceInterfaceNotifications}), and
  * the Win32 identities the backend uses (power setting GUIDs, Network List Manager CLSID/IIDs, vtable slots).
  *
  * <p>Libraries load on first use, in {@code Win32Libraries} only. A Win32 error code or an {@code HRESULT} becomes a

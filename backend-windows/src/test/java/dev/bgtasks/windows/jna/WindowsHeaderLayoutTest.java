@@ -138,6 +138,7 @@ class WindowsHeaderLayoutTest {
         s.put("MSG", new WinUser.MSG());
         s.put("LASTINPUTINFO", new WinUser.LASTINPUTINFO());
         s.put("NL_NETWORK_CONNECTIVITY_HINT", new IphlpapiLibrary.ConnectivityHint());
+        s.put("CM_NOTIFY_FILTER", new Cfgmgr32Library.NotifyFilter());
         return s;
     }
 
@@ -253,6 +254,15 @@ class WindowsHeaderLayoutTest {
         }
         v.put("const:AF_UNSPEC", IphlpapiLibrary.AF_UNSPEC);
         v.put("const:NO_ERROR", IphlpapiLibrary.NO_ERROR);
+        // USB device notifications
+        v.put("const:CR_SUCCESS", Cfgmgr32Library.CR_SUCCESS);
+        v.put("const:CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE", Cfgmgr32Library.CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE);
+        v.put("const:CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL",
+                Cfgmgr32Library.CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL);
+        v.put("const:CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL",
+                Cfgmgr32Library.CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL);
+        v.put("const:ERROR_SUCCESS", Cfgmgr32Library.ERROR_SUCCESS);
+        guid(v, "GUID_DEVINTERFACE_USB_DEVICE", DeviceInterfaceNotifications.USB_DEVICE);
         return v;
     }
 

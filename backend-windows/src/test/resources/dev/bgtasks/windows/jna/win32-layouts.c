@@ -15,6 +15,8 @@
 #include <wtsapi32.h>
 #include <objbase.h>
 #include <netlistmgr.h>
+#include <cfgmgr32.h>
+#include <usbiodef.h>
 #include <stddef.h>
 
 /* ---- From the Windows SDK documentation (newer than Debian's mingw-w64) ---- */
@@ -330,4 +332,19 @@ static const struct bgtasks_record records[] = {
     OFF(NL_NETWORK_CONNECTIVITY_HINT, Roaming),
     VALUE(AF_UNSPEC),
     VALUE(NO_ERROR),
+    /* USB device notifications (cfgmgr32.h, Windows 8; usbiodef.h) */
+    SIZE(CM_NOTIFY_FILTER),
+    OFF(CM_NOTIFY_FILTER, cbSize),
+    OFF(CM_NOTIFY_FILTER, Flags),
+    OFF(CM_NOTIFY_FILTER, FilterType),
+    OFF(CM_NOTIFY_FILTER, Reserved),
+    OFFN(CM_NOTIFY_FILTER, "ClassGuid", u.DeviceInterface.ClassGuid),
+    /* The Java side pads the union to its largest member after the GUID. */
+    REC("offsetof:CM_NOTIFY_FILTER.Rest", offsetof(CM_NOTIFY_FILTER, u.DeviceInterface.ClassGuid) + sizeof(GUID)),
+    VALUE(CR_SUCCESS),
+    VALUE(CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE),
+    VALUE(CM_NOTIFY_ACTION_DEVICEINTERFACEARRIVAL),
+    VALUE(CM_NOTIFY_ACTION_DEVICEINTERFACEREMOVAL),
+    VALUE(ERROR_SUCCESS),
+    GUIDREC("GUID_DEVINTERFACE_USB_DEVICE", GUID_DEVINTERFACE_USB_DEVICE),
 };
