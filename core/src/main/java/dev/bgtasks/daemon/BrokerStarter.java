@@ -3,6 +3,7 @@ package dev.bgtasks.daemon;
 import dev.bgtasks.BrokerUnavailableException;
 import dev.bgtasks.ipc.BrokerBusyException;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
 import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.launch.RunningModules;
@@ -99,14 +100,34 @@ public final class BrokerStarter {
         return connectOrStart(location, START_DEADLINE, BrokerStarter::launch);
     }
 
+    /**
+     * Like {@link #connectOrStart(BrokerLocation)}, for a client that only prints what the broker answers (the
+     * {@code bgtask} command): its results are the wire's JSON trees, and it builds no typed mapper (issue 18).
+     *
+     * @throws BrokerUnavailableException as {@link #connectOrStart(BrokerLocation)}
+     */
+    public static BrokerTreeClient connectOrStartTrees(BrokerLocation location) {
+        return connectOrStart(location, START_DEADLINE, BrokerStarter::launch, BrokerTreeClient::connect);
+    }
+
     static BrokerClient connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher) {
+        return connectOrStart(location, deadline, launcher, BrokerClient::connect);
+    }
+
+    /** How a client of some kind connects to a socket that may answer. */
+    interface Connector<C> {
+        C connect(Path socket, Duration deadline) throws IOException;
+    }
+
+    private static <C> C connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher,
+                                        Connector<C> connector) {
         long giveUp = System.nanoTime() + deadline.toNanos();
         long pause = FIRST_PAUSE_NANOS;
         while (true) {
-            Attempt attempt = tryConnect(location, deadline);
+            Attempt<C> attempt = tryConnect(location, deadline, connector);
             if (attempt.client() == null && !(attempt.refusal() instanceof BrokerBusyException)
                     && !brokerHoldsDatabase(location)) {
-                attempt = startUnlessRunning(location, deadline, launcher);
+                attempt = startUnlessRunning(location, deadline, launcher, connector);
             }
             if (attempt.client() != null) {
                 return attempt.client();
@@ -130,7 +151,7 @@ public final class BrokerStarter {
     }
 
     /** A connection, or why there is none ({@code null}: no socket file). */
-    private record Attempt(BrokerClient client, IOException refusal) {
+    private record Attempt<C>(C client, IOException refusal) {
     }
 
     /**
@@ -138,7 +159,8 @@ public final class BrokerStarter {
      * attempt has no client when a broker is found running (busy, or still starting) or the started one gave way
      * to another.
      */
-    private static Attempt startUnlessRunning(BrokerLocation location, Duration deadline, Launcher launcher) {
+    private static <C> Attempt<C> startUnlessRunning(BrokerLocation location, Duration deadline, Launcher launcher,
+                                                      Connector<C> connector) {
         IN_PROCESS.lock();
         try {
             location.ensureRuntimeDirectory();
@@ -146,12 +168,12 @@ public final class BrokerStarter {
                     StandardOpenOption.WRITE);
                  FileLock lock = channel.lock()) {
                 // Whoever held the lock before us may have started it.
-                Attempt running = tryConnect(location, deadline);
+                Attempt<C> running = tryConnect(location, deadline, connector);
                 if (running.client() != null || running.refusal() instanceof BrokerBusyException
                         || brokerHoldsDatabase(location)) {
                     return running;
                 }
-                return start(location, deadline, launcher);
+                return start(location, deadline, launcher, connector);
             }
         } catch (IOException e) {
             throw new BrokerUnavailableException("could not start the broker: " + e.getMessage(),
@@ -161,15 +183,15 @@ public final class BrokerStarter {
         }
     }
 
-    private static Attempt tryConnect(BrokerLocation location, Duration deadline) {
+    private static <C> Attempt<C> tryConnect(BrokerLocation location, Duration deadline, Connector<C> connector) {
         if (!Files.exists(location.socket())) {
-            return new Attempt(null, null);
+            return new Attempt<>(null, null);
         }
         try {
             // Busy answers are retried in there, up to the deadline.
-            return new Attempt(BrokerClient.connect(location.socket(), deadline), null);
+            return new Attempt<>(connector.connect(location.socket(), deadline), null);
         } catch (IOException e) {
-            return new Attempt(null, e);
+            return new Attempt<>(null, e);
         }
     }
 
@@ -208,12 +230,13 @@ public final class BrokerStarter {
                 System.getProperty("user.home"), System.getProperty("user.name", "user"));
     }
 
-    private static Attempt start(BrokerLocation location, Duration deadline, Launcher launcher) throws IOException {
+    private static <C> Attempt<C> start(BrokerLocation location, Duration deadline, Launcher launcher,
+                                        Connector<C> connector) throws IOException {
         Process process = launcher.launch(location);
         long giveUp = System.nanoTime() + START_DEADLINE.toNanos();
         long pause = FIRST_PAUSE_NANOS;
         while (System.nanoTime() < giveUp) {
-            Attempt attempt = tryConnect(location, deadline);
+            Attempt<C> attempt = tryConnect(location, deadline, connector);
             if (attempt.client() != null || attempt.refusal() instanceof BrokerBusyException) {
                 return attempt;
             }
