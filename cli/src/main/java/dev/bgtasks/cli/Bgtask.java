@@ -40,7 +40,10 @@ public final class Bgtask implements Runnable {
             System.setProperty("slf4j.internal.verbosity", "WARN");
             System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
-        System.exit(newCommandLine(args).execute(args));
+        // The calls scripts make in loops parse with a model built without reflection; the rest, and every help
+        // text and error, come from the annotated tree.
+        Integer quick = QuickCalls.run(args, null, null);
+        System.exit(quick != null ? quick : newCommandLine(args).execute(args));
     }
 
     /** The whole command tree: for help, completion and the man pages. */
@@ -81,7 +84,7 @@ public final class Bgtask implements Runnable {
     }
 
     /** Known failures get one clear line, not a stack trace. */
-    private static int explain(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    static int explain(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         if (e instanceof BrokerUnavailableException
                 || e instanceof InvalidRegistrationException

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +62,15 @@ class CliEndToEndTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** A call as {@code main} makes it when it is one {@link QuickCalls} answers. */
+    private static Result quick(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Integer code = QuickCalls.run(args, new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(String.join(" ", args)).isNotNull();
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -127,6 +137,23 @@ class CliEndToEndTest {
         JsonNode runs = JSON.readTree(run("runs", "--app", "com.example.result", "--json").out());
         assertThat(runs.get(0).get("result").get("rows").asText()).isEqualTo("1200");
         assertThat(run("runs", "--app", "com.example.result").out()).contains("result: {rows=1200, file=out.csv}");
+
+        // Issue 18: the quick calls (no mapper, no reflection) print what the typed client and Output printed.
+        try (BrokerClient typed = BrokerClient.connect(BrokerLocation.underHome(home).socket())) {
+            StringWriter before = new StringWriter();
+            Output.json(new PrintWriter(before), Output.instances(typed.instances("com.example.result")));
+            assertThat(quick("runs", "--app", "com.example.result", "--json")).isEqualTo(new Result(0,
+                    before.toString(), ""));
+            before = new StringWriter();
+            Output.json(new PrintWriter(before), typed.registrations("com.example.result"));
+            assertThat(quick("tasks", "--app", "com.example.result", "--json")).isEqualTo(new Result(0,
+                    before.toString(), ""));
+        }
+        for (String[] args : List.of(new String[] {"runs", "--app", "com.example.result"},
+                new String[] {"access", "status", "--app", "com.example.result"},
+                new String[] {"runs", "--app", "com.example.none", "--json"})) {
+            assertThat(quick(args)).as(String.join(" ", args)).isEqualTo(run(args));
+        }
 
         Result outside = run("result", "a=b");
         assertThat(outside.code()).isEqualTo(2);
