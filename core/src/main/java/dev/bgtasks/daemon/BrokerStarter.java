@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerStarter {
     static final Duration START_DEADLINE = Duration.ofSeconds(30);
-    private static final Logger LOG = LoggerFactory.getLogger(BrokerStarter.class);
     /** File locks are per process: threads of one JVM queue here first. */
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -208,7 +207,7 @@ public final class BrokerStarter {
                     location.socket(), location.logFile(), null);
         }
         JavaCommand command = command(location, runtime);
-        LOG.info("starting the bgtasks broker: {}", command.argv());
+        Log.LOG.info("starting the bgtasks broker: {}", command.argv());
         ProcessBuilder builder = new ProcessBuilder(command.argv());
         // The clean base, not this app's environment (SPEC S5): the broker serves every app of the user, and no
         // run token, CLASSPATH (with -m it would add to the broker's code) or JVM option of this app reaches it.
@@ -336,7 +335,7 @@ public final class BrokerStarter {
             }
         }
         if (!System.getProperty("os.name", "").startsWith("Windows")) {
-            LOG.warn("no setsid here: the broker stays in the app's process group and a Ctrl-C there stops it");
+            Log.LOG.warn("no setsid here: the broker stays in the app's process group and a Ctrl-C there stops it");
         }
         return Optional.empty();
     }
@@ -392,8 +391,16 @@ public final class BrokerStarter {
                 return Optional.of(Path.of(root.toURI()).toString());
             }
         } catch (URISyntaxException | IOException | RuntimeException e) {
-            LOG.debug("cannot tell where {} comes from", url, e);
+            Log.LOG.debug("cannot tell where {} comes from", url, e);
         }
         return Optional.empty();
+    }
+
+    /**
+     * SLF4J starts with the first line logged, not with this class: a {@code bgtask} call that finds its broker
+     * running logs nothing, and starting SLF4J was about 40 ms of its CPU (issue 18).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(BrokerStarter.class);
     }
 }
