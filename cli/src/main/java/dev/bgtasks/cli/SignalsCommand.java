@@ -1,6 +1,7 @@
 package dev.bgtasks.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bgtasks.ipc.BrokerProtocolException;
 import dev.bgtasks.ipc.BrokerTreeClient;
 import dev.bgtasks.ipc.WireRecords;
 import dev.bgtasks.spi.HardwareReadings;
@@ -11,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,18 +40,25 @@ final class SignalsCommand implements Callable<Integer> {
 
     /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
     static int run(boolean watch, boolean json, PrintWriter out) {
-        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+        BlockingQueue<JsonNode> changes = new LinkedBlockingQueue<>();
+        try (BrokerTreeClient broker = BrokerConnection.trees();
+             // The broker pushes each change (issue 18); subscribed before the first look, so none is missed.
+             BrokerTreeClient.Subscription pushed = watch ? broker.subscribeSignals(changes::add) : () -> { }) {
             JsonNode last = broker.signals();
             print(out, last, json);
-            // Signals are not pushed to clients; a 4 Hz look at the broker's view is cheap and only this command pays it.
-            while (watch && !Thread.currentThread().isInterrupted()) {
-                LockSupport.parkNanos(250_000_000L);
-                JsonNode now = broker.signals();
+            while (watch) {
+                JsonNode now = changes.take();
+                if (now.isMissingNode()) {
+                    throw new BrokerProtocolException("lost the connection to the broker at " + broker.socket());
+                }
                 if (!WireRecords.signalSnapshot(now).equals(WireRecords.signalSnapshot(last))) {
                     last = now;
                     print(out, now, json);
                 }
             }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         }
     }

@@ -65,6 +65,46 @@ class CliEndToEndTest {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Hands each document a command flushes to a queue, as it prints it. */
+    private static final class Documents extends java.io.Writer {
+        private final java.util.concurrent.BlockingQueue<String> printed =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final StringBuilder pending = new StringBuilder();
+
+        @Override
+        public synchronized void write(char[] chars, int offset, int length) {
+            pending.append(chars, offset, length);
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (pending.length() > 0) {
+                printed.add(pending.toString());
+                pending.setLength(0);
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+
+        /** The next printed document that matches, waiting at most 30 s; null when none came. */
+        JsonNode await(Predicate<JsonNode> matches) throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                String text = printed.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (text == null) {
+                    return null;
+                }
+                JsonNode document = JSON.readTree(text);
+                if (matches.test(document)) {
+                    return document;
+                }
+            }
+        }
+    }
+
     /** A call as {@code main} makes it when it is one {@link QuickCalls} answers. */
     private static Result quick(String... args) {
         StringWriter out = new StringWriter();
@@ -326,6 +366,19 @@ class CliEndToEndTest {
         assertThat(signals.get("backgroundWorkCost").asText()).isEqualTo("HIGH");
         assertThat(run("simulate", "--clear").code()).isZero();
         assertThat(JSON.readTree(run("signals", "--json").out()).get("energySaver").asBoolean()).isFalse();
+
+        // Issue 18: --watch prints what the broker pushes, each change once it happens.
+        Documents watched = new Documents();
+        CompletableFuture<Integer> watching = new CompletableFuture<>();
+        Thread watcher = new Thread(() -> watching.complete(SignalsCommand.run(true, true, new PrintWriter(watched))));
+        watcher.start();
+        assertThat(watched.await(document -> true)).isNotNull();
+        assertThat(run("simulate", "energy-saver=true").code()).isZero();
+        assertThat(watched.await(document -> document.get("energySaver").asBoolean())).isNotNull();
+        assertThat(run("simulate", "--clear").code()).isZero();
+        assertThat(watched.await(document -> !document.get("energySaver").asBoolean())).isNotNull();
+        watcher.interrupt();
+        assertThat(watching.get(30, TimeUnit.SECONDS)).isZero();
 
         Result doctor = run("doctor");
         assertThat(doctor.out()).contains("in use:", "sandbox:", "signals:", "socket:", home.toString(),

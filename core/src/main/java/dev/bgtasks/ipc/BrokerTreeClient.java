@@ -1,6 +1,7 @@
 package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.TriggerResponse;
@@ -9,8 +10,11 @@ import dev.bgtasks.broker.TriggerRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The broker's read-only requests (and {@code requestTrigger}) with their results as the JSON trees that came off
@@ -27,16 +31,24 @@ import java.util.UUID;
  * }</pre>
  *
  * <p>Errors are {@link BrokerClient}'s: a broker exception comes back as its own type, a lost connection or a
- * passed deadline as a {@link BrokerProtocolException} naming the socket. Not for subscriptions: pushed frames are
- * ignored.
+ * passed deadline as a {@link BrokerProtocolException} naming the socket. Of the subscriptions, only the signals'
+ * ({@code bgtask signals --watch}).
  */
 public final class BrokerTreeClient implements AutoCloseable {
     private final ClientChannel channel;
     private final Duration deadline;
+    private final Map<Integer, Consumer<JsonNode>> listeners;
 
-    private BrokerTreeClient(ClientChannel channel, Duration deadline) {
+    /** A subscription's handle; closing it unsubscribes. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private BrokerTreeClient(ClientChannel channel, Duration deadline, Map<Integer, Consumer<JsonNode>> listeners) {
         this.channel = channel;
         this.deadline = deadline;
+        this.listeners = listeners;
     }
 
     /**
@@ -63,8 +75,55 @@ public final class BrokerTreeClient implements AutoCloseable {
         Objects.requireNonNull(socketPath, "socketPath");
         Objects.requireNonNull(deadline, "deadline");
         ObjectNode hello = JsonTrees.object().put(Messages.ROLE, Messages.ROLE_APP);
-        ClientChannel channel = ClientChannel.open(socketPath.toAbsolutePath(), hello, deadline, frame -> { });
-        return new BrokerTreeClient(channel, deadline);
+        Map<Integer, Consumer<JsonNode>> listeners = new ConcurrentHashMap<>();
+        ClientChannel channel = ClientChannel.open(socketPath.toAbsolutePath(), hello, deadline,
+                new ClientChannel.Listener() {
+                    @Override
+                    public void pushed(ObjectNode frame) {
+                        Consumer<JsonNode> listener = listeners.get(frame.path(Messages.SUBSCRIPTION).asInt(-1));
+                        if (listener != null && Messages.PUSH_SIGNALS.equals(frame.path(Messages.TYPE).asText())) {
+                            listener.accept(frame.path(Messages.PUSH_SIGNALS));
+                        }
+                    }
+
+                    @Override
+                    public void ended(boolean byUs) {
+                        listeners.values().forEach(listener -> listener.accept(MissingNode.getInstance()));
+                    }
+                });
+        return new BrokerTreeClient(channel, deadline, listeners);
+    }
+
+    /**
+     * {@code subscribeSignals}: the broker pushes its signals each time they change, until the handle is closed.
+     * The listener runs on the client's reader thread and must not block; when the connection ends it gets a
+     * missing node.
+     *
+     * @param listener called with each new {@code SignalSnapshot} object
+     * @return the handle that unsubscribes
+     */
+    public Subscription subscribeSignals(Consumer<JsonNode> listener) {
+        Objects.requireNonNull(listener, "listener");
+        int id = channel.nextId();
+        // Listening before asking: the broker may push before its answer arrives.
+        listeners.put(id, listener);
+        try {
+            channel.call(id, Messages.SUBSCRIBE_SIGNALS, JsonTrees.object(), deadline);
+        } catch (RuntimeException e) {
+            listeners.remove(id);
+            throw e;
+        }
+        return () -> {
+            if (listeners.remove(id) != null && channel.isOpen()) {
+                try {
+                    channel.call(Messages.UNSUBSCRIBE, JsonTrees.object().put(Messages.SUBSCRIPTION, id), deadline);
+                } catch (BrokerProtocolException e) {
+                    if (channel.isOpen()) {
+                        throw e;
+                    }
+                }
+            }
+        };
     }
 
     /** {@return the socket this client is connected to} */

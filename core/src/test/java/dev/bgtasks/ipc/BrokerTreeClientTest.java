@@ -5,6 +5,7 @@ import static dev.bgtasks.ipc.IpcFixtures.commandTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bgtasks.ApplicationTriggerResult;
 import dev.bgtasks.IfRunning;
 import dev.bgtasks.InvalidRegistrationException;
@@ -12,10 +13,16 @@ import dev.bgtasks.TriggerResponse;
 import dev.bgtasks.arguments.JsonTrees;
 import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.TriggerRequest;
+import dev.bgtasks.spi.HostSignal;
+import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.testing.BrokerHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +83,33 @@ class BrokerTreeClientTest {
         assertThat(trees.registrations(APP)).isEqualTo(WireTrees.of(typed.registrations(APP)));
         assertThat(trees.signals()).isEqualTo(WireTrees.of(typed.signals()));
         assertThat(trees.describePlatform().textValue()).isEqualTo(typed.describePlatform());
+    }
+
+    @Test
+    void signalsArePushedToBothClientsWhenTheyChange() throws Exception { // issue 18: bgtask signals --watch
+        BlockingQueue<JsonNode> pushedTrees = new LinkedBlockingQueue<>();
+        BlockingQueue<SignalSnapshot> pushedRecords = new LinkedBlockingQueue<>();
+        try (BrokerTreeClient.Subscription subscription = trees.subscribeSignals(pushedTrees::add);
+             AutoCloseable records = typed.subscribeSignals(pushedRecords::add)) {
+            typed.simulate(Map.of(HostSignal.ENERGY_SAVER, !typed.signals().is(HostSignal.ENERGY_SAVER, true)));
+            SignalSnapshot changed = typed.signals();
+            assertThat(awaitPush(pushedTrees, tree -> WireRecords.signalSnapshot(tree).equals(changed))).isNotNull();
+            assertThat(awaitPush(pushedRecords, changed::equals)).isNotNull();
+        }
+        // Unsubscribed: the broker holds no listener of these connections any more, and both still answer.
+        assertThat(trees.signals()).isEqualTo(WireTrees.of(typed.signals()));
+    }
+
+    /** The first push that matches, waiting at most {@link IpcFixtures#WAIT}; fails when none comes. */
+    private static <T> T awaitPush(BlockingQueue<T> pushes, Predicate<T> matches) throws InterruptedException {
+        long end = System.nanoTime() + IpcFixtures.WAIT.toNanos();
+        while (true) {
+            T push = pushes.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            assertThat(push).as("a matching push within " + IpcFixtures.WAIT).isNotNull();
+            if (matches.test(push)) {
+                return push;
+            }
+        }
     }
 
     @Test
