@@ -3,6 +3,8 @@ package dev.bgtasks.cli;
 import dev.bgtasks.BackgroundAccessStatus;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,8 +54,14 @@ final class AccessCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (BrokerClient broker = BrokerConnection.connect()) {
-                spec.commandLine().getOut().println(broker.accessStatus(app.appId));
+            return run(app.appId, spec.commandLine().getOut());
+        }
+
+        /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
+        static int run(String appId, PrintWriter out) {
+            try (BrokerTreeClient broker = BrokerConnection.trees()) {
+                out.println(broker.accessStatus(appId).textValue());
+                out.flush();
                 return 0;
             }
         }

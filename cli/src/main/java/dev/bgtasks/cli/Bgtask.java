@@ -40,13 +40,16 @@ public final class Bgtask implements Runnable {
             System.setProperty("slf4j.internal.verbosity", "WARN");
             System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
-        System.exit(newCommandLine(args).execute(args));
+        // The calls scripts make in loops are answered without picocli (QuickCalls); the rest, and every help text
+        // and error, come from the annotated tree.
+        Integer quick = QuickCalls.run(args, null, null);
+        System.exit(quick != null ? quick : newCommandLine(args).execute(args));
     }
 
     /** The whole command tree: for help, completion and the man pages. */
     static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new Bgtask());
-        cli.setExecutionExceptionHandler(Bgtask::explain);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> explain(e, command.getErr()));
         return cli;
     }
 
@@ -67,7 +70,7 @@ public final class Bgtask implements Runnable {
         spec.mixinStandardHelpOptions(true);
         CommandLine cli = new CommandLine(spec);
         cli.addSubcommand(args[0], new CommandLine(only));
-        cli.setExecutionExceptionHandler(Bgtask::explain);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> explain(e, command.getErr()));
         return cli;
     }
 
@@ -81,8 +84,7 @@ public final class Bgtask implements Runnable {
     }
 
     /** Known failures get one clear line, not a stack trace. */
-    private static int explain(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
+    static int explain(Exception e, PrintWriter err) {
         if (e instanceof BrokerUnavailableException
                 || e instanceof InvalidRegistrationException
                 || e instanceof IllegalArgumentException

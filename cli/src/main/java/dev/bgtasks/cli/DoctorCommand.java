@@ -3,7 +3,8 @@ package dev.bgtasks.cli;
 import dev.bgtasks.broker.AccessPolicy;
 import dev.bgtasks.daemon.BrokerDaemon;
 import dev.bgtasks.daemon.BrokerLocation;
-import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
+import dev.bgtasks.ipc.WireRecords;
 import dev.bgtasks.launch.JavaStartArchives;
 import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.spi.HostPlatform;
@@ -29,7 +30,11 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        return run(spec.commandLine().getOut());
+    }
+
+    /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
+    static int run(PrintWriter out) {
         BrokerLocation where = BrokerLocation.forCurrentUser();
         out.println("platforms:");
         for (HostPlatform p : HostPlatforms.all()) {
@@ -62,9 +67,9 @@ final class DoctorCommand implements Callable<Integer> {
         if (!Files.exists(where.socket())) {
             return "not running (it starts on first use); would use: " + HostPlatforms.select().name();
         }
-        try (BrokerClient client = BrokerClient.connect(where.socket())) {
-            out.println("in use: " + client.describePlatform());
-            return "answers (signals: " + client.signals().known() + ")";
+        try (BrokerTreeClient client = BrokerTreeClient.connect(where.socket())) {
+            out.println("in use: " + client.describePlatform().textValue());
+            return "answers (signals: " + WireRecords.signalSnapshot(client.signals()).known() + ")";
         } catch (IOException | RuntimeException e) {
             return "does not answer: " + e.getMessage();
         }

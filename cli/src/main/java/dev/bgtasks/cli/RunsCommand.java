@@ -1,9 +1,11 @@
 package dev.bgtasks.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bgtasks.InstanceInfo;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.arguments.ValueMapCodec;
-import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
+import dev.bgtasks.ipc.WireRecords;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,21 +30,27 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BrokerClient broker = BrokerConnection.connect()) {
-            List<InstanceInfo> runs = broker.instances(app.appId);
-            PrintWriter out = spec.commandLine().getOut();
+        return run(app.appId, json, spec.commandLine().getOut());
+    }
+
+    /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
+    static int run(String appId, boolean json, PrintWriter out) {
+        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+            JsonNode answer = broker.instances(appId);
             if (json) {
-                Output.json(out, Output.instances(runs));
+                TreeOutput.instances(out, answer);
                 return 0;
             }
+            List<InstanceInfo> runs = WireRecords.instances(answer);
             if (runs.isEmpty()) {
-                out.println("no runs for " + app.appId);
+                out.println("no runs for " + appId);
             }
             for (InstanceInfo i : runs) {
                 out.printf("%s  %-9s %-10s %3d%%  requested %s%n", i.instanceId(), i.state(),
                         i.outcome() == null ? "" : i.outcome(), i.progress(), i.requestedAt());
                 describe(out, i);
             }
+            out.flush();
             return 0;
         }
     }

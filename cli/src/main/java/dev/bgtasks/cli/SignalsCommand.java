@@ -1,6 +1,9 @@
 package dev.bgtasks.cli;
 
-import dev.bgtasks.ipc.BrokerClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bgtasks.ipc.BrokerProtocolException;
+import dev.bgtasks.ipc.BrokerTreeClient;
+import dev.bgtasks.ipc.WireRecords;
 import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
@@ -9,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,40 +34,44 @@ final class SignalsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        try (BrokerClient broker = BrokerConnection.connect()) {
-            print(out, broker.signals());
-            if (!watch) {
-                return 0;
-            }
-            SignalSnapshot last = broker.signals();
-            // Signals are not pushed to clients; a 4 Hz look at the broker's view is cheap and only this command pays it.
-            while (!Thread.currentThread().isInterrupted()) {
-                LockSupport.parkNanos(250_000_000L);
-                SignalSnapshot now = broker.signals();
-                if (!now.equals(last)) {
+    public Integer call() {
+        return run(watch, json, spec.commandLine().getOut());
+    }
+
+    /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
+    static int run(boolean watch, boolean json, PrintWriter out) {
+        BlockingQueue<JsonNode> changes = new LinkedBlockingQueue<>();
+        try (BrokerTreeClient broker = BrokerConnection.trees();
+             // The broker pushes each change (issue 18); subscribed before the first look, so none is missed.
+             BrokerTreeClient.Subscription pushed = watch ? broker.subscribeSignals(changes::add) : () -> { }) {
+            JsonNode last = broker.signals();
+            print(out, last, json);
+            while (watch) {
+                JsonNode now = changes.take();
+                if (now.isMissingNode()) {
+                    throw new BrokerProtocolException("lost the connection to the broker at " + broker.socket());
+                }
+                if (!WireRecords.signalSnapshot(now).equals(WireRecords.signalSnapshot(last))) {
                     last = now;
-                    print(out, now);
+                    print(out, now, json);
                 }
             }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         }
     }
 
-    private void print(PrintWriter out, SignalSnapshot snapshot) {
+    private static void print(PrintWriter out, JsonNode answer, boolean json) {
+        SignalSnapshot snapshot = WireRecords.signalSnapshot(answer);
+        if (json) {
+            TreeOutput.signals(out, snapshot, answer.path("hardware"));
+            return;
+        }
         Map<String, Boolean> values = new LinkedHashMap<>();
         for (HostSignal signal : HostSignal.values()) {
             values.put(name(signal), snapshot.get(signal).orElse(null));
-        }
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("signals", values);
-            doc.put("energySaver", snapshot.is(HostSignal.ENERGY_SAVER, true));
-            doc.put("backgroundWorkCost", snapshot.backgroundWorkCost());
-            doc.put("hardware", snapshot.hardware());
-            Output.json(out, doc);
-            return;
         }
         values.forEach((k, v) -> out.printf("%-18s %s%n", k, v == null ? "unknown" : v));
         out.printf("%-18s %s%n", "work-cost", snapshot.backgroundWorkCost());

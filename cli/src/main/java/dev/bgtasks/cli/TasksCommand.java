@@ -5,6 +5,7 @@ import dev.bgtasks.SystemConditionType;
 import dev.bgtasks.broker.RegistrationInfo;
 import dev.bgtasks.broker.TaskTarget;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,13 +28,12 @@ final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            return json(app.appId, out);
+        }
         try (BrokerClient broker = BrokerConnection.connect()) {
             List<RegistrationInfo> tasks = broker.registrations(app.appId);
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Output.json(out, tasks);
-                return 0;
-            }
             if (tasks.isEmpty()) {
                 out.println("no tasks registered for " + app.appId);
             }
@@ -61,6 +61,14 @@ final class TasksCommand implements Callable<Integer> {
                     out.println("    uses: " + String.join(", ", d.rig().uses()));
                 }
             }
+            return 0;
+        }
+    }
+
+    /** {@code --json}, for this class's model and for {@link QuickCalls}' alike: the wire's trees, no mapper. */
+    static int json(String appId, PrintWriter out) {
+        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+            TreeOutput.registrations(out, broker.registrations(appId));
             return 0;
         }
     }

@@ -10,6 +10,7 @@ import dev.bgtasks.arguments.ValueMapCodec;
 import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
 import dev.bgtasks.spi.RunToken;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,6 +63,9 @@ final class TriggerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!waitForCompletion) {
+            return once(app.appId, trigger, args, ifRunning(), debugPort, json, spec.commandLine().getOut());
+        }
         Map<String, Object> arguments = KeyValuePairs.parse(args);
         BlockingQueue<AppEvent> events = new LinkedBlockingQueue<>();
         PrintWriter out = spec.commandLine().getOut();
@@ -74,8 +78,7 @@ final class TriggerCommand implements Callable<Integer> {
             debugAddress = port != null && response.result() == ApplicationTriggerResult.ALLOWED ? port : null;
             if (debugAddress != null && !json) {
                 // Before any wait: the JVM sits suspended until a debugger attaches here.
-                out.println("debug: the task's JVM waits for a debugger at " + DEBUG_HOST + ":" + debugAddress
-                        + " once it starts; attach with: jdb -attach " + DEBUG_HOST + ":" + debugAddress);
+                out.println(debugLine(debugAddress));
                 out.flush();
             }
             if (!waitForCompletion || response.result() != ApplicationTriggerResult.ALLOWED) {
@@ -109,13 +112,69 @@ final class TriggerCommand implements Callable<Integer> {
     }
 
     private IfRunning ifRunning() {
-        return switch (ifRunning.trim().toLowerCase(java.util.Locale.ROOT)) {
+        IfRunning policy = policy(ifRunning);
+        if (policy == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--if-running " + ifRunning + ": use keep, replace or queue");
+        }
+        return policy;
+    }
+
+    /** {@code --if-running}'s word; null when it is none of them. */
+    static IfRunning policy(String word) {
+        return switch (word.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "keep" -> IfRunning.KEEP;
             case "replace" -> IfRunning.REPLACE;
             case "queue", "queue-one" -> IfRunning.QUEUE_ONE;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--if-running " + ifRunning + ": use keep, replace or queue");
+            default -> null;
         };
+    }
+
+    /**
+     * A trigger without {@code --wait}, for this class's model and for {@link QuickCalls}' alike: one request on a
+     * client of the wire's trees, no mapper (issue 18).
+     */
+    static int once(String appId, String slot, List<String> pairs, IfRunning policy, Integer debugPort, boolean json,
+                    PrintWriter out) {
+        Map<String, Object> arguments = KeyValuePairs.parse(pairs);
+        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+            Integer port = debugPort == null ? null : debugPort == 0 ? freeLoopbackPort() : debugPort;
+            TriggerResponse response = broker.requestTrigger(new TriggerRequest(appId, slot,
+                    ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE), policy, port));
+            Integer debugAddress = port != null && response.result() == ApplicationTriggerResult.ALLOWED ? port : null;
+            if (json) {
+                json(out, response, debugAddress);
+            } else {
+                if (debugAddress != null) {
+                    out.println(debugLine(debugAddress));
+                }
+                out.println(response.result() + (response.instanceId() == null ? "" : " " + response.instanceId()));
+                out.flush();
+            }
+            return response.result() == ApplicationTriggerResult.ALLOWED ? 0 : 1;
+        }
+    }
+
+    /** {@code --json} without {@code --wait}: {result, instanceId}, and {debug: {host, port}} with {@code --debug}. */
+    static void json(PrintWriter out, TriggerResponse response, Integer debugAddress) {
+        TreeOutput.json(out, g -> {
+            g.writeStartObject();
+            g.writeStringField("result", response.result().name());
+            g.writeFieldName("instanceId");
+            TreeOutput.value(g, response.instanceId());
+            if (debugAddress != null) {
+                g.writeObjectFieldStart("debug");
+                g.writeStringField("host", DEBUG_HOST);
+                g.writeNumberField("port", debugAddress);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private static String debugLine(int port) {
+        return "debug: the task's JVM waits for a debugger at " + DEBUG_HOST + ":" + port
+                + " once it starts; attach with: jdb -attach " + DEBUG_HOST + ":" + port;
     }
 
     private void explainPending(PrintWriter out, BrokerClient broker, UUID instanceId) {

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,6 +62,55 @@ class CliEndToEndTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Hands each document a command flushes to a queue, as it prints it. */
+    private static final class Documents extends java.io.Writer {
+        private final java.util.concurrent.BlockingQueue<String> printed =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final StringBuilder pending = new StringBuilder();
+
+        @Override
+        public synchronized void write(char[] chars, int offset, int length) {
+            pending.append(chars, offset, length);
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (pending.length() > 0) {
+                printed.add(pending.toString());
+                pending.setLength(0);
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+
+        /** The next printed document that matches, waiting at most 30 s; null when none came. */
+        JsonNode await(Predicate<JsonNode> matches) throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                String text = printed.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (text == null) {
+                    return null;
+                }
+                JsonNode document = JSON.readTree(text);
+                if (matches.test(document)) {
+                    return document;
+                }
+            }
+        }
+    }
+
+    /** A call as {@code main} makes it when it is one {@link QuickCalls} answers. */
+    private static Result quick(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Integer code = QuickCalls.run(args, new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).as(String.join(" ", args)).isNotNull();
         return new Result(code, out.toString(), err.toString());
     }
 
@@ -127,6 +177,23 @@ class CliEndToEndTest {
         JsonNode runs = JSON.readTree(run("runs", "--app", "com.example.result", "--json").out());
         assertThat(runs.get(0).get("result").get("rows").asText()).isEqualTo("1200");
         assertThat(run("runs", "--app", "com.example.result").out()).contains("result: {rows=1200, file=out.csv}");
+
+        // Issue 18: the quick calls (no mapper, no reflection) print what the typed client and Output printed.
+        try (BrokerClient typed = BrokerClient.connect(BrokerLocation.underHome(home).socket())) {
+            StringWriter before = new StringWriter();
+            Output.json(new PrintWriter(before), Output.instances(typed.instances("com.example.result")));
+            assertThat(quick("runs", "--app", "com.example.result", "--json")).isEqualTo(new Result(0,
+                    before.toString(), ""));
+            before = new StringWriter();
+            Output.json(new PrintWriter(before), typed.registrations("com.example.result"));
+            assertThat(quick("tasks", "--app", "com.example.result", "--json")).isEqualTo(new Result(0,
+                    before.toString(), ""));
+        }
+        for (String[] args : List.of(new String[] {"runs", "--app", "com.example.result"},
+                new String[] {"access", "status", "--app", "com.example.result"},
+                new String[] {"runs", "--app", "com.example.none", "--json"})) {
+            assertThat(quick(args)).as(String.join(" ", args)).isEqualTo(run(args));
+        }
 
         Result outside = run("result", "a=b");
         assertThat(outside.code()).isEqualTo(2);
@@ -299,6 +366,19 @@ class CliEndToEndTest {
         assertThat(signals.get("backgroundWorkCost").asText()).isEqualTo("HIGH");
         assertThat(run("simulate", "--clear").code()).isZero();
         assertThat(JSON.readTree(run("signals", "--json").out()).get("energySaver").asBoolean()).isFalse();
+
+        // Issue 18: --watch prints what the broker pushes, each change once it happens.
+        Documents watched = new Documents();
+        CompletableFuture<Integer> watching = new CompletableFuture<>();
+        Thread watcher = new Thread(() -> watching.complete(SignalsCommand.run(true, true, new PrintWriter(watched))));
+        watcher.start();
+        assertThat(watched.await(document -> true)).isNotNull();
+        assertThat(run("simulate", "energy-saver=true").code()).isZero();
+        assertThat(watched.await(document -> document.get("energySaver").asBoolean())).isNotNull();
+        assertThat(run("simulate", "--clear").code()).isZero();
+        assertThat(watched.await(document -> !document.get("energySaver").asBoolean())).isNotNull();
+        watcher.interrupt();
+        assertThat(watching.get(30, TimeUnit.SECONDS)).isZero();
 
         Result doctor = run("doctor");
         assertThat(doctor.out()).contains("in use:", "sandbox:", "signals:", "socket:", home.toString(),

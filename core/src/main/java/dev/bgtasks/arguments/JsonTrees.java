@@ -63,7 +63,15 @@ public final class JsonTrees {
         return out.toByteArray();
     }
 
-    private static void write(JsonNode node, JsonGenerator g) throws IOException {
+    /**
+     * Writes a tree with a generator of one's own (a pretty printer, a writer): the same calls {@link #write(JsonNode)}
+     * makes.
+     *
+     * @param node the tree
+     * @param g the generator
+     * @throws IOException when the generator fails
+     */
+    public static void write(JsonNode node, JsonGenerator g) throws IOException {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 g.writeStartObject();

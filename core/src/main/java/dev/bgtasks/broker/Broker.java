@@ -12,6 +12,7 @@ import dev.bgtasks.store.Store;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,6 +197,11 @@ public final class Broker extends HostFacade implements BrokerOperations, AutoCl
     @Override
     public SignalSnapshot signals() {
         return ctx.signals.current();
+    }
+
+    @Override
+    public AutoCloseable subscribeSignals(Consumer<SignalSnapshot> listener) {
+        return ctx.signals.subscribe(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override

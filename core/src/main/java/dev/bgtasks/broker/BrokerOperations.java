@@ -92,6 +92,16 @@ public interface BrokerOperations {
     /** The host signals in force, simulated overrides included. */
     SignalSnapshot signals();
 
+    /**
+     * Receives the host signals in force (as {@link #signals()} gives them) each time they change, until the
+     * returned handle is closed: {@code bgtask signals --watch} is pushed, not polled (issue 18). The listener runs
+     * on the thread that noticed the change and must not block.
+     *
+     * @param listener called with each new snapshot
+     * @return closing it ends the subscription
+     */
+    AutoCloseable subscribeSignals(Consumer<SignalSnapshot> listener);
+
     /** Overrides host signals, for test rigs ({@code bgtask simulate}); conditions are re-evaluated at once. */
     void simulate(Map<HostSignal, Boolean> overrides);
 

@@ -3,6 +3,7 @@ package dev.bgtasks.daemon;
 import dev.bgtasks.BrokerUnavailableException;
 import dev.bgtasks.ipc.BrokerBusyException;
 import dev.bgtasks.ipc.BrokerClient;
+import dev.bgtasks.ipc.BrokerTreeClient;
 import dev.bgtasks.launch.JavaCommand;
 import dev.bgtasks.launch.JvmRuntime;
 import dev.bgtasks.launch.RunningModules;
@@ -53,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerStarter {
     static final Duration START_DEADLINE = Duration.ofSeconds(30);
-    private static final Logger LOG = LoggerFactory.getLogger(BrokerStarter.class);
     /** File locks are per process: threads of one JVM queue here first. */
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
     private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -99,14 +99,34 @@ public final class BrokerStarter {
         return connectOrStart(location, START_DEADLINE, BrokerStarter::launch);
     }
 
+    /**
+     * Like {@link #connectOrStart(BrokerLocation)}, for a client that only prints what the broker answers (the
+     * {@code bgtask} command): its results are the wire's JSON trees, and it builds no typed mapper (issue 18).
+     *
+     * @throws BrokerUnavailableException as {@link #connectOrStart(BrokerLocation)}
+     */
+    public static BrokerTreeClient connectOrStartTrees(BrokerLocation location) {
+        return connectOrStart(location, START_DEADLINE, BrokerStarter::launch, BrokerTreeClient::connect);
+    }
+
     static BrokerClient connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher) {
+        return connectOrStart(location, deadline, launcher, BrokerClient::connect);
+    }
+
+    /** How a client of some kind connects to a socket that may answer. */
+    interface Connector<C> {
+        C connect(Path socket, Duration deadline) throws IOException;
+    }
+
+    private static <C> C connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher,
+                                        Connector<C> connector) {
         long giveUp = System.nanoTime() + deadline.toNanos();
         long pause = FIRST_PAUSE_NANOS;
         while (true) {
-            Attempt attempt = tryConnect(location, deadline);
+            Attempt<C> attempt = tryConnect(location, deadline, connector);
             if (attempt.client() == null && !(attempt.refusal() instanceof BrokerBusyException)
                     && !brokerHoldsDatabase(location)) {
-                attempt = startUnlessRunning(location, deadline, launcher);
+                attempt = startUnlessRunning(location, deadline, launcher, connector);
             }
             if (attempt.client() != null) {
                 return attempt.client();
@@ -130,7 +150,7 @@ public final class BrokerStarter {
     }
 
     /** A connection, or why there is none ({@code null}: no socket file). */
-    private record Attempt(BrokerClient client, IOException refusal) {
+    private record Attempt<C>(C client, IOException refusal) {
     }
 
     /**
@@ -138,7 +158,8 @@ public final class BrokerStarter {
      * attempt has no client when a broker is found running (busy, or still starting) or the started one gave way
      * to another.
      */
-    private static Attempt startUnlessRunning(BrokerLocation location, Duration deadline, Launcher launcher) {
+    private static <C> Attempt<C> startUnlessRunning(BrokerLocation location, Duration deadline, Launcher launcher,
+                                                      Connector<C> connector) {
         IN_PROCESS.lock();
         try {
             location.ensureRuntimeDirectory();
@@ -146,12 +167,12 @@ public final class BrokerStarter {
                     StandardOpenOption.WRITE);
                  FileLock lock = channel.lock()) {
                 // Whoever held the lock before us may have started it.
-                Attempt running = tryConnect(location, deadline);
+                Attempt<C> running = tryConnect(location, deadline, connector);
                 if (running.client() != null || running.refusal() instanceof BrokerBusyException
                         || brokerHoldsDatabase(location)) {
                     return running;
                 }
-                return start(location, deadline, launcher);
+                return start(location, deadline, launcher, connector);
             }
         } catch (IOException e) {
             throw new BrokerUnavailableException("could not start the broker: " + e.getMessage(),
@@ -161,15 +182,15 @@ public final class BrokerStarter {
         }
     }
 
-    private static Attempt tryConnect(BrokerLocation location, Duration deadline) {
+    private static <C> Attempt<C> tryConnect(BrokerLocation location, Duration deadline, Connector<C> connector) {
         if (!Files.exists(location.socket())) {
-            return new Attempt(null, null);
+            return new Attempt<>(null, null);
         }
         try {
             // Busy answers are retried in there, up to the deadline.
-            return new Attempt(BrokerClient.connect(location.socket(), deadline), null);
+            return new Attempt<>(connector.connect(location.socket(), deadline), null);
         } catch (IOException e) {
-            return new Attempt(null, e);
+            return new Attempt<>(null, e);
         }
     }
 
@@ -186,7 +207,7 @@ public final class BrokerStarter {
                     location.socket(), location.logFile(), null);
         }
         JavaCommand command = command(location, runtime);
-        LOG.info("starting the bgtasks broker: {}", command.argv());
+        Log.LOG.info("starting the bgtasks broker: {}", command.argv());
         ProcessBuilder builder = new ProcessBuilder(command.argv());
         // The clean base, not this app's environment (SPEC S5): the broker serves every app of the user, and no
         // run token, CLASSPATH (with -m it would add to the broker's code) or JVM option of this app reaches it.
@@ -208,12 +229,13 @@ public final class BrokerStarter {
                 System.getProperty("user.home"), System.getProperty("user.name", "user"));
     }
 
-    private static Attempt start(BrokerLocation location, Duration deadline, Launcher launcher) throws IOException {
+    private static <C> Attempt<C> start(BrokerLocation location, Duration deadline, Launcher launcher,
+                                        Connector<C> connector) throws IOException {
         Process process = launcher.launch(location);
         long giveUp = System.nanoTime() + START_DEADLINE.toNanos();
         long pause = FIRST_PAUSE_NANOS;
         while (System.nanoTime() < giveUp) {
-            Attempt attempt = tryConnect(location, deadline);
+            Attempt<C> attempt = tryConnect(location, deadline, connector);
             if (attempt.client() != null || attempt.refusal() instanceof BrokerBusyException) {
                 return attempt;
             }
@@ -313,7 +335,7 @@ public final class BrokerStarter {
             }
         }
         if (!System.getProperty("os.name", "").startsWith("Windows")) {
-            LOG.warn("no setsid here: the broker stays in the app's process group and a Ctrl-C there stops it");
+            Log.LOG.warn("no setsid here: the broker stays in the app's process group and a Ctrl-C there stops it");
         }
         return Optional.empty();
     }
@@ -369,8 +391,16 @@ public final class BrokerStarter {
                 return Optional.of(Path.of(root.toURI()).toString());
             }
         } catch (URISyntaxException | IOException | RuntimeException e) {
-            LOG.debug("cannot tell where {} comes from", url, e);
+            Log.LOG.debug("cannot tell where {} comes from", url, e);
         }
         return Optional.empty();
+    }
+
+    /**
+     * SLF4J starts with the first line logged, not with this class: a {@code bgtask} call that finds its broker
+     * running logs nothing, and starting SLF4J was about 40 ms of its CPU (issue 18).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(BrokerStarter.class);
     }
 }

@@ -9,6 +9,8 @@ import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Carries one app request to the broker: each {@link BrokerOperations} method is the request type of the same
@@ -19,9 +21,16 @@ final class AppRequests {
     private static final JavaType SIGNAL_OVERRIDES = WireJson.MAPPER.getTypeFactory()
             .constructMapType(Map.class, HostSignal.class, Boolean.class);
 
-    /** What a connection does for {@code subscribe} and {@code unsubscribe}: events are pushed on it. */
+    /** What a connection does for {@code subscribe}, {@code subscribeSignals} and {@code unsubscribe}. */
     interface Subscriptions {
-        void subscribe(int subscription, String appId);
+        /**
+         * Opens a subscription whose frames are pushed on the connection.
+         *
+         * @param subscription its id: the id of the request that opens it
+         * @param subscribe subscribes to the broker, given what queues a frame on the connection (from the broker's
+         *     thread, maybe under its lock: it never blocks); returns the handle that ends the subscription
+         */
+        void open(int subscription, Function<Consumer<byte[]>, AutoCloseable> subscribe);
 
         boolean unsubscribe(int subscription);
     }
@@ -63,7 +72,12 @@ final class AppRequests {
             case "undeliveredCompletions" -> broker.undeliveredCompletions(p.text(Messages.APP_ID));
             case "claimCompletion" -> broker.claimCompletion(p.text(Messages.APP_ID), p.uuid(Messages.INSTANCE_ID));
             case Messages.SUBSCRIBE -> {
-                subscriptions.subscribe(id, p.text(Messages.APP_ID));
+                String appId = p.text(Messages.APP_ID);
+                subscriptions.open(id, push -> broker.subscribe(appId, e -> push.accept(ServerFrames.event(id, e))));
+                yield null;
+            }
+            case Messages.SUBSCRIBE_SIGNALS -> {
+                subscriptions.open(id, push -> broker.subscribeSignals(s -> push.accept(ServerFrames.signals(id, s))));
                 yield null;
             }
             case Messages.UNSUBSCRIBE -> subscriptions.unsubscribe(p.integer(Messages.SUBSCRIPTION));

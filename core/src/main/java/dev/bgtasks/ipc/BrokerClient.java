@@ -60,9 +60,9 @@ public final class BrokerClient implements BrokerOperations, AutoCloseable {
 
     private final ClientChannel channel;
     private final Duration deadline;
-    private final Map<Integer, Consumer<AppEvent>> listeners;
+    private final Map<Integer, Consumer<ObjectNode>> listeners;
 
-    private BrokerClient(ClientChannel channel, Duration deadline, Map<Integer, Consumer<AppEvent>> listeners) {
+    private BrokerClient(ClientChannel channel, Duration deadline, Map<Integer, Consumer<ObjectNode>> listeners) {
         this.channel = channel;
         this.deadline = deadline;
         this.listeners = listeners;
@@ -82,31 +82,39 @@ public final class BrokerClient implements BrokerOperations, AutoCloseable {
     public static BrokerClient connect(Path socketPath, Duration deadline) throws IOException {
         Objects.requireNonNull(socketPath, "socketPath");
         Objects.requireNonNull(deadline, "deadline");
-        Map<Integer, Consumer<AppEvent>> listeners = new ConcurrentHashMap<>();
+        Map<Integer, Consumer<ObjectNode>> listeners = new ConcurrentHashMap<>();
         ObjectNode hello = WireJson.MAPPER.createObjectNode().put(Messages.ROLE, Messages.ROLE_APP);
         ClientChannel channel = ClientChannel.open(socketPath.toAbsolutePath(), hello, deadline,
                 frame -> deliver(listeners, frame, socketPath));
         return new BrokerClient(channel, deadline, listeners);
     }
 
-    private static void deliver(Map<Integer, Consumer<AppEvent>> listeners, ObjectNode frame, Path socket) {
-        if (!Messages.PUSH_EVENT.equals(frame.path(Messages.TYPE).asText())) {
+    private static void deliver(Map<Integer, Consumer<ObjectNode>> listeners, ObjectNode frame, Path socket) {
+        String type = frame.path(Messages.TYPE).asText();
+        if (!Messages.PUSH_EVENT.equals(type) && !Messages.PUSH_SIGNALS.equals(type)) {
             LOG.debug("ignoring a {} frame from {}", Messages.brief(frame.get(Messages.TYPE)), socket);
             return;
         }
-        Consumer<AppEvent> listener = listeners.get(frame.path(Messages.SUBSCRIPTION).asInt(-1));
+        Consumer<ObjectNode> listener = listeners.get(frame.path(Messages.SUBSCRIPTION).asInt(-1));
         if (listener == null) {
             // Sent before our unsubscribe reached the broker.
             return;
         }
-        AppEvent event;
-        try {
-            event = WireJson.MAPPER.treeToValue(frame.get(Messages.EVENT), AppEvent.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            LOG.warn("an unreadable event from {}: {}", socket, e.getMessage());
-            return;
-        }
-        listener.accept(event);
+        listener.accept(frame);
+    }
+
+    /** A pushed frame's {@code field}, decoded, to {@code listener}; an unreadable one is logged and dropped. */
+    private <T> Consumer<ObjectNode> decoding(String field, Class<T> type, Consumer<T> listener) {
+        return frame -> {
+            T value;
+            try {
+                value = WireJson.MAPPER.treeToValue(frame.get(field), type);
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                LOG.warn("an unreadable {} from {}: {}", field, socket(), e.getMessage());
+                return;
+            }
+            listener.accept(value);
+        };
     }
 
     public Path socket() {
@@ -197,11 +205,26 @@ public final class BrokerClient implements BrokerOperations, AutoCloseable {
     @Override
     public AutoCloseable subscribe(String appId, Consumer<AppEvent> listener) {
         Objects.requireNonNull(listener, "listener");
+        return open(Messages.SUBSCRIBE, app(appId), decoding(Messages.EVENT, AppEvent.class, listener));
+    }
+
+    /**
+     * Asks the broker to push its signals on this connection each time they change, until the returned handle is
+     * closed or the connection ends. The listener runs on the client's reader thread.
+     */
+    @Override
+    public AutoCloseable subscribeSignals(Consumer<SignalSnapshot> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return open(Messages.SUBSCRIBE_SIGNALS, WireJson.MAPPER.createObjectNode(),
+                decoding(Messages.PUSH_SIGNALS, SignalSnapshot.class, listener));
+    }
+
+    private AutoCloseable open(String type, ObjectNode fields, Consumer<ObjectNode> listener) {
         int id = channel.nextId();
-        // Listening before asking: the broker may push an event before its answer to subscribe arrives.
+        // Listening before asking: the broker may push before its answer to the request arrives.
         listeners.put(id, listener);
         try {
-            channel.call(id, Messages.SUBSCRIBE, app(appId), deadline);
+            channel.call(id, type, fields, deadline);
         } catch (RuntimeException e) {
             listeners.remove(id);
             throw e;

@@ -47,6 +47,10 @@ final class Messages {
     static final String PUSH_CANCEL = "cancel";
 
     static final String SUBSCRIBE = "subscribe";
+    /** Opens a subscription to the broker's signals; each change is pushed as {@link #PUSH_SIGNALS} (issue 18). */
+    static final String SUBSCRIBE_SIGNALS = "subscribeSignals";
+    /** Pushed on a signals subscription: {@code {"type":"signals","subscription":7,"signals":{...}}}. */
+    static final String PUSH_SIGNALS = "signals";
     static final String UNSUBSCRIBE = "unsubscribe";
     static final String PROGRESS = "progress";
     static final String HOST_RESULT = "result";

@@ -2,7 +2,6 @@ package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bgtasks.broker.AppEvent;
 import dev.bgtasks.broker.BrokerOperations;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.broker.HostOperations;
@@ -16,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -387,15 +388,14 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
     }
 
     @Override
-    public void subscribe(int subscription, String appId) {
+    public void open(int subscription, Function<Consumer<byte[]>, AutoCloseable> subscribe) {
         if (subscriptions.containsKey(subscription)) {
             throw new BadRequestException(Messages.ID, "subscription " + subscription + " is already open");
         }
         if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
             throw new IllegalStateException("at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
         }
-        AutoCloseable handle = broker.subscribe(appId, event -> pushEvent(subscription, event));
-        subscriptions.put(subscription, handle);
+        subscriptions.put(subscription, subscribe.apply(this::send));
         if (closed.get()) {
             closeQuietly(subscriptions.remove(subscription));
         }
@@ -406,11 +406,6 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
         AutoCloseable handle = subscriptions.remove(subscription);
         closeQuietly(handle);
         return handle != null;
-    }
-
-    /** Called on the broker's thread, under its lock: serializes and queues, never blocks. */
-    private void pushEvent(int subscription, AppEvent event) {
-        send(ServerFrames.event(subscription, event));
     }
 
     private void respond(int id, JsonNode result) {

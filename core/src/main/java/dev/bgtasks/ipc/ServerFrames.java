@@ -78,6 +78,13 @@ final class ServerFrames {
         return Frames.encode(frame);
     }
 
+    static byte[] signals(int subscription, dev.bgtasks.spi.SignalSnapshot signals) {
+        ObjectNode frame = frame(Messages.PUSH_SIGNALS);
+        frame.put(Messages.SUBSCRIPTION, subscription);
+        frame.set(Messages.PUSH_SIGNALS, WireJson.MAPPER.valueToTree(signals));
+        return Frames.encode(frame);
+    }
+
     /**
      * The answer to request {@code id}.
      *

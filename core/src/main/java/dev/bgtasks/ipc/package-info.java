@@ -20,6 +20,9 @@
  *       cancellation) over {@code HostLink} (its reconnect state machine, SPEC B3), both on
  *       {@code ClientChannel} (one socket, a reader thread, request/answer matching, {@code Outbox} for its
  *       writes, and the retries when the broker answers {@code busy}: {@link dev.bgtasks.ipc.BrokerBusyException}).
+ *       {@link dev.bgtasks.ipc.BrokerTreeClient} is the {@code bgtask} command's client of the same channel: the
+ *       read-only requests answered as the wire's JSON trees, no typed mapper, with
+ *       {@link dev.bgtasks.ipc.WireRecords} to read a few records from them field by field (issue 18).
  *       </li>
  * </ul>
  *
