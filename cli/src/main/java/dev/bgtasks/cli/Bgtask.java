@@ -40,8 +40,8 @@ public final class Bgtask implements Runnable {
             System.setProperty("slf4j.internal.verbosity", "WARN");
             System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
-        // The calls scripts make in loops are answered without picocli (QuickCalls); the rest, and every help text
-        // and error, come from the annotated tree.
+        // The calls scripts make in loops parse with a model built without reflection; the rest, and every help
+        // text and error, come from the annotated tree.
         Integer quick = QuickCalls.run(args, null, null);
         System.exit(quick != null ? quick : newCommandLine(args).execute(args));
     }
@@ -49,7 +49,7 @@ public final class Bgtask implements Runnable {
     /** The whole command tree: for help, completion and the man pages. */
     static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new Bgtask());
-        cli.setExecutionExceptionHandler((e, command, parsed) -> explain(e, command.getErr()));
+        cli.setExecutionExceptionHandler(Bgtask::explain);
         return cli;
     }
 
@@ -70,7 +70,7 @@ public final class Bgtask implements Runnable {
         spec.mixinStandardHelpOptions(true);
         CommandLine cli = new CommandLine(spec);
         cli.addSubcommand(args[0], new CommandLine(only));
-        cli.setExecutionExceptionHandler((e, command, parsed) -> explain(e, command.getErr()));
+        cli.setExecutionExceptionHandler(Bgtask::explain);
         return cli;
     }
 
@@ -84,7 +84,8 @@ public final class Bgtask implements Runnable {
     }
 
     /** Known failures get one clear line, not a stack trace. */
-    static int explain(Exception e, PrintWriter err) {
+    static int explain(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
         if (e instanceof BrokerUnavailableException
                 || e instanceof InvalidRegistrationException
                 || e instanceof IllegalArgumentException

@@ -1,34 +1,33 @@
 package dev.bgtasks.cli;
 
 import dev.bgtasks.IfRunning;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The calls scripts make in loops ({@code runs}, {@code tasks --json}, {@code signals}, {@code doctor},
- * {@code access status}, {@code trigger} without {@code --wait}), answered without picocli and without a JSON
- * mapper (issue 18): {@link QuickArgs} parses their plain forms, and each runs the same static method its annotated
- * command runs, so both answer alike.
+ * {@code access status}, {@code trigger} without {@code --wait}), parsed with a picocli model built through its
+ * programmatic API: no reflection over the command classes and no annotation proxies, which were about 70 ms of
+ * each call (issue 18). Each runs the same static method its annotated command runs, so both answer alike.
  *
  * <pre>{@code
  * Integer status = QuickCalls.run(args, null, null);   // null: not a quick call; use the annotated tree
  * }</pre>
  *
  * <p>Only a call that parses cleanly, asks for no help and needs nothing else is answered here; anything else
- * (help, a version, an error, {@code --wait}, human {@code tasks}) returns null before anything is printed or
- * asked, and {@link Bgtask} hands it to the annotated tree, whose usage, errors and help are the only ones.
+ * (help, a version, an error, {@code --wait}, human {@code tasks}) returns null, and {@link Bgtask} hands it to the
+ * annotated tree, whose usage, errors and help text are the only ones. {@code QuickCallsTest} holds each model's
+ * options equal to its annotated command's, so they cannot drift.
  */
 final class QuickCalls {
-    /** The quick commands, by their words, with their options. */
-    static final Map<List<String>, List<QuickArgs.Option>> COMMANDS = Map.of(List.of("runs"), QuickArgs.RUNS,
-            List.of("tasks"), QuickArgs.TASKS, List.of("signals"), QuickArgs.SIGNALS, List.of("doctor"),
-            QuickArgs.DOCTOR, List.of("access", "status"), QuickArgs.ACCESS_STATUS, List.of("trigger"),
-            QuickArgs.TRIGGER);
+    /** The quick commands by their words, as {@link #spec} builds them. */
+    static final List<List<String>> COMMANDS = List.of(List.of("runs"), List.of("tasks"), List.of("signals"),
+            List.of("doctor"), List.of("access", "status"), List.of("trigger"));
 
     private QuickCalls() {
     }
@@ -37,73 +36,108 @@ final class QuickCalls {
      * Answers a quick call.
      *
      * @param args the whole command line
-     * @param out where the answer goes; null for standard output, as picocli writes it
-     * @param err where errors go; null for standard error, as picocli writes it
+     * @param out where the answer goes; null for picocli's standard output
+     * @param err where errors go; null for picocli's standard error
      * @return the exit status, or null when this is not a quick call (nothing was printed or asked)
      */
     static Integer run(String[] args, PrintWriter out, PrintWriter err) {
-        List<String> all = List.of(args);
-        List<String> words = all.size() > 1 && all.get(0).equals("access") ? all.subList(0, 2)
-                : all.isEmpty() ? List.of() : all.subList(0, 1);
-        List<QuickArgs.Option> options = COMMANDS.get(words);
-        if (options == null) {
+        List<String> words = args.length > 1 && args[0].equals("access") ? List.of("access", args[1])
+                : args.length > 0 ? List.of(args[0]) : List.of();
+        CommandSpec spec = spec(words);
+        if (spec == null) {
             return null;
         }
-        Map<String, Object> values = QuickArgs.parse(options, all.subList(words.size(), all.size()));
-        if (values == null) {
-            return null;
+        CommandLine cli = new CommandLine(spec);
+        if (out != null) {
+            cli.setOut(out);
         }
-        PrintWriter stdout = out != null ? out : picocliWriter(System.out, "sun.stdout.encoding");
+        if (err != null) {
+            cli.setErr(err);
+        }
+        ParseResult parsed;
         try {
-            return call(String.join(" ", words), values, stdout);
+            parsed = cli.parseArgs(Arrays.copyOfRange(args, words.size(), args.length));
+        } catch (CommandLine.ParameterException e) {
+            return null;
+        }
+        if (parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+            return null;
+        }
+        try {
+            return call(words, parsed, cli.getOut());
         } catch (RuntimeException e) {
-            PrintWriter stderr = err != null ? err : picocliWriter(System.err, "sun.stderr.encoding");
-            int status = Bgtask.explain(e, stderr);
-            stderr.flush();
-            return status;
-        } finally {
-            stdout.flush();
+            return Bgtask.explain(e, cli, parsed);
         }
     }
 
-    /** Null when the annotated command must answer after all (before anything is printed or asked). */
-    @SuppressWarnings("unchecked")
-    private static Integer call(String command, Map<String, Object> values, PrintWriter out) {
-        boolean json = Boolean.TRUE.equals(values.get("--json"));
-        String app = (String) values.get("--app");
-        switch (command) {
+    /** Null when the annotated command must answer after all. */
+    private static Integer call(List<String> words, ParseResult parsed, PrintWriter out) {
+        boolean json = parsed.hasMatchedOption("--json");
+        String app = parsed.matchedOptionValue("--app", null);
+        switch (String.join(" ", words)) {
             case "runs":
                 return RunsCommand.run(app, json, out);
             case "tasks":
                 return json ? TasksCommand.json(app, out) : null;
             case "signals":
-                return SignalsCommand.run(Boolean.TRUE.equals(values.get("--watch")), json, out);
+                return SignalsCommand.run(parsed.hasMatchedOption("--watch"), json, out);
             case "doctor":
                 return DoctorCommand.run(out);
             case "access status":
                 return AccessCommand.Status.run(app, out);
             case "trigger":
-                IfRunning policy = TriggerCommand.policy((String) values.get("--if-running"));
-                if (Boolean.TRUE.equals(values.get("--wait")) || policy == null) {
+                IfRunning policy = TriggerCommand.policy(parsed.matchedOptionValue("--if-running", "keep"));
+                if (parsed.hasMatchedOption("--wait") || policy == null) {
                     return null;
                 }
-                return TriggerCommand.once(app, (String) values.get("--trigger"), (List<String>) values.get("--arg"),
-                        policy, (Integer) values.get("--debug"), json, out);
+                return TriggerCommand.once(app, parsed.matchedOptionValue("--trigger", ""),
+                        parsed.matchedOptionValue("--arg", List.of()), policy,
+                        parsed.matchedOptionValue("--debug", null), json, out);
             default:
                 return null;
         }
     }
 
-    /** The writer picocli's {@code getOut()} and {@code getErr()} make: the JVM's console encoding, autoflush. */
-    private static PrintWriter picocliWriter(PrintStream stream, String encodingProperty) {
-        String name = System.getProperty(encodingProperty);
-        Charset charset;
-        try {
-            charset = name == null ? Charset.defaultCharset()
-                    : Charset.forName("cp65001".equalsIgnoreCase(name) ? "UTF-8" : name);
-        } catch (RuntimeException e) {
-            charset = Charset.defaultCharset();
+    /**
+     * The quick model of a command, with the options of its annotated one.
+     *
+     * @param words the command's words, e.g. {@code [access, status]}
+     * @return its model, or null when it is not a quick command
+     */
+    static CommandSpec spec(List<String> words) {
+        CommandSpec spec = CommandSpec.create().name(String.join(" ", words));
+        switch (String.join(" ", words)) {
+            case "runs", "tasks" -> spec.addOption(app()).addOption(flag("--json"));
+            case "signals" -> spec.addOption(flag("--watch")).addOption(flag("--json"));
+            case "doctor" -> { }
+            case "access status" -> spec.addOption(app());
+            case "trigger" -> spec.addOption(app())
+                    .addOption(value("--trigger", "SLOT", String.class).defaultValue("").build())
+                    .addOption(value("--arg", "KEY=VALUE", List.class).auxiliaryTypes(String.class).build())
+                    .addOption(value("--if-running", "POLICY", String.class).defaultValue("keep").build())
+                    .addOption(flag("--wait"))
+                    .addOption(flag("--json"))
+                    .addOption(value("--debug", "PORT", Integer.class).arity("0..1").fallbackValue("0").build());
+            default -> {
+                return null;
+            }
         }
-        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
+        // mixinStandardHelpOptions, as the annotated commands have them.
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class).arity("0").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).arity("0")
+                .build());
+        return spec;
+    }
+
+    private static OptionSpec app() {
+        return value("--app", "APP", String.class).required(true).build();
+    }
+
+    private static OptionSpec flag(String name) {
+        return OptionSpec.builder(name).type(boolean.class).arity("0").build();
+    }
+
+    private static OptionSpec.Builder value(String name, String label, Class<?> type) {
+        return OptionSpec.builder(name).paramLabel(label).type(type).arity("1");
     }
 }

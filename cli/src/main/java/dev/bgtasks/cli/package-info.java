@@ -5,9 +5,9 @@
  * {@code progress}, and {@code service} files for systemd, launchd and the Windows task scheduler.
  *
  * <p>The calls scripts make in loops ({@code runs}, {@code tasks --json}, {@code signals}, {@code doctor},
- * {@code access status}, {@code trigger} without {@code --wait}) are answered by {@code QuickCalls} without picocli
- * or a JSON mapper (issue 18): {@code QuickArgs} parses their plain forms from declarations held equal to the
- * annotated commands', the broker's replies stay the wire's JSON trees ({@code BrokerTreeClient}), and
+ * {@code access status}, {@code trigger} without {@code --wait}) are answered by {@code QuickCalls} without picocli's
+ * reflection or a JSON mapper (issue 18): a model built through picocli's programmatic API, held equal to the
+ * annotated commands', parses them, the broker's replies stay the wire's JSON trees ({@code BrokerTreeClient}), and
  * {@code TreeOutput} prints {@code --json} from them byte for byte as {@code Output}'s mapper did. Help, errors and
  * every other command go through picocli's annotated tree.
  *
