@@ -92,27 +92,29 @@ public final class TaskHost {
     }
 
     /**
-     * SPEC W1: a standby host. It connects, loads the entry class without initializing it (no app code runs), and
-     * waits for the broker to hand it an instance; then it runs that instance like a cold-started host. When the
-     * broker ends its connection first, it exits: there is nothing for it to do.
+     * SPEC W1: a standby host. It loads the entry class without initializing it (no app code runs), walks its own
+     * paths, then connects and waits for the broker to hand it an instance; then it runs that instance like a
+     * cold-started host. When the broker ends its connection first, it exits: there is nothing for it to do.
      */
     static int standBy(String entryPoint, String socket, String token) {
+        // Before the hello, not after: the broker hands an instance to a standby once it has said hello, and a take
+        // that came during the warm-up would wait for it, on cores the warm-up's compiler threads keep busy.
+        try {
+            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            say("WARN", "cannot load " + entryPoint + " ahead of its trigger: " + e);
+        }
+        // The host's own path from the take to run (the codec, the runner), walked now rather than after the
+        // trigger; none of it is the app's.
+        if (!warmHostPaths()) {
+            say("WARN", "the warm-up of the host's own paths failed; the task will start slower");
+        }
         PendingCancel cancel = new PendingCancel();
         try (HostConnection connection = HostConnection.standBy(Path.of(socket), token, cancel::deliver)) {
             if (!entryPoint.equals(connection.standby().entryPoint())) {
                 say("ERROR", "started for " + entryPoint + " but the broker registered "
                         + connection.standby().entryPoint());
                 return EXIT_CANNOT_RUN;
-            }
-            try {
-                Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                say("WARN", "cannot load " + entryPoint + " ahead of its trigger: " + e);
-            }
-            // The host's own path from the take to run (the codec, the runner), walked now rather than after the
-            // trigger; none of it is the app's.
-            if (!warmHostPaths()) {
-                say("WARN", "the warm-up of the host's own paths failed; the task will start slower");
             }
             say("INFO", "standing by for " + entryPoint);
             HostConnection.Take take;
