@@ -5,6 +5,7 @@ import dev.bgtasks.TerminationReason;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
@@ -101,18 +102,27 @@ final class TaskRuns {
      */
     private void launchOnStandby(InstanceRow pending, TaskDefinition definition, Standbys.Taken warm) {
         InstanceRow started = pending.withRunToken(warm.token()).started(warm.process().pid(), ctx.clock.now());
-        try {
-            ctx.store.run(tx -> tx.updateInstance(started));
-        } catch (RuntimeException e) {
-            warm.process().kill();
-            throw e;
-        }
+        // First the log: a restarted broker reads a standby log still under the standby's name as "never taken".
         Path log = ctx.config.instanceLog(started.instanceId());
+        boolean logMoved = true;
         try {
             Files.move(warm.logFile(), log, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
+            logMoved = false;
             LOG.warn("instance {}: its standby's log {} could not become its run log: {}", started.instanceId(),
                     warm.logFile(), e.toString());
+        }
+        try {
+            if (logMoved && pending.runToken().equals(warm.token())) {
+                // SPEC B4 (amended): the pending instance was stored with the standby's token (lent at the trigger),
+                // so, as for a cold start, the running record rides and a restarted broker finds the process by it.
+                ctx.store.writeRiding(tx -> tx.updateInstance(started));
+            } else {
+                ctx.store.run(tx -> tx.updateInstance(started));
+            }
+        } catch (RuntimeException e) {
+            warm.process().kill();
+            throw e;
         }
         RunningTask task = new RunningTask(started, definition, warm.process());
         task.host = warm.control();
@@ -127,7 +137,11 @@ final class TaskRuns {
                 warm.process().pid());
     }
 
-    private void launchCold(InstanceRow pending, TaskDefinition definition, Integer debugPort) {
+    private void launchCold(InstanceRow lentOrOwn, TaskDefinition definition, Integer debugPort) {
+        InstanceRow pending = lentOrOwn;
+        if (standbys != null && standbys.returnLoan(lentOrOwn)) {
+            pending = withOwnToken(lentOrOwn);
+        }
         LaunchSpec spec = null;
         SandboxedProcess process;
         try {
@@ -159,6 +173,17 @@ final class TaskRuns {
                 () -> onBudgetSpent(started.instanceId()));
         LOG.info("instance {} of {} started as pid {}: {}", started.instanceId(), started.appId(), process.pid(),
                 spec.command());
+    }
+
+    /**
+     * SPEC W3, B6: a pending instance that carried the token of a standby that did not take it gets one of its own,
+     * stored before anything starts under it: the standby's may still name its dying sandbox, and a restarted broker
+     * looks for the instance's process by the stored token.
+     */
+    private InstanceRow withOwnToken(InstanceRow pending) {
+        InstanceRow own = pending.withRunToken(RunToken.newToken());
+        ctx.store.run(tx -> tx.updateInstance(own));
+        return own;
     }
 
     /** B3: takes back a process a previous broker started, with what is left of its budget and grace. */
@@ -321,7 +346,11 @@ final class TaskRuns {
                 // SPEC W3: the standby died before it ran anything of the task; the instance starts cold, once.
                 LOG.warn("instance {}: its standby host (pid {}) ended before it took the instance ({}); starting it"
                         + " cold", instanceId, task.process.pid(), status);
-                launchCold(task.beforeStandby, task.definition, null);
+                InstanceRow again = task.beforeStandby;
+                if (again.runToken().equals(task.row.runToken())) {
+                    again = withOwnToken(again); // lent by the standby that just died
+                }
+                launchCold(again, task.definition, null);
                 return;
             }
             status = withRecords(task, status);
