@@ -202,11 +202,20 @@ final class Standbys {
     }
 
     /**
-     * Whether {@code pending} carries the token of a standby that did not take it (it died, or could not): it must
-     * not start cold under that token, which may still name the standby's dying sandbox. Forgets the loan.
+     * SPEC W3, B6: {@code pending}, or, when it carries the token of a standby that did not take it (it died, or
+     * could not), the same instance with a token of its own, stored before anything starts under it: the
+     * standby's may still name its dying sandbox, and a restarted broker looks for the instance's process by the
+     * stored token.
      */
-    boolean returnLoan(InstanceRow pending) {
-        return lent.remove(pending.runToken(), pending.instanceId());
+    InstanceRow ownTokenIfLent(InstanceRow pending) {
+        return lent.remove(pending.runToken(), pending.instanceId()) ? withOwnToken(ctx, pending) : pending;
+    }
+
+    /** {@link #ownTokenIfLent}'s new token, stored (durable) before it is returned. */
+    static InstanceRow withOwnToken(BrokerContext ctx, InstanceRow pending) {
+        InstanceRow own = pending.withRunToken(RunToken.newToken());
+        ctx.store.run(tx -> tx.updateInstance(own));
+        return own;
     }
 
     private boolean stillPending(UUID instanceId) {

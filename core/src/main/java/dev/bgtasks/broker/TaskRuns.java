@@ -5,7 +5,6 @@ import dev.bgtasks.TerminationReason;
 import dev.bgtasks.launch.JavaLauncher;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.LaunchSpec;
-import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
@@ -112,36 +111,48 @@ final class TaskRuns {
             LOG.warn("instance {}: its standby's log {} could not become its run log: {}", started.instanceId(),
                     warm.logFile(), e.toString());
         }
-        try {
-            if (logMoved && pending.runToken().equals(warm.token())) {
-                // SPEC B4 (amended): the pending instance was stored with the standby's token (lent at the trigger),
-                // so, as for a cold start, the running record rides and a restarted broker finds the process by it.
-                ctx.store.writeRiding(tx -> tx.updateInstance(started));
-            } else {
-                ctx.store.run(tx -> tx.updateInstance(started));
-            }
-        } catch (RuntimeException e) {
-            warm.process().kill();
-            throw e;
+        // SPEC B4 (amended): a pending instance stored with the standby's token (lent at its trigger) is found by it
+        // after a restart (B6), so, as a cold start's process, the host hears of it first and the running record
+        // rides after; one stored with a token of its own is durable with the standby's before the host hears of it.
+        boolean rides = logMoved && pending.runToken().equals(warm.token());
+        if (!rides) {
+            storeStarted(started, warm, false);
         }
         RunningTask task = new RunningTask(started, definition, warm.process());
         task.host = warm.control();
         task.hostEverAttached = true;
         task.beforeStandby = pending;
         track(task);
+        if (running.get(started.instanceId()) != task) {
+            return; // the standby died just now: onExit started the instance cold (W3)
+        }
         task.budgetTimer = ctx.clock.schedule(definition.limits().effectiveWallClock(),
                 () -> onBudgetSpent(started.instanceId()));
         warm.control().take(HostSessions.attachmentOf(task, ctx.signals.current().backgroundWorkCost()),
                 TaskEndRecords.resultFile(log).toAbsolutePath().toString());
+        if (rides) {
+            storeStarted(started, warm, true);
+        }
         LOG.info("instance {} of {} handed to the standby host pid {}", started.instanceId(), started.appId(),
                 warm.process().pid());
     }
 
-    private void launchCold(InstanceRow lentOrOwn, TaskDefinition definition, Integer debugPort) {
-        InstanceRow pending = lentOrOwn;
-        if (standbys != null && standbys.returnLoan(lentOrOwn)) {
-            pending = withOwnToken(lentOrOwn);
+    private void storeStarted(InstanceRow started, Standbys.Taken warm, boolean riding) {
+        try {
+            if (riding) {
+                ctx.store.writeRiding(tx -> tx.updateInstance(started));
+            } else {
+                ctx.store.run(tx -> tx.updateInstance(started));
+            }
+        } catch (RuntimeException e) {
+            // Nothing may run that the store does not know of (SPEC B4).
+            warm.process().kill();
+            throw e;
         }
+    }
+
+    private void launchCold(InstanceRow lentOrOwn, TaskDefinition definition, Integer debugPort) {
+        InstanceRow pending = standbys == null ? lentOrOwn : standbys.ownTokenIfLent(lentOrOwn);
         LaunchSpec spec = null;
         SandboxedProcess process;
         try {
@@ -173,17 +184,6 @@ final class TaskRuns {
                 () -> onBudgetSpent(started.instanceId()));
         LOG.info("instance {} of {} started as pid {}: {}", started.instanceId(), started.appId(), process.pid(),
                 spec.command());
-    }
-
-    /**
-     * SPEC W3, B6: a pending instance that carried the token of a standby that did not take it gets one of its own,
-     * stored before anything starts under it: the standby's may still name its dying sandbox, and a restarted broker
-     * looks for the instance's process by the stored token.
-     */
-    private InstanceRow withOwnToken(InstanceRow pending) {
-        InstanceRow own = pending.withRunToken(RunToken.newToken());
-        ctx.store.run(tx -> tx.updateInstance(own));
-        return own;
     }
 
     /** B3: takes back a process a previous broker started, with what is left of its budget and grace. */
@@ -348,7 +348,7 @@ final class TaskRuns {
                         + " cold", instanceId, task.process.pid(), status);
                 InstanceRow again = task.beforeStandby;
                 if (again.runToken().equals(task.row.runToken())) {
-                    again = withOwnToken(again); // lent by the standby that just died
+                    again = Standbys.withOwnToken(ctx, again); // lent by the standby that just died
                 }
                 launchCold(again, task.definition, null);
                 return;
