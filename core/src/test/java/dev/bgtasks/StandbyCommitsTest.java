@@ -129,16 +129,27 @@ class StandbyCommitsTest {
 
     @Test
     void aStandbyThatNeverTookItsInstanceBeforeTheBrokerDiedCostsOnlyAColdStart() throws IOException { // SPEC W3, B6
+        neverTakenThenRestarted(true);
+    }
+
+    @Test
+    void aStandbyEndedWithItsBrokerBeforeItTookItsInstanceCostsOnlyAColdStart() throws IOException { // SPEC W3, B6
+        neverTakenThenRestarted(false); // a broker that stopped deleted the standby's log; its exit record stays
+    }
+
+    private void neverTakenThenRestarted(boolean logLeft) throws IOException {
         h.platform.set(HostSignal.INTERNET, true);
         FakeProcess standby = registeredWithAWaitingStandby();
         h.platform.set(HostSignal.INTERNET, false);
         UUID id = trigger(); // stored with the standby's token, never handed over
         assertThat(row(id).runToken()).isEqualTo(standby.runToken());
         h.broker().close();
-        // What a broker that died leaves of its standby: the log under the standby's name, and the supervisor's
-        // record of the host's exit once its connection was gone.
+        // What a broker that went away leaves of its standby: the log under the standby's name (unless it stopped
+        // and deleted it), and the supervisor's record of the host's exit.
         Path log = standby.spec().logFile();
-        Files.writeString(log, "standing by\n");
+        if (logLeft) {
+            Files.writeString(log, "standing by\n");
+        }
         TaskEndRecords.writeExit(TaskEndRecords.exitFile(log),
                 new TaskEndRecords.Exit(2, 1L << 20, 0, 0, h.clock.now()));
 

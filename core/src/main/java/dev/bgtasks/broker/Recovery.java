@@ -120,15 +120,16 @@ final class Recovery {
     }
 
     /**
-     * SPEC W3, B6: the pending instance carries the token a standby lent it at its trigger (B4), and that standby's
-     * log still has the standby's name: the take, which renames it to the instance's log before the standby hears of
-     * the instance, never came. Whatever of the standby is left (a host that exits once its broker is gone, its exit
-     * record) is no run of this instance: it goes, and the instance gets a token of its own, stored before it is
-     * launched.
+     * SPEC W3, B6: the pending instance carries the token a standby lent it at its trigger (B4), that standby left
+     * its log or its exit record under the standby's name, and the instance has no run log: the take, which renames
+     * the standby's log to the instance's before the standby hears of the instance, never came. Whatever of the
+     * standby is left (a host that exits once its broker is gone, its exit record) is no run of this instance: it
+     * goes, and the instance gets a token of its own, stored before it is launched.
      */
     private boolean lentByAStandbyThatNeverTookIt(InstanceRow row) {
         Path standbyLog = EndRecords.standbyLog(ctx.config, row.runToken());
-        if (!Files.exists(standbyLog)) {
+        if (Files.exists(ctx.config.instanceLog(row.instanceId()))
+                || !(Files.exists(standbyLog) || Files.exists(TaskEndRecords.exitFile(standbyLog)))) {
             return false;
         }
         OptionalLong pid = ctx.sandbox.findByToken(row.runToken());
