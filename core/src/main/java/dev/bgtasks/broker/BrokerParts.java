@@ -63,6 +63,7 @@ final class BrokerParts {
         this.standbys = new Standbys(ctx, launcher);
         runs.useStandbys(standbys);
         triggers.onCreated(standbys::triggered);
+        triggers.tokensFrom(standbys::tokenFor);
     }
 
     /**

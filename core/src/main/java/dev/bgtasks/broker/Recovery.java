@@ -3,9 +3,13 @@ package dev.bgtasks.broker;
 import dev.bgtasks.InstanceState;
 import dev.bgtasks.TerminationReason;
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxedProcess;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.store.InstanceRow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -90,6 +94,9 @@ final class Recovery {
      */
     private void takeBackUnrecordedLaunches() {
         for (InstanceRow row : ctx.store.read(tx -> tx.instancesInState(InstanceState.PENDING))) {
+            if (lentByAStandbyThatNeverTookIt(row)) {
+                continue;
+            }
             boolean ended = EndRecords.exit(ctx.config, row).isPresent()
                     || EndRecords.result(ctx.config, row).isPresent();
             if (ended) {
@@ -110,6 +117,35 @@ final class Recovery {
                     + " {} carries its run token: taking it back, not launching it again", row.instanceId(),
                     pid.getAsLong());
         }
+    }
+
+    /**
+     * SPEC W3, B6: the pending instance carries the token a standby lent it at its trigger (B4), that standby left
+     * its log or its exit record under the standby's name, and the instance has no run log: the take, which renames
+     * the standby's log to the instance's before the standby hears of the instance, never came. Whatever of the
+     * standby is left (a host that exits once its broker is gone, its exit record) is no run of this instance: it
+     * goes, and the instance gets a token of its own, stored before it is launched.
+     */
+    private boolean lentByAStandbyThatNeverTookIt(InstanceRow row) {
+        Path standbyLog = EndRecords.standbyLog(ctx.config, row.runToken());
+        if (Files.exists(ctx.config.instanceLog(row.instanceId()))
+                || !(Files.exists(standbyLog) || Files.exists(TaskEndRecords.exitFile(standbyLog)))) {
+            return false;
+        }
+        OptionalLong pid = ctx.sandbox.findByToken(row.runToken());
+        if (pid.isPresent()) {
+            ctx.sandbox.killOrphan(pid.getAsLong(), row.runToken());
+        }
+        try {
+            Files.deleteIfExists(TaskEndRecords.exitFile(standbyLog));
+            Files.deleteIfExists(standbyLog);
+        } catch (IOException e) {
+            LOG.debug("could not delete what the standby of instance {} left: {}", row.instanceId(), e.toString());
+        }
+        ctx.store.run(tx -> tx.updateInstance(row.withRunToken(RunToken.newToken())));
+        LOG.info("instance {} was to be taken by a standby host, which never took it before the previous broker died;"
+                + " it starts cold", row.instanceId());
+        return true;
     }
 
     /**

@@ -71,6 +71,8 @@ final class Standbys {
     private final Map<UUID, Instant> lastTriggered = new HashMap<>();
     /** Registrations whose standby died before it was taken: none again until their next trigger. */
     private final Set<UUID> failed = new HashSet<>();
+    /** A standby's token lent to the pending instance it is meant to take ({@link #tokenFor}), by token. */
+    private final Map<String, UUID> lent = new HashMap<>();
     private BrokerClock.Timer expiryTimer;
     private BrokerClock.Timer pendingReconcile;
 
@@ -152,6 +154,17 @@ final class Standbys {
         if (standby == null) {
             return null;
         }
+        UUID promised = lent.get(standby.token);
+        if (promised != null && !promised.equals(pending.instanceId())) {
+            if (stillPending(promised)) {
+                // Its token is in that instance's stored row: taking another instance would make a restarted broker
+                // find this process for both (B6).
+                LOG.info("standby of task {} is promised to instance {}; instance {} starts cold", standby.taskId,
+                        promised, pending.instanceId());
+                return null;
+            }
+            lent.remove(standby.token);
+        }
         if (standby.control == null && standby.process != null && !standby.process.onExit().isDone()) {
             // Still starting: this instance starts cold, and the standby, once up, waits for the next trigger.
             LOG.info("standby of task {} is still starting; instance {} starts cold", standby.taskId,
@@ -166,8 +179,48 @@ final class Standbys {
             return null;
         }
         remove(standby);
+        lent.remove(standby.token);
         reconcileSoon();
         return new Taken(standby.process, standby.token, standby.control, standby.logFile);
+    }
+
+    /**
+     * SPEC B4 (amended), W1: the run token of a new pending instance of registration {@code taskId}. When the
+     * registration has a connected standby, it is that standby's token: the instance's one durable commit then
+     * already names the process that will take it, so the take's running record rides on the next durable commit as
+     * a cold start's does, and a broker that dies before that commit finds the process by the stored token (B6).
+     * Else, or when the standby is already promised to another instance, a new token.
+     */
+    String tokenFor(UUID taskId, UUID instanceId) {
+        Standby standby = byTask.get(taskId);
+        if (standby == null || standby.control == null || standby.process == null
+                || standby.process.onExit().isDone() || lent.containsKey(standby.token)) {
+            return RunToken.newToken();
+        }
+        lent.put(standby.token, instanceId);
+        return standby.token;
+    }
+
+    /**
+     * SPEC W3, B6: {@code pending}, or, when it carries the token of a standby that did not take it (it died, or
+     * could not), the same instance with a token of its own, stored before anything starts under it: the
+     * standby's may still name its dying sandbox, and a restarted broker looks for the instance's process by the
+     * stored token.
+     */
+    InstanceRow ownTokenIfLent(InstanceRow pending) {
+        return lent.remove(pending.runToken(), pending.instanceId()) ? withOwnToken(ctx, pending) : pending;
+    }
+
+    /** {@link #ownTokenIfLent}'s new token, stored (durable) before it is returned. */
+    static InstanceRow withOwnToken(BrokerContext ctx, InstanceRow pending) {
+        InstanceRow own = pending.withRunToken(RunToken.newToken());
+        ctx.store.run(tx -> tx.updateInstance(own));
+        return own;
+    }
+
+    private boolean stillPending(UUID instanceId) {
+        return ctx.store.read(tx -> tx.instance(instanceId))
+                .filter(row -> row.state() == InstanceState.PENDING).isPresent();
     }
 
     private String unfitReason(Standby standby, TaskDefinition definition) {
@@ -337,6 +390,11 @@ final class Standbys {
         try {
             LaunchSpec spec = TaskLaunch.standbySpec(ctx.config, launcher, want.definition, want.taskId, token, log);
             Files.createDirectories(log.getParent());
+            // Made here, not left to the launch: while it has the standby's name, no instance was handed to it
+            // (Recovery reads that when the standby's token was lent to a pending instance).
+            if (!Files.exists(log)) {
+                Files.createFile(log);
+            }
             standby.process = ctx.sandbox.launch(spec, want.definition.limits());
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not start a standby for task {} of {}: {}", want.taskId, want.appId, e.toString());

@@ -101,33 +101,58 @@ final class TaskRuns {
      */
     private void launchOnStandby(InstanceRow pending, TaskDefinition definition, Standbys.Taken warm) {
         InstanceRow started = pending.withRunToken(warm.token()).started(warm.process().pid(), ctx.clock.now());
-        try {
-            ctx.store.run(tx -> tx.updateInstance(started));
-        } catch (RuntimeException e) {
-            warm.process().kill();
-            throw e;
-        }
+        // First the log: a restarted broker reads a standby log still under the standby's name as "never taken".
         Path log = ctx.config.instanceLog(started.instanceId());
+        boolean logMoved = true;
         try {
             Files.move(warm.logFile(), log, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
+            logMoved = false;
             LOG.warn("instance {}: its standby's log {} could not become its run log: {}", started.instanceId(),
                     warm.logFile(), e.toString());
+        }
+        // SPEC B4 (amended): a pending instance stored with the standby's token (lent at its trigger) is found by it
+        // after a restart (B6), so, as a cold start's process, the host hears of it first and the running record
+        // rides after; one stored with a token of its own is durable with the standby's before the host hears of it.
+        boolean rides = logMoved && pending.runToken().equals(warm.token());
+        if (!rides) {
+            storeStarted(started, warm, false);
         }
         RunningTask task = new RunningTask(started, definition, warm.process());
         task.host = warm.control();
         task.hostEverAttached = true;
         task.beforeStandby = pending;
         track(task);
+        if (running.get(started.instanceId()) != task) {
+            return; // the standby died just now: onExit started the instance cold (W3)
+        }
         task.budgetTimer = ctx.clock.schedule(definition.limits().effectiveWallClock(),
                 () -> onBudgetSpent(started.instanceId()));
         warm.control().take(HostSessions.attachmentOf(task, ctx.signals.current().backgroundWorkCost()),
                 TaskEndRecords.resultFile(log).toAbsolutePath().toString());
+        if (rides) {
+            storeStarted(started, warm, true);
+        }
         LOG.info("instance {} of {} handed to the standby host pid {}", started.instanceId(), started.appId(),
                 warm.process().pid());
     }
 
-    private void launchCold(InstanceRow pending, TaskDefinition definition, Integer debugPort) {
+    private void storeStarted(InstanceRow started, Standbys.Taken warm, boolean riding) {
+        try {
+            if (riding) {
+                ctx.store.writeRiding(tx -> tx.updateInstance(started));
+            } else {
+                ctx.store.run(tx -> tx.updateInstance(started));
+            }
+        } catch (RuntimeException e) {
+            // Nothing may run that the store does not know of (SPEC B4).
+            warm.process().kill();
+            throw e;
+        }
+    }
+
+    private void launchCold(InstanceRow lentOrOwn, TaskDefinition definition, Integer debugPort) {
+        InstanceRow pending = standbys == null ? lentOrOwn : standbys.ownTokenIfLent(lentOrOwn);
         LaunchSpec spec = null;
         SandboxedProcess process;
         try {
@@ -321,7 +346,11 @@ final class TaskRuns {
                 // SPEC W3: the standby died before it ran anything of the task; the instance starts cold, once.
                 LOG.warn("instance {}: its standby host (pid {}) ended before it took the instance ({}); starting it"
                         + " cold", instanceId, task.process.pid(), status);
-                launchCold(task.beforeStandby, task.definition, null);
+                InstanceRow again = task.beforeStandby;
+                if (again.runToken().equals(task.row.runToken())) {
+                    again = Standbys.withOwnToken(ctx, again); // lent by the standby that just died
+                }
+                launchCold(again, task.definition, null);
                 return;
             }
             status = withRecords(task, status);

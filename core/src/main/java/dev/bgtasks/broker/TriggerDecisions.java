@@ -48,6 +48,8 @@ final class TriggerDecisions {
     private final Map<String, RememberedInputs> triggerInputs = new HashMap<>();
     /** Set once by the broker: hears of each created instance (the standby pool, SPEC W2). */
     private java.util.function.Consumer<InstanceRow> created = row -> { };
+    /** Set once by the broker: the run token of a new pending instance, by task and instance (SPEC B4, W1). */
+    private java.util.function.BiFunction<UUID, UUID, String> pendingToken = (task, instance) -> RunToken.newToken();
 
     TriggerDecisions(BrokerContext ctx, SignalReactions reactions, TaskRuns runs) {
         this.ctx = ctx;
@@ -88,6 +90,14 @@ final class TriggerDecisions {
      */
     void onCreated(java.util.function.Consumer<InstanceRow> action) {
         this.created = action;
+    }
+
+    /**
+     * What gives a new pending instance its run token: a standby's, lent so that the take needs no durable commit of
+     * its own (SPEC B4 as amended, W1); set once by the broker.
+     */
+    void tokensFrom(java.util.function.BiFunction<UUID, UUID, String> source) {
+        this.pendingToken = source;
     }
 
     /** Decides under the broker's lock; a new instance is durable before the answer (SPEC B4). */
@@ -281,11 +291,14 @@ final class TriggerDecisions {
      */
     private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
         UUID taskId = inputs.registration().orElseThrow().taskId();
+        UUID instanceId = UUID.randomUUID();
         InstanceRow created = inputs.active().isPresent()
-                ? InstanceRow.queued(UUID.randomUUID(), taskId, request.appId(), request.triggerName(),
+                ? InstanceRow.queued(instanceId, taskId, request.appId(), request.triggerName(),
                         request.arguments().clone(), RunToken.newToken(), now)
-                : InstanceRow.pending(UUID.randomUUID(), taskId, request.appId(), request.triggerName(),
-                        request.arguments().clone(), RunToken.newToken(), now);
+                // A debugged instance starts cold, its JVM waiting for the debugger: no standby's token for it.
+                : InstanceRow.pending(instanceId, taskId, request.appId(), request.triggerName(),
+                        request.arguments().clone(), request.debugPort() != null ? RunToken.newToken()
+                                : pendingToken.apply(taskId, instanceId), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
                 "instance " + created.instanceId() + (inputs.active().isPresent()

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The main class of a Java task process: {@code java -cp <app classpath> dev.bgtasks.host.TaskHost <entry point>}.
@@ -92,27 +93,29 @@ public final class TaskHost {
     }
 
     /**
-     * SPEC W1: a standby host. It connects, loads the entry class without initializing it (no app code runs), and
-     * waits for the broker to hand it an instance; then it runs that instance like a cold-started host. When the
-     * broker ends its connection first, it exits: there is nothing for it to do.
+     * SPEC W1: a standby host. It loads the entry class without initializing it (no app code runs), walks its own
+     * paths, then connects and waits for the broker to hand it an instance; then it runs that instance like a
+     * cold-started host. When the broker ends its connection first, it exits: there is nothing for it to do.
      */
     static int standBy(String entryPoint, String socket, String token) {
+        // Before the hello, not after: the broker hands an instance to a standby once it has said hello, and a take
+        // that came during the warm-up would wait for it, on cores the warm-up's compiler threads keep busy.
+        try {
+            Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            say("WARN", "cannot load " + entryPoint + " ahead of its trigger: " + e);
+        }
+        // The host's own path from the take to run (the codec, the runner), walked now rather than after the
+        // trigger; none of it is the app's.
+        if (!warmHostPaths()) {
+            say("WARN", "the warm-up of the host's own paths failed; the task will start slower");
+        }
         PendingCancel cancel = new PendingCancel();
         try (HostConnection connection = HostConnection.standBy(Path.of(socket), token, cancel::deliver)) {
             if (!entryPoint.equals(connection.standby().entryPoint())) {
                 say("ERROR", "started for " + entryPoint + " but the broker registered "
                         + connection.standby().entryPoint());
                 return EXIT_CANNOT_RUN;
-            }
-            try {
-                Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                say("WARN", "cannot load " + entryPoint + " ahead of its trigger: " + e);
-            }
-            // The host's own path from the take to run (the codec, the runner), walked now rather than after the
-            // trigger; none of it is the app's.
-            if (!warmHostPaths()) {
-                say("WARN", "the warm-up of the host's own paths failed; the task will start slower");
             }
             say("INFO", "standing by for " + entryPoint);
             HostConnection.Take take;
@@ -122,7 +125,7 @@ public final class TaskHost {
                 say("INFO", "standby over before any trigger: " + e.getMessage());
                 return EXIT_CANNOT_RUN;
             }
-            say("INFO", "standby host took instance " + take.attachment().instanceId());
+            say("INFO", line("standby host took instance ", take.attachment().instanceId()));
             return runAttached(entryPoint, connection, take.attachment(),
                     take.resultFile() == null ? null : Path.of(take.resultFile()), cancel);
         } catch (IOException e) {
@@ -145,7 +148,7 @@ public final class TaskHost {
                 attachment.instanceId(),
                 attachment.taskId(),
                 new ApplicationTriggerDetails(ValueMapCodec.decode(attachment.arguments())),
-                attachment::backgroundWorkCost);
+                new FixedCost(attachment.backgroundWorkCost()));
         cancel.attach(runner);
         MemoryManager.install(new BrokerMemory(connection));
         BackgroundTask task;
@@ -157,7 +160,7 @@ public final class TaskHost {
                     new TaskResult(e.getClass().getName(), "cannot create " + entryPoint + ": " + e.getMessage()));
             return EXIT_FAILED;
         }
-        say("INFO", "running " + entryPoint + " as instance " + attachment.instanceId());
+        say("INFO", line("running ", entryPoint, " as instance ", attachment.instanceId()));
         TaskResult result = runner.run(task);
         return result.succeeded() ? EXIT_SUCCESS : EXIT_FAILED;
     }
@@ -210,7 +213,16 @@ public final class TaskHost {
         };
         TaskRunner runner = new TaskRunner(discard, none, none,
                 new ApplicationTriggerDetails(ValueMapCodec.decode(ValueMapCodec.encode(Map.of("warm", "up")))),
-                () -> BackgroundWorkCost.LOW);
+                new FixedCost(BackgroundWorkCost.LOW));
+        // Loaded here, not after a take: what a host makes between the take and run, none of it the task's.
+        new ConnectionReporter(null, null).getClass();
+        new BrokerMemory(null).getClass();
+        try {
+            Class.forName(MemoryManager.class.getName(), true, TaskHost.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            say("ERROR", "cannot load " + MemoryManager.class.getName() + ": " + e);
+            return false;
+        }
         if (!runner.run(instance -> instance.setProgress(100)).succeeded()) {
             say("ERROR", "the warm-up run failed");
             return false;
@@ -220,6 +232,18 @@ public final class TaskHost {
 
     private static void say(String level, String message) {
         say(level, message, null);
+    }
+
+    /**
+     * A line of the path from a standby's take to {@code run}, built without string concatenation's invokedynamic:
+     * each such call site links on its first run, milliseconds on a JVM that has not run it before.
+     */
+    private static String line(Object... parts) {
+        StringBuilder text = new StringBuilder();
+        for (Object part : parts) {
+            text.append(part);
+        }
+        return text.toString();
     }
 
     @SuppressForbidden(reason = "the task's stderr is its instance log, where the host's lines belong")
@@ -281,6 +305,14 @@ public final class TaskHost {
                 say("WARN", "cannot write the result record " + resultFile + ": " + e);
                 return false;
             }
+        }
+    }
+
+    /** The work cost the broker said at the attach or the take: a class, not a lambda, so the warm-up loads it. */
+    private record FixedCost(BackgroundWorkCost cost) implements Supplier<BackgroundWorkCost> {
+        @Override
+        public BackgroundWorkCost get() {
+            return cost;
         }
     }
 

@@ -199,6 +199,14 @@ final class ClientChannel implements AutoCloseable {
      * @throws RuntimeException the broker's exception, as its own type
      */
     JsonNode call(int id, String type, ObjectNode fields, Duration deadline) {
+        return await(id, type, send(id, type, fields), deadline);
+    }
+
+    /**
+     * Sends a request without waiting for its answer; {@link #await} waits for it. For a request the caller must not
+     * wait to send, such as a standby's {@code taken}, sent by the reader thread as soon as the take is read.
+     */
+    CompletableFuture<ObjectNode> send(int id, String type, ObjectNode fields) {
         ObjectNode frame = JsonTrees.object();
         frame.put(Messages.TYPE, type);
         frame.put(Messages.ID, id);
@@ -220,6 +228,11 @@ final class ClientChannel implements AutoCloseable {
             throw new BrokerProtocolException(OUTBOX_FRAMES + " requests wait to be sent to the broker at "
                     + socket + "; it is not reading");
         }
+        return answer;
+    }
+
+    /** Waits for the answer to a request {@link #send} sent. */
+    JsonNode await(int id, String type, CompletableFuture<ObjectNode> answer, Duration deadline) {
         ObjectNode reply;
         try {
             reply = answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);

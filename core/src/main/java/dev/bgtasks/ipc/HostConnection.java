@@ -74,6 +74,8 @@ public final class HostConnection implements AutoCloseable {
     private volatile StandbyAttachment standby;
     private volatile boolean standingBy;
     private final CompletableFuture<Take> take = new CompletableFuture<>();
+    /** The {@code taken} request the reader sent as soon as it read the take; null when it could not. */
+    private volatile HostLink.Sent takenSent;
 
     /**
      * What a standby host is handed (SPEC W1).
@@ -164,7 +166,7 @@ public final class HostConnection implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         }
-        link.call(Messages.TAKEN, JsonTrees.object());
+        confirmTaken();
         return taken;
     }
 
@@ -334,6 +336,26 @@ public final class HostConnection implements AutoCloseable {
         return opened;
     }
 
+    /**
+     * SPEC W3: waits for the broker to have heard {@code taken}, which the reader sent as it read the take (so the
+     * round trip overlaps this thread's wake-up); sent here, with the link's reconnection, when that could not be.
+     */
+    private void confirmTaken() {
+        HostLink.Sent sent = takenSent;
+        if (sent != null) {
+            try {
+                sent.await(deadline);
+                return;
+            } catch (BrokerProtocolException e) {
+                if (!sent.channelLost()) {
+                    throw e;
+                }
+                // The connection dropped under it: ask again once the link is back, as any call does.
+            }
+        }
+        link.call(Messages.TAKEN, JsonTrees.object());
+    }
+
     /** SPEC W1: the instance; from now on a reconnection attaches as that instance's host (B3). */
     private void onTake(ObjectNode frame) {
         try {
@@ -345,6 +367,11 @@ public final class HostConnection implements AutoCloseable {
             JsonNode resultFile = frame.get(Messages.RESULT_FILE);
             attachment = handed;
             standingBy = false;
+            try {
+                takenSent = link.sendNow(Messages.TAKEN, JsonTrees.object());
+            } catch (BrokerProtocolException e) {
+                takenSent = null; // awaitTake asks again
+            }
             take.complete(new Take(handed, resultFile == null || resultFile.isNull() ? null : resultFile.asText()));
         } catch (IllegalArgumentException e) {
             take.completeExceptionally(new BrokerProtocolException("the broker at " + socket

@@ -7,6 +7,7 @@ import dev.bgtasks.arguments.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -168,6 +169,41 @@ final class HostLink {
      */
     JsonNode call(String type, ObjectNode fields) {
         return call(type, fields, -1, null);
+    }
+
+    /**
+     * A request sent now on the current channel, from any thread, its answer awaited later ({@link Sent#await}):
+     * no waiting for a reconnection and no second send. Null when there is no open channel.
+     */
+    Sent sendNow(String type, ObjectNode fields) {
+        ClientChannel current;
+        lock.lock();
+        try {
+            current = channel;
+        } finally {
+            lock.unlock();
+        }
+        if (current == null || !current.isOpen()) {
+            return null;
+        }
+        int id = current.nextId();
+        return new Sent(current, id, type, current.send(id, type, fields));
+    }
+
+    /** A request {@link #sendNow} sent, on the channel it went out on. */
+    record Sent(ClientChannel channel, int id, String type, CompletableFuture<ObjectNode> answer) {
+        /**
+         * Waits for the answer.
+         *
+         * @throws BrokerProtocolException when the channel dropped first (then {@code channelLost} is true)
+         */
+        JsonNode await(Duration deadline) {
+            return channel.await(id, type, answer, deadline);
+        }
+
+        boolean channelLost() {
+            return !channel.isOpen();
+        }
     }
 
     private JsonNode call(String type, ObjectNode fields, int startGeneration, Integer progress) {
