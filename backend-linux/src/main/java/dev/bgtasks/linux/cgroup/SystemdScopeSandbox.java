@@ -345,6 +345,8 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         if (scope != null) {
             scope.writeKill();
         }
+        // The supervisor's command too, where there is no cgroup.kill (before Linux 5.14) or no scope was seen.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.onExit().get(JOIN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);

@@ -72,6 +72,8 @@ class SystemdScopeSandboxTest {
     @AfterEach
     void tearDown() throws Exception {
         for (Process p : started) {
+            // The supervisor's command first: a SIGKILL of the supervisor alone would leave it running.
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.onExit().get(5, TimeUnit.SECONDS);
         }
