@@ -37,9 +37,19 @@ import org.slf4j.LoggerFactory;
  * <p>Constructing it does nothing: every JVM that lists the platforms (apps, {@code bgtask doctor}) builds one, and
  * only the broker's may create cgroups, open sockets or join the bus. Where no cgroup can be made, tasks run in
  * transient systemd user scopes when the user manager has the controllers delegated (cgroup v2), else limits fall back
- * to rlimits, which {@code register()} accepts only with {@code bestEffortLimits()} (SPEC R9).
+ * to rlimits, which {@code register()} accepts only with {@code bestEffortLimits()} (SPEC R9). With
+ * {@code BGTASKS_SANDBOX=systemd-scope} (a service broker on systemd before 254) the scopes come first.
  */
 public final class LinuxPlatform implements HostPlatform {
+    /**
+     * Set to {@value #SCOPES} by the systemd unit {@code bgtask service install} writes where systemd is older than
+     * 254: tasks then run in transient user scopes, never in cgroups beneath the broker's own, because systemd before
+     * {@code DelegateSubgroup=} starts a restarted broker in its unit's cgroup, which may hand no controllers to
+     * children then (cgroup v2's no-internal-process rule; issue 21).
+     */
+    public static final String SANDBOX_VARIABLE = "BGTASKS_SANDBOX";
+    /** The value of {@link #SANDBOX_VARIABLE} that asks for systemd user scopes. */
+    public static final String SCOPES = "systemd-scope";
     private static final Logger LOG = LoggerFactory.getLogger(LinuxPlatform.class);
     private final String osName = System.getProperty("os.name", "");
     private final Map<String, String> environment;
@@ -87,6 +97,22 @@ public final class LinuxPlatform implements HostPlatform {
 
     @Override
     public synchronized ProcessSandbox sandbox() {
+        if (sandbox == null && scopesAsked()) {
+            List<String> whyNot = new ArrayList<>();
+            Optional<SystemdScopeSandbox> scope = SystemdScopeSandbox.probe(environment, whyNot);
+            if (scope.isPresent()) {
+                sandboxNote = " (" + SANDBOX_VARIABLE + "=" + SCOPES + ": tasks in user scopes, never beneath the"
+                        + " broker's own cgroup)";
+                LOG.info("{}={}: tasks run in systemd user scopes", SANDBOX_VARIABLE, SCOPES);
+                sandbox = scope.get();
+            } else {
+                // Not silent: the broker's own cgroup holds the same limits, but systemd < 254 cannot restart a
+                // service whose cgroup hands controllers to task cgroups (issue 21).
+                sandboxNote = " (" + SANDBOX_VARIABLE + "=" + SCOPES + " asked, but " + String.join("; ", whyNot) + ")";
+                LOG.warn("{}={} asked, but {}; trying the broker's own cgroup, which a service manager may then be"
+                        + " unable to restart the broker in", SANDBOX_VARIABLE, SCOPES, String.join("; ", whyNot));
+            }
+        }
         if (sandbox == null) {
             try {
                 sandbox = CgroupSandbox.open();
@@ -94,11 +120,11 @@ public final class LinuxPlatform implements HostPlatform {
                 List<String> whyNot = new ArrayList<>();
                 Optional<SystemdScopeSandbox> scope = SystemdScopeSandbox.probe(environment, whyNot);
                 if (scope.isPresent()) {
-                    sandboxNote = " (own cgroup not usable: " + e.getMessage() + ")";
+                    sandboxNote += " (own cgroup not usable: " + e.getMessage() + ")";
                     LOG.info("own cgroup not usable, so tasks run in systemd user scopes: {}", e.getMessage());
                     sandbox = scope.get();
                 } else {
-                    sandboxNote = " (no usable cgroup: " + e.getMessage() + "; " + String.join("; ", whyNot) + ")";
+                    sandboxNote += " (no usable cgroup: " + e.getMessage() + "; " + String.join("; ", whyNot) + ")";
                     LOG.warn("no usable cgroup nor systemd user scope, so limits are rlimits only and need"
                             + " bestEffortLimits(): {}; {}", e.getMessage(), String.join("; ", whyNot));
                     sandbox = new RlimitSandbox();
@@ -106,6 +132,19 @@ public final class LinuxPlatform implements HostPlatform {
             }
         }
         return sandbox;
+    }
+
+    private boolean scopesAsked() {
+        String asked = environment.get(SANDBOX_VARIABLE);
+        if (asked == null || asked.isBlank()) {
+            return false;
+        }
+        if (!asked.equals(SCOPES)) {
+            LOG.warn("{}={} is not known (the one value is {}); choosing the sandbox as usual", SANDBOX_VARIABLE,
+                    asked, SCOPES);
+            return false;
+        }
+        return true;
     }
 
     @Override

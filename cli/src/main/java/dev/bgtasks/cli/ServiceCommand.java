@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -65,7 +66,13 @@ final class ServiceCommand implements Runnable {
             ServiceOs target = os();
             ServiceHost where = host != null ? host : ServiceHost.current(target);
             ServiceLaunch how = launch != null ? launch : ServiceLaunch.ofThisProcess(target);
-            return ServiceManager.of(target, where, how.withDaemonArguments(daemonArguments()));
+            return ServiceManager.of(target, where, how.withDaemonArguments(daemonArguments()),
+                    target == ServiceOs.LINUX ? systemdVersion() : OptionalInt.empty());
+        }
+
+        /** The user manager's systemd version, where it shapes the file written; none but install's. */
+        OptionalInt systemdVersion() {
+            return OptionalInt.empty();
         }
 
         /** The {@code bgtask daemon} options the service passes on; none but install's. */
@@ -100,6 +107,12 @@ final class ServiceCommand implements Runnable {
         @Override
         List<String> daemonArguments() {
             return daemon.arguments();
+        }
+
+        /** Asked of {@code systemctl --version} (read-only, so a dry run asks too): it decides the unit's layout. */
+        @Override
+        OptionalInt systemdVersion() {
+            return ServiceSystemdUnit.systemdVersion(runner());
         }
 
         @Option(names = "--dry-run", description = "Print the file path, its content and the commands, and change "

@@ -3,6 +3,7 @@ package dev.bgtasks.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * One OS's service manager: the file that registers the broker, the steps that install and remove it, and how to
@@ -18,8 +19,13 @@ abstract class ServiceManager {
     }
 
     static ServiceManager of(ServiceOs os, ServiceHost host, ServiceLaunch launch) {
+        return of(os, host, launch, OptionalInt.empty());
+    }
+
+    /** @param systemdVersion the user manager's version (it shapes the Linux unit); empty when unknown */
+    static ServiceManager of(ServiceOs os, ServiceHost host, ServiceLaunch launch, OptionalInt systemdVersion) {
         return switch (os) {
-            case LINUX -> new ServiceSystemdUnit(host, launch);
+            case LINUX -> new ServiceSystemdUnit(host, launch, systemdVersion);
             case MACOS -> new ServiceLaunchdAgent(host, launch);
             case WINDOWS -> new ServiceWindowsTask(host, launch);
         };

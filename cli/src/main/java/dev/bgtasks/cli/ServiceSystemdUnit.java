@@ -3,18 +3,74 @@ package dev.bgtasks.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The systemd user unit {@code bgtasks.service}: started at login by the user manager ({@code default.target}),
- * restarted when it fails. {@code Delegate=yes} gives the broker its own cgroup subtree for the task cgroups, and
- * {@code KillMode=process} leaves running tasks alone when the broker restarts, so the new broker re-adopts them.
+ * restarted when it fails; {@code KillMode=process} leaves running tasks alone when the broker restarts, so the new
+ * broker re-adopts them. Where the tasks' cgroups go depends on the systemd version, asked at install time
+ * ({@code systemctl --version}):
+ *
+ * <ul>
+ *   <li>systemd 254 and later: {@code Delegate=yes} gives the broker the unit's cgroup subtree for the task cgroups,
+ *       and {@code DelegateSubgroup=broker} starts the broker, a restarted one too, in the leaf
+ *       {@code bgtasks.service/broker}, where it would have moved itself;</li>
+ *   <li>before 254, or when the version cannot be told: tasks run in transient user scopes
+ *       ({@code BGTASKS_SANDBOX=systemd-scope}), which outlive the broker. A delegated unit would not do: the broker
+ *       enables controllers in the unit's cgroup for the task cgroups beneath it, and cgroup v2 then lets no process
+ *       join that cgroup, so systemd could not start the restarted broker there ({@code status=219/CGROUP}).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ServiceSystemdUnit unit = new ServiceSystemdUnit(host, launch, ServiceSystemdUnit.parseVersion("systemd 252 (252.22)"));
+ * Files.writeString(unit.file(), unit.content());   // tasks in user scopes: systemd 252 has no DelegateSubgroup=
+ * }</pre>
  */
 final class ServiceSystemdUnit extends ServiceManager {
     static final String UNIT = "bgtasks.service";
+    /** The first systemd with {@code DelegateSubgroup=}. */
+    static final int DELEGATE_SUBGROUP_SINCE = 254;
+    /** What the broker reads to run tasks in user scopes (the Linux backend's {@code BGTASKS_SANDBOX}). */
+    static final String SCOPES_SETTING = "BGTASKS_SANDBOX=systemd-scope";
+    private static final Pattern VERSION = Pattern.compile("^systemd (\\d+)");
 
+    private final OptionalInt systemdVersion;
+
+    /** A unit for a systemd whose version is not known: tasks in user scopes, which every version restarts. */
     ServiceSystemdUnit(ServiceHost host, ServiceLaunch launch) {
+        this(host, launch, OptionalInt.empty());
+    }
+
+    /** @param systemdVersion the user manager's systemd version, from {@code systemctl --version}; empty if unknown */
+    ServiceSystemdUnit(ServiceHost host, ServiceLaunch launch, OptionalInt systemdVersion) {
         super(host, launch);
+        this.systemdVersion = systemdVersion;
+    }
+
+    /** The version in {@code systemctl --version}'s first line ({@code systemd 252 (252.22-1~deb12u1)}). */
+    static OptionalInt parseVersion(String output) {
+        Matcher m = VERSION.matcher(output == null ? "" : output.strip());
+        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /** Asks {@code systemctl --version}; empty when systemctl is not on PATH, fails or says something else. */
+    static OptionalInt systemdVersion(ServiceRunner runner) {
+        if (runner.find("systemctl").isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            ServiceRunner.Result result = runner.run(List.of("systemctl", "--version"));
+            return result.succeeded() ? parseVersion(result.output()) : OptionalInt.empty();
+        } catch (java.io.IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private boolean delegatesSubgroup() {
+        return systemdVersion.isPresent() && systemdVersion.getAsInt() >= DELEGATE_SUBGROUP_SINCE;
     }
 
     @Override
@@ -45,7 +101,17 @@ final class ServiceSystemdUnit extends ServiceManager {
                 + quote("BGTASKS_HOME=" + home, false)));
         lines.add("Restart=on-failure");
         lines.add("RestartSec=5s");
-        lines.add("Delegate=yes");
+        String version = systemdVersion.isPresent() ? "systemd " + systemdVersion.getAsInt() : "an unknown systemd";
+        if (delegatesSubgroup()) {
+            lines.add("# " + version + ": task cgroups beneath the unit's, the broker (restarted too) in the leaf"
+                    + " bgtasks.service/broker.");
+            lines.add("Delegate=yes");
+            lines.add("DelegateSubgroup=broker");
+        } else {
+            lines.add("# " + version + " (DelegateSubgroup= came in " + DELEGATE_SUBGROUP_SINCE + "): tasks in user"
+                    + " scopes, so a restarted broker can join the unit's cgroup.");
+            lines.add("Environment=" + quote(SCOPES_SETTING, false));
+        }
         lines.add("KillMode=process");
         lines.add("");
         lines.add("[Install]");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -213,11 +214,46 @@ class ServiceFilesTest {
         return out;
     }
 
+    /** Issue 21: systemd 252 (Debian 12) has no DelegateSubgroup=, so the unit asks for user scopes. */
     @Test
     void systemdUnitMatchesTheGoldenFile() {
-        ServiceSystemdUnit unit = new ServiceSystemdUnit(ServiceFixtures.host(HOME, true), ServiceFixtures.launch());
+        ServiceSystemdUnit unit = new ServiceSystemdUnit(ServiceFixtures.host(HOME, true), ServiceFixtures.launch(),
+                ServiceSystemdUnit.parseVersion("systemd 252 (252.22-1~deb12u1)\n+PAM +AUDIT"));
         assertThat(unit.content()).isEqualTo(ServiceFixtures.golden("bgtasks.service"));
         assertThat(unit.file()).isEqualTo(Path.of("/Users/ada/.config/systemd/user/bgtasks.service"));
+    }
+
+    /**
+     * Issue 21: from systemd 254 the unit delegates its cgroup and starts the broker, a restarted one too, in the
+     * leaf it would have moved itself into; before, or when the version is unknown, tasks go to user scopes and
+     * the unit's cgroup is never delegated (systemd could not start a restarted broker in it: 219/CGROUP).
+     */
+    @Test
+    void systemdUnitDelegatesASubgroupOnlyFromSystemd254() {
+        ServiceHost host = ServiceFixtures.host(HOME, false);
+        String newer = new ServiceSystemdUnit(host, ServiceFixtures.launch(), OptionalInt.of(254)).content();
+        assertThat(newer).contains("\nDelegate=yes\nDelegateSubgroup=broker\nKillMode=process\n")
+                .doesNotContain("BGTASKS_SANDBOX");
+        for (OptionalInt older : List.of(OptionalInt.of(253), OptionalInt.of(249), OptionalInt.empty())) {
+            String unit = new ServiceSystemdUnit(host, ServiceFixtures.launch(), older).content();
+            assertThat(unit).as("systemd %s", older).contains("\nEnvironment=\"BGTASKS_SANDBOX=systemd-scope\"\n")
+                    .contains("KillMode=process").doesNotContain("Delegate=");
+        }
+        assertThat(ServiceSystemdUnit.parseVersion("systemd 256 (256.7-1)")).hasValue(256);
+        assertThat(ServiceSystemdUnit.parseVersion("Failed to connect to bus")).isEmpty();
+        assertThat(ServiceSystemdUnit.parseVersion("")).isEmpty();
+    }
+
+    @Test
+    void theSystemdVersionIsAskedOfSystemctlWhenItIsThere() {
+        ServiceFixtures.ScriptedRunner runner = new ServiceFixtures.ScriptedRunner()
+                .answer("systemctl --version", 0, "systemd 255 (255.4-1ubuntu8)\n+PAM");
+        assertThat(ServiceSystemdUnit.systemdVersion(runner)).hasValue(255);
+        assertThat(runner.ran).containsExactly(List.of("systemctl", "--version"));
+        runner.toolsOnPath.clear();
+        assertThat(ServiceSystemdUnit.systemdVersion(runner)).isEmpty();
+        assertThat(ServiceSystemdUnit.systemdVersion(new ServiceFixtures.ScriptedRunner()
+                .answer("systemctl --version", 1, "systemd 255"))).isEmpty();
     }
 
     @Test
@@ -228,7 +264,7 @@ class ServiceFilesTest {
         ServiceSystemdUnit unit = new ServiceSystemdUnit(
                 new ServiceHost(HOME, environment, host.location(), 501), ServiceFixtures.launch());
         assertThat(unit.file()).isEqualTo(Path.of("/srv/conf/systemd/user/bgtasks.service"));
-        assertThat(unit.content()).doesNotContain("Environment=");
+        assertThat(unit.content()).doesNotContain("BGTASKS_HOME");
     }
 
     @Test

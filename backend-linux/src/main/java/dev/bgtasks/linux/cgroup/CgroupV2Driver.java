@@ -64,8 +64,8 @@ final class CgroupV2Driver implements CgroupDriver {
         String ownPath = hierarchy.ownPath();
         boolean inLeaf = false;
         // A broker that moved itself into <own>/broker before (this JVM, an earlier open) reads that leaf as its
-        // own cgroup: <own> is the parent, recognisable by our subtree beside the leaf or by the controllers we
-        // enabled for its children.
+        // own cgroup: <own> is the parent, recognisable by our subtree beside the leaf, by the controllers we
+        // enabled for its children, or as a systemd service that started the broker in its delegated subgroup.
         if (own.getFileName() != null && own.getFileName().toString().equals(BROKER_LEAF)
                 && !own.equals(hierarchy.mountPoint()) && ownedLeaf(fs, own)) {
             own = own.getParent();
@@ -133,6 +133,12 @@ final class CgroupV2Driver implements CgroupDriver {
     private static boolean ownedLeaf(CgroupFs fs, Path leaf) {
         Path parent = leaf.getParent();
         if (fs.exists(parent.resolve(SUBTREE))) {
+            return true;
+        }
+        // systemd 254+ with DelegateSubgroup=broker (the unit `bgtask service install` writes there) starts the
+        // broker in <unit>.service/broker: the unit's cgroup is its own, and a restarted broker starts in the leaf
+        // again, which must therefore never hand controllers to children.
+        if (parent.getFileName() != null && parent.getFileName().toString().endsWith(".service")) {
             return true;
         }
         try {

@@ -7,6 +7,7 @@ import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.SandboxCapabilities;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +29,20 @@ import org.slf4j.LoggerFactory;
  * The Linux sandbox where the broker's own cgroup is not writable but a systemd user manager has the memory and pids
  * controllers delegated (cgroup v2): each task runs in a transient scope,
  * {@code systemd-run --user --scope --quiet --unit=bgtasks-<hash> -p MemoryMax=... -p MemorySwapMax=0
- * -p TasksMax=... -p OOMPolicy=kill -- <command...>}. systemd-run moves itself into the scope and then execs the
- * command, so the task's pid is the started process's and the task never runs outside the scope.
+ * -p TasksMax=... -p OOMPolicy=kill -- /bin/sh -c <supervisor> ... <command...>}. systemd-run moves itself into the
+ * scope and then execs the task's supervisor ({@link TaskSupervisor}, SPEC B5), whose child is the command, so the
+ * task never runs outside the scope; the task's pid is the command's. The supervisor writes the command's exit
+ * status and the scope's counters beside the run log, so a task that ends while no broker runs keeps its outcome.
  *
  * <p>On cgroup v1, or where the user manager has no controllers delegated, systemd accepts the same scope and
  * silently enforces nothing; so after the start the scope's cgroup is found through {@code /proc/<pid>/cgroup} (the
  * {@code 0::} line) and its {@code memory.max} and {@code pids.max} are compared with the request. A scope that does
  * not hold the limits is killed and the launch fails.
  *
- * <p>Re-adoption is not offered: a restarted broker kills the token's scope instead ({@link #killOrphan}).
+ * <p>A scope is a unit of the user manager, not a child of the broker's cgroup, so its task outlives the broker (a
+ * broker run as a systemd service too: this is how a service broker on systemd before 254, which cannot start the
+ * restarted broker in a delegated subgroup, keeps its tasks out of its own unit). A restarted broker re-adopts it
+ * ({@link #adopt}: the run token in {@code /proc/<pid>/environ}, the token's scope in {@code /proc/<pid>/cgroup}).
  *
  * <pre>{@code
  * List<String> whyNot = new ArrayList<>();
@@ -60,6 +66,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     private final Roots roots;
     private final Runner runner;
     private final CgroupFs fs;
+    private final ScopeTokens tokens;
     private final ScheduledThreadPoolExecutor scheduler;
     /** Null without systemctl on PATH: then an OOM kill is known only from the scope's own counters. */
     private final ScopeUnits units;
@@ -123,6 +130,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         this.roots = roots;
         this.runner = runner;
         this.fs = new CgroupFs(roots.proc());
+        this.tokens = new ScopeTokens(fs, roots.cgroup2Mount());
         this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "bgtasks-scope");
             thread.setDaemon(true);
@@ -231,16 +239,15 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         Objects.requireNonNull(limits, "limits");
         String unit = unitName(spec.runToken());
         Map<String, String> environment = spec.environment();
-        List<String> command = spec.command();
-        if (!environment.containsKey(RUNTIME_DIRECTORY)) {
-            // systemd-run needs it and the scope's command inherits systemd-run's environment: a shell inside the
-            // scope takes it away again before the task's program starts.
+        boolean dropRuntimeDirectory = !environment.containsKey(RUNTIME_DIRECTORY);
+        if (dropRuntimeDirectory) {
+            // systemd-run needs it and the scope's command inherits systemd-run's environment: the supervisor takes
+            // it away again before the task's program starts.
             environment = new java.util.HashMap<>(environment);
             environment.put(RUNTIME_DIRECTORY, runtimeDirectory);
-            command = new ArrayList<>(List.of(CgroupSandbox.SHELL, "-c", "unset " + RUNTIME_DIRECTORY
-                    + " && exec \"$@\"", TaskSupervisor.NAME));
-            command.addAll(spec.command());
         }
+        List<String> command = supervised(roots.cgroup2Mount(), dropRuntimeDirectory,
+                TaskEndRecords.exitFile(spec.logFile().toAbsolutePath()), spec.command());
         Process process = runner.start(argv(systemdRun, spec.runToken(), limits, command),
                 environment, spec.workingDirectory(), spec.logFile());
         try {
@@ -255,9 +262,46 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             process.destroyForcibly();
             throw e;
         }
-        ScopeProcess p = new ScopeProcess(process, scope.orElse(null), unit, scheduler, units);
-        LOG.debug("launched pid {} in scope {}: {}", process.pid(), unit, spec.command());
+        ProcessHandle main = commandOf(process);
+        ScopeProcess p = ScopeProcess.launched(process, main, scope.orElse(null), unit, scheduler, units);
+        LOG.debug("launched pid {} (supervisor {}) in scope {}: {}", main.pid(), process.pid(), unit,
+                spec.command());
         return p;
+    }
+
+    /**
+     * What systemd-run runs in the scope: the task's supervisor (SPEC B5), {@link TaskSupervisor}, whose prelude
+     * finds the scope's cgroup in {@code /proc/self/cgroup} (systemd names the scope's place, not bgtasks) and
+     * hands its {@code memory.peak}, {@code memory.events} and {@code pids.events} to the supervisor as the counter
+     * files, and, when the task was not given the session's runtime directory, unsets it. All builtins: the prelude
+     * forks nothing a process limit could refuse.
+     */
+    static List<String> supervised(Path cgroup2Mount, boolean dropRuntimeDirectory, Path exitFile,
+                                   List<String> command) {
+        String prelude = "m=$1 && shift 1 && "
+                + (dropRuntimeDirectory ? "unset " + RUNTIME_DIRECTORY + " && " : "")
+                + "c= && { while IFS= read -r l; do case $l in 0::*) c=$m${l#0::} ;; esac; done < /proc/self/cgroup; }"
+                + " && x=$1 && shift 4"
+                + " && set -- \"$x\" \"${c:+$c/memory.peak}\" \"${c:+$c/memory.events}\" \"${c:+$c/pids.events}\" \"$@\"";
+        return TaskSupervisor.command(prelude, List.of(cgroup2Mount == null ? "" : cgroup2Mount.toString()),
+                exitFile, TaskSupervisor.Counters.NONE, command);
+    }
+
+    /**
+     * The task's main process: the supervisor's child, as soon as it is there. A command that ended before it was
+     * seen (and took its supervisor along) leaves the supervisor to stand for it.
+     */
+    private static ProcessHandle commandOf(Process supervisor) {
+        ProcessHandle[] found = {null};
+        CgroupTask.waitUntil(() -> {
+            found[0] = supervisor.children().findFirst().orElse(null);
+            return found[0] != null || !supervisor.isAlive();
+        }, JOIN_DEADLINE);
+        if (found[0] == null) {
+            LOG.debug("the command of supervisor {} was not seen; the supervisor stands for it", supervisor.pid());
+            return supervisor.toHandle();
+        }
+        return found[0];
     }
 
     /**
@@ -284,8 +328,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         }
         Path dir = roots.cgroup2Mount().resolve(stripLeadingSlash(seen[0]));
         CgroupV2Task scope = new CgroupV2Task(fs, unit, dir, seen[0]);
-        String wantMemory = limits.memoryLimit().isPresent() ? Long.toString(limits.memoryLimit().getAsLong())
-                : "max";
+        String wantMemory = wantedMemory(limits);
         String wantPids = Integer.toString(limits.effectiveMaxProcesses());
         String memory = readTrimmed(dir.resolve("memory.max")).orElse("(missing)");
         String pids = readTrimmed(dir.resolve("pids.max")).orElse("(missing)");
@@ -302,6 +345,8 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         if (scope != null) {
             scope.writeKill();
         }
+        // The supervisor's command too, where there is no cgroup.kill (before Linux 5.14) or no scope was seen.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.onExit().get(JOIN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
@@ -316,6 +361,10 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
     static Optional<String> unifiedPath(String procCgroup) {
         return CgroupParsers.procCgroup(procCgroup).stream().filter(CgroupParsers.Membership::unified)
                 .map(CgroupParsers.Membership::path).findFirst();
+    }
+
+    private static String wantedMemory(ResourceLimits limits) {
+        return limits.memoryLimit().isPresent() ? Long.toString(limits.memoryLimit().getAsLong()) : "max";
     }
 
     private Optional<String> readTrimmed(Path file) {
@@ -334,15 +383,66 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         return t;
     }
 
-    /** Not offered: a restarted broker kills the token's scope ({@link #killOrphan}) instead. */
+    /**
+     * SPEC B3: takes back a task of a previous broker. Its scope is a unit of the user manager, so it outlived that
+     * broker (a broker run as a service does not take it down, SPEC B6 then finds it by its token). The process must
+     * carry {@code BGTASKS_RUN_TOKEN=<runToken>} in its environment (pids are reused) and be in the scope of that
+     * token; its supervisor, when it is the process's parent in the same scope, is watched for the end, as it exits
+     * only after it wrote the exit record. The scope's limits are checked again: the user manager keeps them, but a
+     * scope that no longer holds the registration's limits is reported.
+     */
     @Override
     public Optional<SandboxedProcess> adopt(long pid, String runToken, ResourceLimits limits) {
-        return Optional.empty();
+        Objects.requireNonNull(runToken, "runToken");
+        Objects.requireNonNull(limits, "limits");
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty()) {
+            return Optional.empty();
+        }
+        String unit = unitName(runToken);
+        if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
+            LOG.warn("pid {}: its environment does not carry the run token; not ours", pid);
+            return Optional.empty();
+        }
+        Optional<String> path = fs.procCgroup(pid).flatMap(SystemdScopeSandbox::unifiedPath);
+        if (path.isEmpty() || !path.get().endsWith("/" + unit + ".scope") || roots.cgroup2Mount() == null) {
+            LOG.warn("pid {}: not in the scope of its run token ({} instead of .../{}.scope)", pid,
+                    path.orElse("none"), unit);
+            return Optional.empty();
+        }
+        Path dir = roots.cgroup2Mount().resolve(stripLeadingSlash(path.get()));
+        CgroupV2Task scope = new CgroupV2Task(fs, unit, dir, path.get());
+        String memory = readTrimmed(dir.resolve("memory.max")).orElse("(missing)");
+        String pids = readTrimmed(dir.resolve("pids.max")).orElse("(missing)");
+        if (!memory.equals(wantedMemory(limits)) || !pids.equals(Integer.toString(limits.effectiveMaxProcesses()))) {
+            LOG.warn("re-adopted scope {} has memory.max {} and pids.max {}, not the registration's {} and {}: it"
+                    + " keeps the limits it was started with", unit, memory, pids, wantedMemory(limits),
+                    limits.effectiveMaxProcesses());
+        }
+        long parent = fs.parentOf(pid).orElse(-1);
+        Optional<ProcessHandle> supervisor = parent <= 0 ? Optional.empty()
+                : fs.procCgroup(parent).flatMap(SystemdScopeSandbox::unifiedPath).filter(path.get()::equals)
+                .flatMap(ignored -> ProcessHandle.of(parent));
+        ScopeProcess p = ScopeProcess.adopted(handle.get(), supervisor.orElse(handle.get()), scope, unit, scheduler,
+                units);
+        LOG.info("re-adopted pid {} (supervisor {}) in scope {}", pid,
+                supervisor.map(s -> Long.toString(s.pid())).orElse("gone"), unit);
+        return Optional.of(p);
     }
 
     @Override
     public boolean canReadopt() {
-        return false;
+        return true;
+    }
+
+    /**
+     * SPEC B6: the main process of the scope of {@code runToken}, when it holds one that carries the token
+     * ({@link ScopeTokens#mainProcess}), so the scope is taken back, never started a second time.
+     */
+    @Override
+    public OptionalLong findByToken(String runToken) {
+        Objects.requireNonNull(runToken, "runToken");
+        return tokens.mainProcess(unitName(runToken), runToken);
     }
 
     /** Kills every process in the scope of {@code runToken}, wherever the user manager put it. */
@@ -366,18 +466,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
 
     /** The cgroup directory of a unit's scope, searched under the cgroup2 mount. */
     Optional<Path> findScope(String unit) {
-        if (roots.cgroup2Mount() == null) {
-            return Optional.empty();
-        }
-        String name = unit + ".scope";
-        try (Stream<Path> walk = Files.find(roots.cgroup2Mount(), 8,
-                (p, attrs) -> attrs.isDirectory() && p.getFileName() != null
-                        && p.getFileName().toString().equals(name))) {
-            return walk.findFirst();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            LOG.debug("searching {} for {} failed", roots.cgroup2Mount(), name, e);
-            return Optional.empty();
-        }
+        return tokens.findScope(unit);
     }
 
     @Override
@@ -385,7 +474,10 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
         return "systemd scope: each task in a transient scope of the user manager (" + systemdRun
                 + " --user --scope -p MemoryMax -p MemorySwapMax=0 -p TasksMax -p OOMPolicy=kill), its memory.max"
                 + " and pids.max checked after the start (systemd enforces nothing on cgroup v1); kill: the scope's"
-                + " cgroup.kill; out-of-memory: memory.events oom_kill; re-adoption: not available (a restarted"
-                + " broker kills the token's scope)";
+                + " cgroup.kill; out-of-memory: memory.events oom_kill or systemd's Result=oom-kill; the supervisor"
+                + " (" + TaskSupervisor.SHELL + ", the command as its child) records the command's exit status and the"
+                + " scope's counters beside the run log; re-adoption: the scope outlives the broker, found by the run"
+                + " token in /proc/<pid>/environ and the token's scope in /proc/<pid>/cgroup, exit seen through"
+                + " pidfd_open + poll on the supervisor, exit code from its record";
     }
 }

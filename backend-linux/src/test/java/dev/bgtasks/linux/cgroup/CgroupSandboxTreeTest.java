@@ -129,6 +129,28 @@ class CgroupSandboxTreeTest {
                     || w.startsWith(rel(own().resolve("broker")) + "/pids"));
         }
 
+        /**
+         * Issue 21: systemd 254+ with {@code DelegateSubgroup=broker} starts the service's broker in the leaf
+         * {@code <unit>.service/broker} before it made anything: the unit's cgroup is its own, so it neither moves
+         * nor nests a {@code broker/broker}, and the leaf, where a restarted broker starts again, hands no
+         * controllers to children.
+         */
+        @Test
+        void aBrokerSystemdStartedInItsUnitsDelegatedSubgroupTakesTheUnitAsItsOwn() throws Exception {
+            FakeKernel kernel = recordHost("memory pids", Set.of());
+            Files.writeString(own().resolve("cgroup.procs"), "");
+            Path leaf = Files.createDirectories(own().resolve("broker"));
+            Files.writeString(leaf.resolve("cgroup.controllers"), "memory pids\n");
+            Files.writeString(leaf.resolve("cgroup.subtree_control"), "");
+            Files.writeString(leaf.resolve("cgroup.procs"), FAKE_BROKER_PID + "\n");
+            CgroupSandbox sandbox = open(kernel, "0::" + OWN_V2 + "/broker\n");
+            assertThat(sandbox.taskRoots()).containsExactly(own().resolve("bgtasks/instances"));
+            assertThat(sandbox.brokerCgroups()).containsExactly(leaf);
+            assertThat(kernel.writes()).noneMatch(w -> w.endsWith("/cgroup.procs=" + FAKE_BROKER_PID));
+            assertThat(leaf.resolve("broker")).doesNotExist();
+            assertThat(Files.readString(leaf.resolve("cgroup.subtree_control"))).isBlank();
+        }
+
         @Test
         void aSecondOpenFromInsideTheLeafMovesNothing() throws Exception {
             FakeKernel kernel = recordHost("memory pids", Set.of());

@@ -8,6 +8,7 @@ import dev.bgtasks.spi.LaunchSpec;
 import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.spi.SandboxCapabilities.Enforcement;
 import dev.bgtasks.spi.SandboxedProcess;
+import dev.bgtasks.spi.TaskEndRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +72,8 @@ class SystemdScopeSandboxTest {
     @AfterEach
     void tearDown() throws Exception {
         for (Process p : started) {
+            // The supervisor's command first: a SIGKILL of the supervisor alone would leave it running.
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.onExit().get(5, TimeUnit.SECONDS);
         }
@@ -192,10 +195,10 @@ class SystemdScopeSandboxTest {
                 new SystemdScopeSandbox.Roots(cgroupRoot, proc), SystemdScopeSandbox.PROCESS_BUILDER, whyNot);
         assertThat(s).isPresent();
         assertThat(whyNot).isEmpty();
-        assertThat(s.get().canReadopt()).isFalse();
+        assertThat(s.get().canReadopt()).isTrue();
         assertThat(s.get().adopt(1, "t", ResourceLimits.defaults())).isEmpty();
         assertThat(s.get().describe()).contains("systemd-run", "--user --scope", "MemoryMax", "TasksMax",
-                "re-adoption: not available");
+                "supervisor", "re-adoption: the scope outlives the broker");
         assertThat(s.get().capabilities().memory()).isEqualTo(Enforcement.ENFORCED);
         assertThat(s.get().capabilities().processes()).isEqualTo(Enforcement.ENFORCED);
         assertThat(s.get().capabilities().memoryMechanism()).contains("systemd-run", "MemoryMax");
@@ -287,8 +290,13 @@ class SystemdScopeSandboxTest {
         assertThat(sandbox.launch(spec, ResourceLimits.defaults()).onExit().get(10, TimeUnit.SECONDS).exitCode())
                 .isZero();
 
-        assertThat(argvs).singleElement().satisfies(argv -> assertThat(argv.subList(argv.indexOf("--") + 1,
-                argv.size())).containsExactly("/usr/bin/env"));
+        // The supervisor runs it (SPEC B5) and leaves the runtime directory alone.
+        assertThat(argvs).singleElement().satisfies(argv -> {
+            List<String> inScope = argv.subList(argv.indexOf("--") + 1, argv.size());
+            assertThat(inScope.get(0)).isEqualTo("/bin/sh");
+            assertThat(inScope.get(2)).doesNotContain("unset");
+            assertThat(inScope.get(inScope.size() - 1)).isEqualTo("/usr/bin/env");
+        });
         assertThat(Files.readAllLines(temp.resolve("log/s.log"))).containsExactlyInAnyOrder(
                 "BGTASKS_RUN_TOKEN=tok-s", "XDG_RUNTIME_DIR=/run/user/1000", "PWD=" + temp);
     }
@@ -297,7 +305,9 @@ class SystemdScopeSandboxTest {
     void usageComesFromTheScopeAndKillUsesCgroupKill() throws Exception {
         SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("max", "512")));
         SandboxedProcess p = sandbox.launch(spec("tok-kill", "sleep", "30"), ResourceLimits.defaults());
-        assertThat(p.pid()).isEqualTo(started.get(0).pid());
+        // The task's pid is the command's, the child of its supervisor (SPEC B5), which systemd-run became.
+        assertThat(ProcessHandle.of(p.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                .contains(started.get(0).pid());
         assertThat(p.usage().memoryBytes()).isEqualTo(MIB);
         assertThat(p.usage().peakMemoryBytes()).isEqualTo(2 * MIB);
         assertThat(p.usage().processCount()).isEqualTo(1);
@@ -309,10 +319,15 @@ class SystemdScopeSandboxTest {
         assertThat(Files.readString(scope.resolve("cgroup.kill"))).isEqualTo("1");
     }
 
+    /**
+     * SPEC B5: the supervisor traps SIGTERM (it must live to record the status), so the polite SIGTERM goes to the
+     * command itself; sent to the supervisor alone, it would never end the task and this would time out.
+     */
     @Test
-    void terminateSendsSigtermToTheMainProcess() throws Exception {
+    void terminateSendsSigtermToTheCommandNotJustItsSupervisor() throws Exception {
         SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("max", "512")));
         SandboxedProcess p = sandbox.launch(spec("tok-term", "sleep", "30"), ResourceLimits.defaults());
+        assertThat(p.pid()).isNotEqualTo(started.get(0).pid());
         p.terminate();
         ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
         assertThat(status.exitCode()).isEqualTo(128 + 15);
@@ -426,6 +441,138 @@ class SystemdScopeSandboxTest {
         SandboxedProcess fine = sandbox.launch(spec("tok-fork-ok", "/bin/sh", "-c", "exit 0"),
                 ResourceLimits.builder().maxProcesses(8).build());
         assertThat(fine.onExit().get(10, TimeUnit.SECONDS).reason()).isEqualTo(ExitStatus.Reason.EXITED);
+    }
+
+
+    // ---- the supervisor (SPEC B5) and re-adoption (SPEC B3, B6) ----
+
+    /** SPEC B5: the supervisor in the scope records the command's exit status beside the run log. */
+    @Test
+    void theSupervisorRecordsTheCommandsExitStatusBesideTheRunLog() throws Exception {
+        SystemdScopeSandbox sandbox = sandbox(runner("proc-cgroup-v2.txt", limits("67108864", "512")));
+        SandboxedProcess p = sandbox.launch(spec("tok-b5", "/bin/sh", "-c", "exit 7"),
+                ResourceLimits.builder().memoryBytes(64 * MIB).build());
+        ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(status.exitCode()).isEqualTo(7);
+        assertThat(TaskEndRecords.readExit(TaskEndRecords.exitFile(temp.resolve("log/task.log"))))
+                .hasValueSatisfying(exit -> assertThat(exit.exitCode()).isEqualTo(7));
+    }
+
+    /**
+     * SPEC B5: the supervisor's prelude finds its scope in /proc/self/cgroup (systemd chose the place) and reads
+     * the scope's counters into the record: here the test's own cgroup2 path, made beneath a fake mount.
+     */
+    @Test
+    void theSupervisorReadsTheCountersOfTheCgroupItRunsIn() throws Exception {
+        String own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream().filter(l -> l.startsWith("0::"))
+                .map(l -> l.substring(3)).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(own != null, "no cgroup2 line in /proc/self/cgroup");
+        Path mount = Files.createDirectories(temp.resolve("mount"));
+        Path scope = Files.createDirectories(Path.of(mount + own));
+        Files.writeString(scope.resolve("memory.peak"), "12345\n");
+        Files.writeString(scope.resolve("memory.events"), "low 0\noom 1\noom_kill 1\n");
+        Files.writeString(scope.resolve("pids.events"), "max 3\n");
+        Path exitFile = temp.resolve("log/x.log.exit");
+        Files.createDirectories(exitFile.getParent());
+        List<String> argv = SystemdScopeSandbox.supervised(mount, true, exitFile,
+                List.of("/bin/sh", "-c", "[ -z \"$XDG_RUNTIME_DIR\" ] && exit 9"));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+        builder.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+        Process supervisor = builder.start();
+        started.add(supervisor);
+        assertThat(supervisor.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(supervisor.exitValue()).as("the runtime directory is unset for the command").isEqualTo(9);
+        assertThat(TaskEndRecords.readExit(exitFile)).hasValueSatisfying(exit -> {
+            assertThat(exit.exitCode()).isEqualTo(9);
+            assertThat(exit.peakMemoryBytes()).isEqualTo(12345);
+            assertThat(exit.oomKills()).isEqualTo(1);
+            assertThat(exit.processLimitHits()).isEqualTo(3);
+        });
+    }
+
+    /** A task as a broker that died left it: its supervisor runs the command, both in the token's scope. */
+    private record Orphan(Process supervisor, long command, Path scope, Path exitFile, Path go) {
+    }
+
+    private Orphan orphan(String token, String exitCode) throws Exception {
+        String unit = expectedUnit(token);
+        Path go = temp.resolve("go-" + token);
+        Path exitFile = temp.resolve("log/" + token + ".log.exit");
+        Files.createDirectories(exitFile.getParent());
+        ProcessBuilder builder = new ProcessBuilder(SystemdScopeSandbox.supervised(cgroupRoot, false, exitFile,
+                List.of("/bin/sh", "-c", "while [ ! -e '" + go + "' ]; do sleep 0.05; done; exit " + exitCode)));
+        builder.environment().put("BGTASKS_RUN_TOKEN", token);
+        Process supervisor = builder.start();
+        started.add(supervisor);
+        long[] command = {-1};
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (command[0] < 0 && System.nanoTime() - deadline < 0) {
+            supervisor.children().findFirst().ifPresent(child -> command[0] = child.pid());
+            Thread.onSpinWait();
+        }
+        assertThat(command[0]).as("the supervisor's command").isPositive();
+        String path = "/" + SCOPE_PARENT + "/" + unit + ".scope";
+        Path scope = Files.createDirectories(cgroupRoot.resolve(SCOPE_PARENT).resolve(unit + ".scope"));
+        limits("67108864", "512").accept(scope);
+        Files.writeString(scope.resolve("cgroup.kill"), "");
+        Files.writeString(scope.resolve("cgroup.procs"), supervisor.pid() + "\n" + command[0] + "\n");
+        for (long pid : List.of(supervisor.pid(), command[0])) {
+            Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
+            Files.writeString(dir.resolve("cgroup"), "0::" + path + "\n");
+            Files.write(dir.resolve("environ"), ("PATH=/bin\0BGTASKS_RUN_TOKEN=" + token + "\0")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(proc.resolve(Long.toString(command[0])).resolve("stat"),
+                command[0] + " (sh) S " + supervisor.pid() + " 1 1 0 -1\n");
+        Files.writeString(proc.resolve(Long.toString(supervisor.pid())).resolve("stat"),
+                supervisor.pid() + " (sh) S 1 1 1 0 -1\n");
+        return new Orphan(supervisor, command[0], scope, exitFile, go);
+    }
+
+    /**
+     * SPEC B3, B5: a task a dead broker left in its scope is re-adopted by its command's pid; its end is its
+     * supervisor's exit, which comes after the supervisor wrote the exit record, so the record is there when the
+     * end is reported, and the broker takes the true exit code from it.
+     */
+    @Test
+    void aTaskLeftInItsScopeIsReadoptedAndItsRecordIsThereWhenItEnds() throws Exception {
+        SystemdScopeSandbox sandbox = sandbox(SystemdScopeSandbox.PROCESS_BUILDER);
+        Orphan orphan = orphan("tok-adopt", "7");
+        ResourceLimits limits = ResourceLimits.builder().memoryBytes(64 * MIB).build();
+
+        SandboxedProcess p = sandbox.adopt(orphan.command(), "tok-adopt", limits).orElseThrow();
+        assertThat(p.pid()).isEqualTo(orphan.command());
+        assertThat(p.usage().peakMemoryBytes()).isEqualTo(2 * MIB);
+        Files.writeString(orphan.go(), "");
+        ExitStatus status = p.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXIT_CODE_UNKNOWN);
+        assertThat(TaskEndRecords.readExit(orphan.exitFile()))
+                .hasValueSatisfying(exit -> assertThat(exit.exitCode()).isEqualTo(7));
+        // Not this broker's child: systemd is asked how the scope ended (an OOM kill may have left no record).
+        assertThat(Files.readAllLines(temp.resolve("systemctl.calls")))
+                .contains("--user show --property=ActiveState,Result " + expectedUnit("tok-adopt") + ".scope");
+    }
+
+    /** SPEC B6: a restarted broker finds the command of a token's scope, never its supervisor. */
+    @Test
+    void theTokensScopeNamesItsCommandToARestartedBroker() throws Exception {
+        SystemdScopeSandbox sandbox = sandbox(SystemdScopeSandbox.PROCESS_BUILDER);
+        Orphan orphan = orphan("tok-find", "0");
+        assertThat(sandbox.findByToken("tok-find")).hasValue(orphan.command());
+        assertThat(sandbox.findByToken("tok-none")).isEmpty();
+        Files.writeString(orphan.go(), "");
+    }
+
+    /** SPEC B3: pids are reused, so a process is taken back only with the token and in the token's scope. */
+    @Test
+    void aProcessWithoutTheTokenOrOutsideTheTokensScopeIsNotAdopted() throws Exception {
+        SystemdScopeSandbox sandbox = sandbox(SystemdScopeSandbox.PROCESS_BUILDER);
+        Orphan orphan = orphan("tok-mine", "0");
+        assertThat(sandbox.adopt(orphan.command(), "tok-other", ResourceLimits.defaults())).isEmpty();
+        Files.writeString(proc.resolve(Long.toString(orphan.command())).resolve("cgroup"),
+                "0::/" + SCOPE_PARENT + "/elsewhere.scope\n");
+        assertThat(sandbox.adopt(orphan.command(), "tok-mine", ResourceLimits.defaults())).isEmpty();
+        Files.writeString(orphan.go(), "");
     }
 
     // ---- orphans ----
