@@ -1,5 +1,6 @@
 package dev.bgtasks.linux.cgroup;
 
+import dev.bgtasks.linux.jna.PidExitWatch;
 import dev.bgtasks.spi.ExitStatus;
 import dev.bgtasks.spi.ResourceUsage;
 import dev.bgtasks.spi.SandboxedProcess;
@@ -88,7 +89,7 @@ final class ScopeProcess implements SandboxedProcess {
     static ScopeProcess adopted(ProcessHandle command, ProcessHandle watched, CgroupV2Task scope, String unit,
                                 ScheduledExecutorService scheduler, ScopeUnits units) {
         ScopeProcess p = new ScopeProcess(null, command, scope, unit, scheduler, units);
-        p.watch(CgroupExitWatch.start(watched.pid()).thenApply(ignored -> null));
+        p.watch(PidExitWatch.start(watched.pid()).thenApply(ignored -> null));
         return p;
     }
 
