@@ -113,6 +113,9 @@ class RlimitSandboxTest {
             SandboxedProcess adopted = second.adopt(p.pid(), token, ResourceLimits.defaults()).orElseThrow();
             assertThat(adopted.pid()).isEqualTo(p.pid());
             assertThat(adopted.usage().processCount()).isEqualTo(1);
+            // Until its exec the command runs its supervisor's shell, whose trap would take the SIGTERM.
+            assertThat(waitUntil(() -> ProcessHandle.of(p.pid()).flatMap(h -> h.info().command())
+                    .filter(c -> c.endsWith("sleep")).isPresent(), Duration.ofSeconds(5))).isTrue();
             ProcessHandle.of(p.pid()).orElseThrow().destroy();
             ExitStatus status = adopted.onExit().get(10, TimeUnit.SECONDS);
             assertThat(status.reason()).isEqualTo(ExitStatus.Reason.EXIT_CODE_UNKNOWN);

@@ -18,8 +18,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -481,6 +483,9 @@ public abstract class BackendContractTest {
         Launched task = launch(sandbox, sleeper(), ResourceLimits.defaults());
         long pid = task.process().pid();
         assertThat(waitUntil(() -> running(pid))).isTrue();
+        // A supervisor's child is the command from its fork on, but until its exec it runs the supervisor's shell,
+        // whose trap would take the signal below: wait until it runs its own program.
+        assertThat(waitUntil(() -> !runsItsParentsProgram(pid))).as("pid %d has exec'd its command", pid).isTrue();
         closed.add(sandbox);
         closeSandbox(sandbox);
         // The broker is gone; the task now ends of a SIGTERM it did not catch (status 128 + 15, as a shell says).
@@ -493,6 +498,21 @@ public abstract class BackendContractTest {
     }
 
     // ---- helpers ----
+
+    /** Where {@code /proc} tells: whether the process still has its parent's command line (forked, not exec'd). */
+    private static boolean runsItsParentsProgram(long pid) {
+        Optional<Long> parent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid);
+        if (parent.isEmpty() || !Files.isDirectory(Path.of("/proc/self"))) {
+            return false;
+        }
+        try {
+            byte[] own = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            byte[] parents = Files.readAllBytes(Path.of("/proc", Long.toString(parent.get()), "cmdline"));
+            return Arrays.equals(own, parents);
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /** A launched task, its spec and the sandbox that launched it. */
     protected record Launched(SandboxedProcess process, LaunchSpec spec, ProcessSandbox sandbox) {
