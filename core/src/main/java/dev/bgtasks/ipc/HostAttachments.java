@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bgtasks.arguments.JsonTrees;
 import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.task.BackgroundWorkCost;
-import java.io.IOException;
-import java.util.UUID;
 
 /**
  * A {@link HostAttachment} to and from the JSON tree Jackson parsed, field by field: the task host reads the hello
@@ -36,9 +34,9 @@ final class HostAttachments {
         if (!node.isObject()) {
             throw new IllegalArgumentException("the attachment is not an object");
         }
-        String cost = text(node, "backgroundWorkCost");
-        return new HostAttachment(uuid(node, "instanceId"), uuid(node, "taskId"), text(node, "appId"),
-                text(node, "taskName"), text(node, "entryPoint"), bytes(node, "arguments"), bool(node, "readopted"),
+        String cost = JsonFields.text(node, "backgroundWorkCost");
+        return new HostAttachment(JsonFields.uuid(node, "instanceId"), JsonFields.uuid(node, "taskId"), JsonFields.text(node, "appId"),
+                JsonFields.text(node, "taskName"), JsonFields.text(node, "entryPoint"), JsonFields.bytes(node, "arguments"), bool(node, "readopted"),
                 cost == null ? null : BackgroundWorkCost.valueOf(cost));
     }
 
@@ -62,41 +60,9 @@ final class HostAttachments {
         return node;
     }
 
-    private static JsonNode field(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
 
-    private static String text(JsonNode node, String name) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException(name + " is not text");
-        }
-        return value.textValue();
-    }
 
-    private static UUID uuid(JsonNode node, String name) {
-        String value = text(node, name);
-        return value == null ? null : UUID.fromString(value);
-    }
 
-    private static byte[] bytes(JsonNode node, String name) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual() && !value.isBinary()) {
-            throw new IllegalArgumentException(name + " is not base64 text");
-        }
-        try {
-            return value.binaryValue();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(name + " is not base64: " + e.getMessage(), e);
-        }
-    }
 
     private static boolean bool(JsonNode node, String name) {
         JsonNode value = node.get(name);

@@ -10,7 +10,6 @@ import dev.bgtasks.spi.HardwareReadings;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.spi.SignalSnapshot;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -65,15 +63,15 @@ public final class WireRecords {
         for (String name : texts(node, "waitingFor")) {
             waitingFor.add(SystemConditionType.valueOf(name));
         }
-        return new InstanceInfo(uuid(node, "instanceId"), uuid(node, "taskId"), text(node, "appId"),
-                text(node, "triggerName"), named(node, "state", InstanceState::valueOf), integer(node, "progress"),
+        return new InstanceInfo(JsonFields.uuid(node, "instanceId"), JsonFields.uuid(node, "taskId"), JsonFields.text(node, "appId"),
+                JsonFields.text(node, "triggerName"), named(node, "state", InstanceState::valueOf), integer(node, "progress"),
                 named(node, "outcome", TaskOutcome::valueOf),
                 named(node, "cancelReason", BackgroundTaskCancellationReason::valueOf),
-                named(node, "terminationReason", TerminationReason::valueOf), text(node, "errorClass"),
-                text(node, "errorMessage"), boxedInteger(node, "exitCode"), boxedLong(node, "peakMemoryBytes"),
+                named(node, "terminationReason", TerminationReason::valueOf), JsonFields.text(node, "errorClass"),
+                JsonFields.text(node, "errorMessage"), boxedInteger(node, "exitCode"), boxedLong(node, "peakMemoryBytes"),
                 boxedLong(node, "pid"), instant(node, "requestedAt"), instant(node, "startedAt"),
                 instant(node, "endedAt"), waitingFor, bool(node, "waitingForEnergySaver"),
-                texts(node, "waitingForHardware"), texts(node, "waitingForFixtures"), bytes(node, "result"),
+                texts(node, "waitingForHardware"), texts(node, "waitingForFixtures"), JsonFields.bytes(node, "result"),
                 integer(node, "attempt"), instant(node, "nextAttemptAt"));
     }
 
@@ -86,7 +84,7 @@ public final class WireRecords {
      */
     public static SignalSnapshot signalSnapshot(JsonNode node) {
         Map<HostSignal, Boolean> known = new EnumMap<>(HostSignal.class);
-        JsonNode values = field(node, "known");
+        JsonNode values = JsonFields.field(node, "known");
         if (values != null) {
             for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
@@ -95,7 +93,7 @@ public final class WireRecords {
                 }
             }
         }
-        JsonNode hw = field(node, "hardware");
+        JsonNode hw = JsonFields.field(node, "hardware");
         return new SignalSnapshot(known, hw == null ? null : hardware(hw));
     }
 
@@ -103,43 +101,25 @@ public final class WireRecords {
         return new HardwareReadings(textSet(node, "usbDevices"), textSet(node, "volumes"),
                 textSet(node, "interfacesUp"), decimal(node, "cpuTemperatureCelsius"),
                 decimal(node, "cpuIdlePercent"), map(node, "conditionOverrides", v -> bool(v)),
-                map(node, "usbDeviceLocations", v -> textOf(v, "usbDeviceLocations")));
+                map(node, "usbDeviceLocations", v -> JsonFields.textOf(v, "usbDeviceLocations")));
     }
 
-    private static JsonNode field(JsonNode node, String name) {
-        JsonNode value = node.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
 
-    private static String text(JsonNode node, String name) {
-        JsonNode value = field(node, name);
-        return value == null ? null : textOf(value, name);
-    }
 
-    private static String textOf(JsonNode value, String name) {
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException(name + " is not text");
-        }
-        return value.textValue();
-    }
 
     private static <E> E named(JsonNode node, String name, Function<String, E> valueOf) {
-        String value = text(node, name);
+        String value = JsonFields.text(node, name);
         return value == null ? null : valueOf.apply(value);
     }
 
-    private static UUID uuid(JsonNode node, String name) {
-        String value = text(node, name);
-        return value == null ? null : UUID.fromString(value);
-    }
 
     private static Instant instant(JsonNode node, String name) {
-        String value = text(node, name);
+        String value = JsonFields.text(node, name);
         return value == null ? null : Instant.parse(value);
     }
 
     private static Long boxedLong(JsonNode node, String name) {
-        JsonNode value = field(node, name);
+        JsonNode value = JsonFields.field(node, name);
         if (value == null) {
             return null;
         }
@@ -150,7 +130,7 @@ public final class WireRecords {
     }
 
     private static Integer boxedInteger(JsonNode node, String name) {
-        JsonNode value = field(node, name);
+        JsonNode value = JsonFields.field(node, name);
         if (value == null) {
             return null;
         }
@@ -166,7 +146,7 @@ public final class WireRecords {
     }
 
     private static Double decimal(JsonNode node, String name) {
-        JsonNode value = field(node, name);
+        JsonNode value = JsonFields.field(node, name);
         if (value == null) {
             return null;
         }
@@ -177,7 +157,7 @@ public final class WireRecords {
     }
 
     private static boolean bool(JsonNode node, String name) {
-        JsonNode value = field(node, name);
+        JsonNode value = JsonFields.field(node, name);
         return value != null && bool(value);
     }
 
@@ -189,7 +169,7 @@ public final class WireRecords {
     }
 
     private static List<String> texts(JsonNode node, String name) {
-        JsonNode value = field(node, name);
+        JsonNode value = JsonFields.field(node, name);
         List<String> all = new ArrayList<>();
         if (value == null) {
             return all;
@@ -198,17 +178,17 @@ public final class WireRecords {
             throw new IllegalArgumentException(name + " is not an array");
         }
         for (JsonNode element : value) {
-            all.add(textOf(element, name));
+            all.add(JsonFields.textOf(element, name));
         }
         return all;
     }
 
     private static Set<String> textSet(JsonNode node, String name) {
-        return field(node, name) == null ? null : new LinkedHashSet<>(texts(node, name));
+        return JsonFields.field(node, name) == null ? null : new LinkedHashSet<>(texts(node, name));
     }
 
     private static <V> Map<String, V> map(JsonNode node, String name, Function<JsonNode, V> value) {
-        JsonNode object = field(node, name);
+        JsonNode object = JsonFields.field(node, name);
         if (object == null) {
             return null;
         }
@@ -223,18 +203,4 @@ public final class WireRecords {
         return map;
     }
 
-    private static byte[] bytes(JsonNode node, String name) {
-        JsonNode value = field(node, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual() && !value.isBinary()) {
-            throw new IllegalArgumentException(name + " is not base64 text");
-        }
-        try {
-            return value.binaryValue();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(name + " is not base64: " + e.getMessage(), e);
-        }
-    }
 }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -266,21 +265,7 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
         if (task.isEmpty()) {
             return OptionalLong.empty();
         }
-        Set<Long> members = task.get().pids();
-        long standIn = -1;
-        for (long pid : members) {
-            if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
-                continue;
-            }
-            long parent = fs.parentOf(pid).orElse(-1);
-            if (members.contains(parent) && !members.contains(fs.parentOf(parent).orElse(-1))) {
-                return OptionalLong.of(pid);
-            }
-            if (standIn < 0 || !members.contains(parent)) {
-                standIn = pid;
-            }
-        }
-        return standIn < 0 ? OptionalLong.empty() : OptionalLong.of(standIn);
+        return CgroupTask.mainProcessOf(task.get().pids(), fs, runToken);
     }
 
     // The wrapper makes joining a precondition of the exec; this check catches a broken wrapper or cgroupfs.

@@ -1,6 +1,7 @@
 package dev.bgtasks.linux.cgroup;
 
 import dev.bgtasks.spi.ResourceLimits;
+import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.TaskSupervisor;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -35,6 +36,28 @@ abstract class CgroupTask {
     static final Duration KILL_DEADLINE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(CgroupTask.class);
+
+    /**
+     * SPEC B6: the main process among a task cgroup's members that carry {@code runToken}. The command is the member
+     * whose parent is its supervisor (a member whose own parent is not one); with the supervisor gone, any member that
+     * carries the token stands for the task, so the cgroup is taken back, never started a second time.
+     */
+    static OptionalLong mainProcessOf(Set<Long> members, CgroupFs fs, String runToken) {
+        long standIn = -1;
+        for (long pid : members) {
+            if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
+                continue;
+            }
+            long parent = fs.parentOf(pid).orElse(-1);
+            if (members.contains(parent) && !members.contains(fs.parentOf(parent).orElse(-1))) {
+                return OptionalLong.of(pid);
+            }
+            if (standIn < 0 || !members.contains(parent)) {
+                standIn = pid;
+            }
+        }
+        return standIn < 0 ? OptionalLong.empty() : OptionalLong.of(standIn);
+    }
 
     protected final CgroupFs fs;
     private final String name;

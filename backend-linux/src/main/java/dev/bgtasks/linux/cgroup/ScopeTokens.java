@@ -1,13 +1,11 @@
 package dev.bgtasks.linux.cgroup;
 
-import dev.bgtasks.spi.RunToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,20 +60,7 @@ final class ScopeTokens {
         if (dir.isEmpty()) {
             return OptionalLong.empty();
         }
-        Set<Long> members = new CgroupV2Task(fs, unit, dir.get(), "/" + mount.relativize(dir.get())).pids();
-        long standIn = -1;
-        for (long pid : members) {
-            if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
-                continue;
-            }
-            long parent = fs.parentOf(pid).orElse(-1);
-            if (members.contains(parent) && !members.contains(fs.parentOf(parent).orElse(-1))) {
-                return OptionalLong.of(pid);
-            }
-            if (standIn < 0 || !members.contains(parent)) {
-                standIn = pid;
-            }
-        }
-        return standIn < 0 ? OptionalLong.empty() : OptionalLong.of(standIn);
+        return CgroupTask.mainProcessOf(
+                new CgroupV2Task(fs, unit, dir.get(), "/" + mount.relativize(dir.get())).pids(), fs, runToken);
     }
 }
