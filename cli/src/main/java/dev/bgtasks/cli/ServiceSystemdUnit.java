@@ -1,5 +1,6 @@
 package dev.bgtasks.cli;
 
+import dev.bgtasks.spi.TaskEnvironment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,8 @@ final class ServiceSystemdUnit extends ServiceManager {
         lines.add("ExecStart=" + execLine(launch.command()));
         host.brokerHome().ifPresent(home -> lines.add("Environment="
                 + quote("BGTASKS_HOME=" + home, false)));
+        lines.add("Environment=" + quote(TaskEnvironment.BROKER_MALLOC_ARENAS.getKey() + "="
+                + TaskEnvironment.BROKER_MALLOC_ARENAS.getValue(), false));
         lines.add("Restart=on-failure");
         lines.add("RestartSec=5s");
         String version = systemdVersion.isPresent() ? "systemd " + systemdVersion.getAsInt() : "an unknown systemd";

@@ -156,6 +156,25 @@ class TaskEnvironmentTest {
                         "BGTASKS_RUN_TOKEN", "PWD");
     }
 
+    @Test
+    void aBrokerOnLinuxKeepsToTwoMallocArenasUnlessTheUserChoseOtherwise() {
+        assertThat(TaskEnvironment.forBroker(Os.LINUX, LINUX_SHELL, "/home/ann", "ann"))
+                .containsEntry("MALLOC_ARENA_MAX", "2");
+        Map<String, String> chosen = new HashMap<>(LINUX_SHELL);
+        chosen.put("MALLOC_ARENA_MAX", "8");
+        assertThat(TaskEnvironment.forBroker(Os.LINUX, chosen, "/home/ann", "ann"))
+                .containsEntry("MALLOC_ARENA_MAX", "8");
+        assertThat(TaskEnvironment.forBroker(Os.MACOS, LINUX_SHELL, "/Users/ann", "ann"))
+                .doesNotContainKey("MALLOC_ARENA_MAX");
+    }
+
+    @Test
+    void aTaskNeverGetsTheBrokersMallocSetting() { // SPEC S5
+        Map<String, String> broker = TaskEnvironment.forBroker(Os.LINUX, LINUX_SHELL, "/home/ann", "ann");
+        assertThat(TaskEnvironment.base(Os.LINUX, broker, Map.of(), "/home/ann", "ann"))
+                .doesNotContainKey("MALLOC_ARENA_MAX");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"BGTASKS_SOCKET", "BGTASKS_RUN_TOKEN", "bgtasks_home", "LD_PRELOAD", "LD_LIBRARY_PATH",
             "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "DYLD_LIBRARY_PATH"})
