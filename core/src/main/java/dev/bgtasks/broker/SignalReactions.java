@@ -90,11 +90,22 @@ final class SignalReactions {
         if (pending.nextAttemptAt() != null) {
             return; // SPEC P1: still in its retry backoff; Retries starts it when that is over
         }
-        Optional<RegistrationRow> registration = ctx.store.read(tx -> tx.registration(pending.taskId()));
-        if (registration.isEmpty()) {
-            return;
+        ctx.store.read(tx -> tx.registration(pending.taskId())).ifPresent(registration -> start(pending, registration));
+    }
+
+    /**
+     * {@link #tryStart(InstanceRow)} with the instance's registration as its caller read it under the broker's lock
+     * (a trigger's decision, in the transaction that created the instance): the start reads it no second time.
+     */
+    void tryStart(InstanceRow pending, RegistrationRow registration) {
+        if (pending.nextAttemptAt() != null) {
+            return; // SPEC P1
         }
-        TaskDefinition definition = DefinitionCodec.decode(registration.get());
+        start(pending, registration);
+    }
+
+    private void start(InstanceRow pending, RegistrationRow registration) {
+        TaskDefinition definition = DefinitionCodec.decode(registration);
         BackgroundAccessStatus status = ctx.accessStatus(pending.appId());
         SignalSnapshot now = ctx.signals.current();
         if (status.isDenied()) {

@@ -140,7 +140,8 @@ final class TriggerDecisions {
             runs.debugOnLaunch(decision.created().instanceId(), request.debugPort());
         }
         if (decision.created() != null && decision.created().state() == InstanceState.PENDING) {
-            reactions.tryStart(decision.created());
+            // The registration this decision read, under the same lock: the start needs no second read of it.
+            reactions.tryStart(decision.created(), decision.registration());
         }
         return decision.response();
     }
@@ -217,9 +218,10 @@ final class TriggerDecisions {
         return response;
     }
 
-    private record Decision(TriggerResponse response, InstanceRow created, String why) {
+    /** @param registration the registration read for a created instance, else null */
+    private record Decision(TriggerResponse response, InstanceRow created, RegistrationRow registration, String why) {
         static Decision of(ApplicationTriggerResult result, UUID instanceId, String why) {
-            return new Decision(new TriggerResponse(result, instanceId), null, why);
+            return new Decision(new TriggerResponse(result, instanceId), null, null, why);
         }
     }
 
@@ -290,7 +292,8 @@ final class TriggerDecisions {
      * instance holding it (P3).
      */
     private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
-        UUID taskId = inputs.registration().orElseThrow().taskId();
+        RegistrationRow registration = inputs.registration().orElseThrow();
+        UUID taskId = registration.taskId();
         UUID instanceId = UUID.randomUUID();
         InstanceRow created = inputs.active().isPresent()
                 ? InstanceRow.queued(instanceId, taskId, request.appId(), request.triggerName(),
@@ -301,7 +304,7 @@ final class TriggerDecisions {
                                 : pendingToken.apply(taskId, instanceId), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
-                "instance " + created.instanceId() + (inputs.active().isPresent()
+                registration, "instance " + created.instanceId() + (inputs.active().isPresent()
                         ? " queued behind " + inputs.active().get().instanceId() : ""));
     }
 }
