@@ -114,13 +114,16 @@ final class TriggerDecisions {
         // change between the read and the write.
         IfRunning ifRunning = request.ifRunning();
         requireJavaTaskForDebug(request);
-        Decision decision = refusal(remembered(request), energySaver, ifRunning);
+        RememberedInputs known = remembered(request);
+        Decision decision = refusal(known.inputs(), energySaver, ifRunning);
         if (decision == null) {
             if (ifRunning == IfRunning.REPLACE) {
                 replaceHolders(request);
             }
             decision = ctx.store.write(tx -> {
-                TriggerInputs inputs = TriggerInputs.read(tx, request);
+                // What was read at this generation is what the file holds: the write needs no second read (issue 15).
+                TriggerInputs inputs = ctx.store.generation() == known.generation() ? known.inputs()
+                        : TriggerInputs.read(tx, request);
                 Decision refused = refusal(inputs, energySaver, ifRunning);
                 return refused != null ? refused : create(tx, inputs, request, now);
             });
@@ -245,20 +248,21 @@ final class TriggerDecisions {
      * The trigger's inputs, read again only when the store was written since they were last read. The generation
      * is taken before the read, so a write that lands during it makes the entry stale at once.
      */
-    private TriggerInputs remembered(TriggerRequest request) {
+    private RememberedInputs remembered(TriggerRequest request) {
         String key = request.appId() + '\n' + request.triggerName();
         long generation = ctx.store.generation();
         RememberedInputs entry = triggerInputs.get(key);
         if (entry != null && entry.generation() == generation) {
-            return entry.inputs();
+            return entry;
         }
         TriggerInputs inputs = ctx.store.read(tx -> TriggerInputs.read(tx, request));
         if (triggerInputs.size() >= REMEMBERED_TRIGGERS) {
             // Any name may be asked for, registered or not: the memory stays bounded.
             triggerInputs.clear();
         }
-        triggerInputs.put(key, new RememberedInputs(generation, inputs));
-        return inputs;
+        entry = new RememberedInputs(generation, inputs);
+        triggerInputs.put(key, entry);
+        return entry;
     }
 
     /**
