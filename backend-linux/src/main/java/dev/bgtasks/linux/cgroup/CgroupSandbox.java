@@ -58,6 +58,11 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     static final Duration LEFTOVER_MIN_AGE = Duration.ofSeconds(10);
     /** How long the sandbox waits to see a started task inside its cgroup. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(2);
+    /**
+     * How long the launch looks for the command every 0.1 ms: a supervisor's shell starts, joins and forks in 1 to
+     * 3 ms on a cgroup-v1 host, and pauses growing from there overslept its fork by up to 0.7 ms (issue 15).
+     */
+    static final long COMMAND_FINE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     static final String SHELL = TaskSupervisor.SHELL;
 
     private static final Logger LOG = LoggerFactory.getLogger(CgroupSandbox.class);
@@ -241,14 +246,14 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
         long supervisorPid = supervisor.pid();
         long[] found = {-1};
         CgroupTask.waitUntil(() -> {
-            for (long pid : task.pids()) {
+            for (long pid : task.pidsOfFirstHierarchy()) {
                 if (pid != supervisorPid && fs.parentOf(pid).orElse(-1) == supervisorPid) {
                     found[0] = pid;
                     return true;
                 }
             }
             return !supervisor.isAlive();
-        }, JOIN_DEADLINE);
+        }, JOIN_DEADLINE, COMMAND_FINE_WAIT_NANOS);
         // An exiting process runs nothing more, outside or in, and on cgroup v1 its /proc/<pid>/cgroup names the
         // root cgroups from the moment it starts to exit (PF_EXITING), while cgroup.procs still lists it: a command
         // such as /bin/true is often seen so. Only a process that is not exiting is one that runs outside.
