@@ -90,23 +90,24 @@ final class SignalReactions {
         if (pending.nextAttemptAt() != null) {
             return; // SPEC P1: still in its retry backoff; Retries starts it when that is over
         }
-        ctx.store.read(tx -> tx.registration(pending.taskId())).ifPresent(registration -> start(pending, registration));
+        ctx.store.read(tx -> tx.registration(pending.taskId()))
+                .ifPresent(registration -> start(pending, registration, ctx.accessStatus(pending.appId())));
     }
 
     /**
-     * {@link #tryStart(InstanceRow)} with the instance's registration as its caller read it under the broker's lock
-     * (a trigger's decision, in the transaction that created the instance): the start reads it no second time.
+     * {@link #tryStart(InstanceRow)} with the instance's registration and its app's access as its caller read them
+     * under the broker's lock (a trigger's decision, in the transaction that created the instance): the start reads
+     * them no second time.
      */
-    void tryStart(InstanceRow pending, RegistrationRow registration) {
+    void tryStart(InstanceRow pending, RegistrationRow registration, BackgroundAccessStatus status) {
         if (pending.nextAttemptAt() != null) {
             return; // SPEC P1
         }
-        start(pending, registration);
+        start(pending, registration, status);
     }
 
-    private void start(InstanceRow pending, RegistrationRow registration) {
+    private void start(InstanceRow pending, RegistrationRow registration, BackgroundAccessStatus status) {
         TaskDefinition definition = DefinitionCodec.decode(registration);
-        BackgroundAccessStatus status = ctx.accessStatus(pending.appId());
         SignalSnapshot now = ctx.signals.current();
         if (status.isDenied()) {
             return;

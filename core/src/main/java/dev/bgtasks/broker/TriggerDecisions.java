@@ -143,8 +143,8 @@ final class TriggerDecisions {
             runs.debugOnLaunch(decision.created().instanceId(), request.debugPort());
         }
         if (decision.created() != null && decision.created().state() == InstanceState.PENDING) {
-            // The registration this decision read, under the same lock: the start needs no second read of it.
-            reactions.tryStart(decision.created(), decision.registration());
+            // The registration and access this decision read, under the same lock: the start reads neither again.
+            reactions.tryStart(decision.created(), decision.registration(), decision.access());
         }
         return decision.response();
     }
@@ -221,10 +221,11 @@ final class TriggerDecisions {
         return response;
     }
 
-    /** @param registration the registration read for a created instance, else null */
-    private record Decision(TriggerResponse response, InstanceRow created, RegistrationRow registration, String why) {
+    /** @param registration and {@code access}: what was read for a created instance, else null */
+    private record Decision(TriggerResponse response, InstanceRow created, RegistrationRow registration,
+                            BackgroundAccessStatus access, String why) {
         static Decision of(ApplicationTriggerResult result, UUID instanceId, String why) {
-            return new Decision(new TriggerResponse(result, instanceId), null, null, why);
+            return new Decision(new TriggerResponse(result, instanceId), null, null, null, why);
         }
     }
 
@@ -308,7 +309,7 @@ final class TriggerDecisions {
                                 : pendingToken.apply(taskId, instanceId), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
-                registration, "instance " + created.instanceId() + (inputs.active().isPresent()
+                registration, inputs.access(), "instance " + created.instanceId() + (inputs.active().isPresent()
                         ? " queued behind " + inputs.active().get().instanceId() : ""));
     }
 }
