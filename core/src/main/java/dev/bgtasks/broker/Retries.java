@@ -64,6 +64,10 @@ final class Retries {
             return false; // a cancellation is final, whatever the task asked for
         }
         TerminationReason termination = completion.terminationReason();
+        if (!asked && termination != TerminationReason.LAUNCH_FAILED && termination != TerminationReason.BROKER_LOST) {
+            // No policy could want another attempt: most completions need no read of the registration (issue 15).
+            return false;
+        }
         Optional<RetryPolicy> policy = ctx.store.read(tx -> tx.registration(row.taskId()))
                 .map(DefinitionCodec::decode).map(TaskDefinition::retry);
         if (policy.isEmpty()) {

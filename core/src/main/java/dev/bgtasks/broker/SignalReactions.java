@@ -90,12 +90,24 @@ final class SignalReactions {
         if (pending.nextAttemptAt() != null) {
             return; // SPEC P1: still in its retry backoff; Retries starts it when that is over
         }
-        Optional<RegistrationRow> registration = ctx.store.read(tx -> tx.registration(pending.taskId()));
-        if (registration.isEmpty()) {
-            return;
+        ctx.store.read(tx -> tx.registration(pending.taskId()))
+                .ifPresent(registration -> start(pending, registration, ctx.accessStatus(pending.appId())));
+    }
+
+    /**
+     * {@link #tryStart(InstanceRow)} with the instance's registration and its app's access as its caller read them
+     * under the broker's lock (a trigger's decision, in the transaction that created the instance): the start reads
+     * them no second time.
+     */
+    void tryStart(InstanceRow pending, RegistrationRow registration, BackgroundAccessStatus status) {
+        if (pending.nextAttemptAt() != null) {
+            return; // SPEC P1
         }
-        TaskDefinition definition = DefinitionCodec.decode(registration.get());
-        BackgroundAccessStatus status = ctx.accessStatus(pending.appId());
+        start(pending, registration, status);
+    }
+
+    private void start(InstanceRow pending, RegistrationRow registration, BackgroundAccessStatus status) {
+        TaskDefinition definition = DefinitionCodec.decode(registration);
         SignalSnapshot now = ctx.signals.current();
         if (status.isDenied()) {
             return;

@@ -441,8 +441,10 @@ final class TaskRuns {
         InstanceRow done = row.completed(completion.outcome(), completion.terminationReason(),
                 completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, endedAt);
         ctx.store.run(tx -> tx.updateInstance(done));
-        deleteEndRecords(row);
         completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
+        // The records have served once the completion is durable; deleting them can wait until the app has heard
+        // (a restarted broker reads no records of a completed instance).
+        deleteEndRecords(row);
         trimRunLog(done.instanceId());
         retention.onCompletion();
         slotFreed.accept(done);

@@ -114,13 +114,16 @@ final class TriggerDecisions {
         // change between the read and the write.
         IfRunning ifRunning = request.ifRunning();
         requireJavaTaskForDebug(request);
-        Decision decision = refusal(remembered(request), energySaver, ifRunning);
+        RememberedInputs known = remembered(request);
+        Decision decision = refusal(known.inputs(), energySaver, ifRunning);
         if (decision == null) {
             if (ifRunning == IfRunning.REPLACE) {
                 replaceHolders(request);
             }
             decision = ctx.store.write(tx -> {
-                TriggerInputs inputs = TriggerInputs.read(tx, request);
+                // What was read at this generation is what the file holds: the write needs no second read (issue 15).
+                TriggerInputs inputs = ctx.store.generation() == known.generation() ? known.inputs()
+                        : TriggerInputs.read(tx, request);
                 Decision refused = refusal(inputs, energySaver, ifRunning);
                 return refused != null ? refused : create(tx, inputs, request, now);
             });
@@ -140,7 +143,8 @@ final class TriggerDecisions {
             runs.debugOnLaunch(decision.created().instanceId(), request.debugPort());
         }
         if (decision.created() != null && decision.created().state() == InstanceState.PENDING) {
-            reactions.tryStart(decision.created());
+            // The registration and access this decision read, under the same lock: the start reads neither again.
+            reactions.tryStart(decision.created(), decision.registration(), decision.access());
         }
         return decision.response();
     }
@@ -217,9 +221,11 @@ final class TriggerDecisions {
         return response;
     }
 
-    private record Decision(TriggerResponse response, InstanceRow created, String why) {
+    /** @param registration and {@code access}: what was read for a created instance, else null */
+    private record Decision(TriggerResponse response, InstanceRow created, RegistrationRow registration,
+                            BackgroundAccessStatus access, String why) {
         static Decision of(ApplicationTriggerResult result, UUID instanceId, String why) {
-            return new Decision(new TriggerResponse(result, instanceId), null, why);
+            return new Decision(new TriggerResponse(result, instanceId), null, null, null, why);
         }
     }
 
@@ -243,20 +249,21 @@ final class TriggerDecisions {
      * The trigger's inputs, read again only when the store was written since they were last read. The generation
      * is taken before the read, so a write that lands during it makes the entry stale at once.
      */
-    private TriggerInputs remembered(TriggerRequest request) {
+    private RememberedInputs remembered(TriggerRequest request) {
         String key = request.appId() + '\n' + request.triggerName();
         long generation = ctx.store.generation();
         RememberedInputs entry = triggerInputs.get(key);
         if (entry != null && entry.generation() == generation) {
-            return entry.inputs();
+            return entry;
         }
         TriggerInputs inputs = ctx.store.read(tx -> TriggerInputs.read(tx, request));
         if (triggerInputs.size() >= REMEMBERED_TRIGGERS) {
             // Any name may be asked for, registered or not: the memory stays bounded.
             triggerInputs.clear();
         }
-        triggerInputs.put(key, new RememberedInputs(generation, inputs));
-        return inputs;
+        entry = new RememberedInputs(generation, inputs);
+        triggerInputs.put(key, entry);
+        return entry;
     }
 
     /**
@@ -290,7 +297,8 @@ final class TriggerDecisions {
      * instance holding it (P3).
      */
     private Decision create(StoreTransaction tx, TriggerInputs inputs, TriggerRequest request, Instant now) {
-        UUID taskId = inputs.registration().orElseThrow().taskId();
+        RegistrationRow registration = inputs.registration().orElseThrow();
+        UUID taskId = registration.taskId();
         UUID instanceId = UUID.randomUUID();
         InstanceRow created = inputs.active().isPresent()
                 ? InstanceRow.queued(instanceId, taskId, request.appId(), request.triggerName(),
@@ -301,7 +309,7 @@ final class TriggerDecisions {
                                 : pendingToken.apply(taskId, instanceId), now);
         tx.insertInstance(created);
         return new Decision(new TriggerResponse(ApplicationTriggerResult.ALLOWED, created.instanceId()), created,
-                "instance " + created.instanceId() + (inputs.active().isPresent()
+                registration, inputs.access(), "instance " + created.instanceId() + (inputs.active().isPresent()
                         ? " queued behind " + inputs.active().get().instanceId() : ""));
     }
 }

@@ -74,7 +74,7 @@ final class ServerFrames {
     static byte[] event(int subscription, dev.bgtasks.broker.AppEvent event) {
         ObjectNode frame = frame(Messages.PUSH_EVENT);
         frame.put(Messages.SUBSCRIPTION, subscription);
-        frame.set(Messages.EVENT, WireJson.MAPPER.valueToTree(event));
+        frame.set(Messages.EVENT, WireEvents.tree(event));
         return Frames.encode(frame);
     }
 

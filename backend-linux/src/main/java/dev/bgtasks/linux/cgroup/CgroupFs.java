@@ -101,6 +101,20 @@ class CgroupFs {
         }
     }
 
+    /**
+     * Whether a process still runs, from {@code /proc/<pid>/stat}: false when it is gone, exiting or waiting to be
+     * reaped (on cgroup v1 the {@code /proc/<pid>/cgroup} of an exiting process names the root cgroups, not the ones
+     * it ran in).
+     */
+    boolean running(long pid) {
+        try {
+            return CgroupParsers.running(Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"),
+                    StandardCharsets.UTF_8));
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** The parent of a process, from {@code /proc/<pid>/stat}; empty when the process is gone. */
     OptionalLong parentOf(long pid) {
         try {

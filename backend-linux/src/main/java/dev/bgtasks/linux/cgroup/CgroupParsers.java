@@ -22,6 +22,9 @@ import java.util.Set;
  * }</pre>
  */
 final class CgroupParsers {
+    /** The kernel's task flag for a process that has begun to exit ({@code include/linux/sched.h}). */
+    static final long PF_EXITING = 0x4;
+
     /** Any v1 value at or above this is the kernel's "unlimited" (PAGE_COUNTER_MAX times the page size). */
     static final long V1_UNLIMITED_FLOOR = 1L << 62;
 
@@ -175,6 +178,29 @@ final class CgroupParsers {
     }
 
     /** The pids of a {@code cgroup.procs} text, one a line. */
+    /**
+     * Whether a {@code /proc/<pid>/stat} line is of a process that is not exiting: after the last {@code ')'}, its
+     * state is neither {@code Z} (zombie) nor {@code X} (dead), and its flags (the seventh field from the state on)
+     * do not hold the kernel's {@code PF_EXITING}.
+     *
+     * @return false also for a line that does not parse
+     */
+    static boolean running(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return false;
+        }
+        String[] fields = stat.substring(close + 1).trim().split("\\s+");
+        if (fields.length < 7 || fields[0].isEmpty() || fields[0].charAt(0) == 'Z' || fields[0].charAt(0) == 'X') {
+            return false;
+        }
+        try {
+            return (Long.parseLong(fields[6]) & PF_EXITING) == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /**
      * The parent pid in a {@code /proc/<pid>/stat} line: the field after the state, after the last {@code ')'} (the
      * command name in parentheses may hold anything, spaces and parentheses included).

@@ -58,6 +58,11 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     static final Duration LEFTOVER_MIN_AGE = Duration.ofSeconds(10);
     /** How long the sandbox waits to see a started task inside its cgroup. */
     static final Duration JOIN_DEADLINE = Duration.ofSeconds(2);
+    /**
+     * How long the launch looks for the command every 0.1 ms: a supervisor's shell starts, joins and forks in 1 to
+     * 3 ms on a cgroup-v1 host, and pauses growing from there overslept its fork by up to 0.7 ms (issue 15).
+     */
+    static final long COMMAND_FINE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     static final String SHELL = TaskSupervisor.SHELL;
 
     private static final Logger LOG = LoggerFactory.getLogger(CgroupSandbox.class);
@@ -204,7 +209,6 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
         } catch (IOException e) {
             LOG.debug("closing stdin of pid {} failed", process.pid(), e);
         }
-        verifyJoined(task, process);
         ProcessHandle command = commandOf(task, process);
         CgroupProcess p = CgroupProcess.child(task, process, command, scheduler, limits);
         LOG.debug("launched pid {} (supervisor {}) in task cgroup {}: {}", command.pid(), process.pid(), name,
@@ -231,19 +235,33 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     /**
      * The task's main process: the supervisor's child in the task cgroup, as soon as it is there. A command that
      * ended before it was seen (and took its supervisor along) leaves the supervisor to stand for it.
+     *
+     * <p>SPEC X1: the command's {@code /proc/<pid>/cgroup} must name the task cgroup in every hierarchy. It was born
+     * there: the wrapper makes joining a precondition of the fork, so this check catches a broken wrapper or
+     * cgroupfs, as a check of the supervisor would, without a wait of its own before the command is looked for (it
+     * was one: about 1 ms of every launch on a cgroup-v1 host, issue 15). A supervisor never seen with a child, and
+     * still running outside its cgroups at the deadline, fails the launch the same way.
      */
-    private ProcessHandle commandOf(CgroupTask task, Process supervisor) {
+    private ProcessHandle commandOf(CgroupTask task, Process supervisor) throws IOException {
         long supervisorPid = supervisor.pid();
         long[] found = {-1};
         CgroupTask.waitUntil(() -> {
-            for (long pid : task.pids()) {
+            for (long pid : task.pidsOfFirstHierarchy()) {
                 if (pid != supervisorPid && fs.parentOf(pid).orElse(-1) == supervisorPid) {
                     found[0] = pid;
                     return true;
                 }
             }
             return !supervisor.isAlive();
-        }, JOIN_DEADLINE);
+        }, JOIN_DEADLINE, COMMAND_FINE_WAIT_NANOS);
+        // An exiting process runs nothing more, outside or in, and on cgroup v1 its /proc/<pid>/cgroup names the
+        // root cgroups from the moment it starts to exit (PF_EXITING), while cgroup.procs still lists it: a command
+        // such as /bin/true is often seen so. Only a process that is not exiting is one that runs outside.
+        long checked = found[0] < 0 ? supervisorPid : found[0];
+        Optional<String> seen = fs.procCgroup(checked);
+        if (seen.isPresent() && !task.holds(seen.get()) && fs.running(checked)) {
+            failJoin(task, supervisor, checked, seen.get());
+        }
         Optional<ProcessHandle> command = found[0] < 0 ? Optional.empty() : ProcessHandle.of(found[0]);
         if (command.isEmpty()) {
             LOG.debug("task cgroup {}: the command of supervisor {} was not seen; the supervisor stands for it",
@@ -268,19 +286,11 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
         return CgroupTask.mainProcessOf(task.get().pids(), fs, runToken);
     }
 
-    // The wrapper makes joining a precondition of the exec; this check catches a broken wrapper or cgroupfs.
-    private void verifyJoined(CgroupTask task, Process process) throws IOException {
-        long pid = process.pid();
-        boolean joined = CgroupTask.waitUntil(() -> !process.isAlive()
-                || fs.procCgroup(pid).map(task::holds).orElse(true), JOIN_DEADLINE);
-        if (joined) {
-            return;
-        }
-        String seen = fs.procCgroup(pid).orElse("(gone)");
-        // The supervisor's child (the command) may be outside the cgroup too: the tree goes, not just the cgroup.
+    // The task's tree goes, not just the cgroup: its processes may be outside it.
+    private void failJoin(CgroupTask task, Process supervisor, long pid, String seen) throws IOException {
         task.kill();
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
+        supervisor.destroyForcibly();
         task.removeWithin(Duration.ofSeconds(1));
         throw new IOException("pid " + pid + " did not join its task cgroup " + task.dirs() + " within "
                 + JOIN_DEADLINE.toMillis() + " ms; /proc/" + pid + "/cgroup says:\n" + seen);

@@ -116,6 +116,18 @@ abstract class CgroupTask {
     /** Kills every process in the task, including those that left the session or were reparented (SPEC X13). */
     abstract void kill();
 
+    /**
+     * The processes in the task's first hierarchy now: where a process born in the task (after its supervisor
+     * joined every hierarchy) shows as soon as in any other, for one read instead of one per hierarchy.
+     */
+    Set<Long> pidsOfFirstHierarchy() {
+        try {
+            return new LinkedHashSet<>(CgroupParsers.pids(fs.read(procsFiles().get(0))));
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
     /** The processes in the task now, from every hierarchy; empty when the cgroup is gone. */
     Set<Long> pids() {
         Set<Long> out = new LinkedHashSet<>();
@@ -221,9 +233,18 @@ abstract class CgroupTask {
         }
     }
 
-    /** Polls {@code done} with growing pauses (0.5 ms up to 20 ms) until it holds or {@code deadline} passes. */
+    /** Polls {@code done} with growing pauses (0.1 ms up to 20 ms) until it holds or {@code deadline} passes. */
     static boolean waitUntil(BooleanSupplier done, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
+        return waitUntil(done, deadline, 0);
+    }
+
+    /**
+     * Polls {@code done} every 0.1 ms for the first {@code fineNanos}, then with pauses growing by half up to 20 ms,
+     * until it holds or {@code deadline} passes.
+     */
+    static boolean waitUntil(BooleanSupplier done, Duration deadline, long fineNanos) {
+        long start = System.nanoTime();
+        long end = start + deadline.toNanos();
         // Fine steps first: a launch waits here for a shell to start and fork (about a millisecond), and a doubling
         // from 500 µs overslept that by up to 2 ms on every trigger (issue 15: trigger → exit of a command).
         long pause = TimeUnit.MICROSECONDS.toNanos(100);
@@ -231,11 +252,14 @@ abstract class CgroupTask {
             if (done.getAsBoolean()) {
                 return true;
             }
-            if (System.nanoTime() - end >= 0) {
+            long now = System.nanoTime();
+            if (now - end >= 0) {
                 return false;
             }
             LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 3 / 2, TimeUnit.MILLISECONDS.toNanos(20));
+            if (now - start >= fineNanos) {
+                pause = Math.min(pause * 3 / 2, TimeUnit.MILLISECONDS.toNanos(20));
+            }
         }
     }
 

@@ -105,6 +105,18 @@ class CgroupProcessTest {
     }
 
     @Test
+    void anExitingZombieOrDeadProcessIsNotRunningWhateverItsName() { // SPEC X1: their /proc/<pid>/cgroup is the root's
+        assertThat(CgroupParsers.running("4242 (sleep) S 4241 4242 4200 0 -1 4194304 110 0")).isTrue();
+        assertThat(CgroupParsers.running("4242 (a) Z) R 4241 4242 4200 0 -1 4194560 110 0")).isTrue();
+        // PF_EXITING (0x4) set: the process has begun to exit, still in state R.
+        assertThat(CgroupParsers.running("4242 (true) R 4241 4242 4200 0 -1 4194564 110 0")).isFalse();
+        assertThat(CgroupParsers.running("4242 (true) Z 4241 4242 4200 0 -1 4194304 110 0")).isFalse();
+        assertThat(CgroupParsers.running("4242 (true) X 4241 4242 4200 0 -1 4194304 110 0")).isFalse();
+        assertThat(CgroupParsers.running("4242 (true) S 4241")).isFalse();
+        assertThat(CgroupParsers.running("garbage")).isFalse();
+    }
+
+    @Test
     void taskNamesAreStableHashesThatNeverShowTheToken() {
         String name = CgroupSandbox.taskName("secret-token");
         assertThat(name).matches("t[0-9a-f]{32}").doesNotContain("secret");
