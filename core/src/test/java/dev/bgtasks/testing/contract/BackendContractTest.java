@@ -423,6 +423,9 @@ public abstract class BackendContractTest {
         Launched task = launch(sandbox, sleeper(), ResourceLimits.defaults());
         long pid = task.process().pid();
         String token = task.spec().runToken();
+        // A broker restarts long after a launch; the microseconds of the command's exec, in which its /proc files
+        // change under a reader, are not what this rule is about.
+        assertThat(waitUntil(() -> !runsItsParentsProgram(pid))).as("pid %d has exec'd its command", pid).isTrue();
         // The broker forgot it: its sandbox stops watching, and a restarted broker has a sandbox of its own.
         closed.add(sandbox);
         closeSandbox(sandbox);
