@@ -3,7 +3,6 @@ package dev.bgtasks.cli;
 import dev.bgtasks.broker.AccessPolicy;
 import dev.bgtasks.daemon.BrokerDaemon;
 import dev.bgtasks.daemon.BrokerLocation;
-import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.ipc.BrokerTreeClient;
 import dev.bgtasks.ipc.WireRecords;
 import dev.bgtasks.launch.JavaStartArchives;
@@ -69,7 +68,7 @@ final class DoctorCommand implements Callable<Integer> {
             return "not running (it starts on first use); would use: " + HostPlatforms.select().name();
         }
         try (BrokerTreeClient client = BrokerTreeClient.connectOneShot(where.socket(),
-                BrokerClient.DEFAULT_DEADLINE)) {
+                BrokerTreeClient.DEFAULT_DEADLINE)) {
             out.println("in use: " + client.describePlatform().textValue());
             return "answers (signals: " + WireRecords.signalSnapshot(client.signals()).known() + ")";
         } catch (IOException | RuntimeException e) {

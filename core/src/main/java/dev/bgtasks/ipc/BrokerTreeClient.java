@@ -36,6 +36,12 @@ import java.util.function.Consumer;
  * exits.
  */
 public final class BrokerTreeClient implements AutoCloseable {
+    /**
+     * {@link BrokerClient#DEFAULT_DEADLINE}'s value, kept here: reading that field would initialise the app client,
+     * its logger and its typed mapper, about 60 ms of a {@code bgtask doctor} (issue 18).
+     */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
     private final BrokerCalls calls;
     /** The threaded channel of a client that may subscribe; null for a one-shot client. */
     private final ClientChannel channel;
@@ -57,7 +63,7 @@ public final class BrokerTreeClient implements AutoCloseable {
     }
 
     /**
-     * Connects to the broker at {@code socketPath} as an app, with {@link BrokerClient#DEFAULT_DEADLINE}.
+     * Connects to the broker at {@code socketPath} as an app, with {@link #DEFAULT_DEADLINE}.
      *
      * @param socketPath the broker's socket
      * @return the connected client
@@ -65,7 +71,7 @@ public final class BrokerTreeClient implements AutoCloseable {
      * @throws BrokerProtocolException when the broker speaks another protocol version or does not answer
      */
     public static BrokerTreeClient connect(Path socketPath) throws IOException {
-        return connect(socketPath, BrokerClient.DEFAULT_DEADLINE);
+        return connect(socketPath, DEFAULT_DEADLINE);
     }
 
     /**

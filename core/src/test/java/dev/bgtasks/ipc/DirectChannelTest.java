@@ -117,6 +117,11 @@ class DirectChannelTest {
     }
 
     @Test
+    void itsDefaultDeadlineIsTheAppClients() {
+        assertThat(BrokerTreeClient.DEFAULT_DEADLINE).isEqualTo(BrokerClient.DEFAULT_DEADLINE);
+    }
+
+    @Test
     void nothingListeningFailsAlike() throws Exception {
         Path socket = IpcFixtures.socketIn(dir);
         Files.createDirectories(socket.getParent());
