@@ -59,7 +59,7 @@ final class AccessCommand implements Runnable {
 
         /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
         static int run(String appId, PrintWriter out) {
-            try (BrokerTreeClient broker = BrokerConnection.trees()) {
+            try (BrokerTreeClient broker = BrokerConnection.oneShot()) {
                 out.println(broker.accessStatus(appId).textValue());
                 out.flush();
                 return 0;

@@ -40,6 +40,10 @@ public final class Bgtask implements Runnable {
             System.setProperty("slf4j.internal.verbosity", "WARN");
             System.setProperty(SLF4J_PROVIDER, SIMPLE_PROVIDER);
         }
+        // picocli's documented switch: its default factory otherwise looks for Groovy's Closure class as it
+        // initialises, a miss that searches the class path and builds a ClassNotFoundException on every call (issue
+        // 18). No command here is a Groovy closure.
+        System.setProperty("picocli.disable.closures", "true");
         // The calls scripts make in loops parse with a model built without reflection; the rest, and every help
         // text and error, come from the annotated tree.
         Integer quick = QuickCalls.run(args, null, null);

@@ -18,4 +18,12 @@ final class BrokerConnection {
     static BrokerTreeClient trees() {
         return BrokerStarter.connectOrStartTrees(BrokerLocation.forCurrentUser());
     }
+
+    /**
+     * As {@link #trees()}, for a command that asks and exits: the client reads and writes on the calling thread,
+     * with no reader or writer thread (issue 18). It cannot subscribe.
+     */
+    static BrokerTreeClient oneShot() {
+        return BrokerStarter.connectOrStartOneShot(BrokerLocation.forCurrentUser());
+    }
 }

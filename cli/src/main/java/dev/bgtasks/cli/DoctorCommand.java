@@ -67,7 +67,8 @@ final class DoctorCommand implements Callable<Integer> {
         if (!Files.exists(where.socket())) {
             return "not running (it starts on first use); would use: " + HostPlatforms.select().name();
         }
-        try (BrokerTreeClient client = BrokerTreeClient.connect(where.socket())) {
+        try (BrokerTreeClient client = BrokerTreeClient.connectOneShot(where.socket(),
+                BrokerTreeClient.DEFAULT_DEADLINE)) {
             out.println("in use: " + client.describePlatform().textValue());
             return "answers (signals: " + WireRecords.signalSnapshot(client.signals()).known() + ")";
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,8 @@ package dev.bgtasks.cli;
 
 import dev.bgtasks.IfRunning;
 import java.io.PrintWriter;
+import java.lang.reflect.Modifier;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine;
@@ -47,7 +49,8 @@ final class QuickCalls {
         if (spec == null) {
             return null;
         }
-        CommandLine cli = new CommandLine(spec);
+        nameTheJdkSelectorProvider();
+        CommandLine cli = withoutUnusedConverters(spec);
         if (out != null) {
             cli.setOut(out);
         }
@@ -68,6 +71,60 @@ final class QuickCalls {
         } catch (RuntimeException e) {
             return Bgtask.explain(e, cli, parsed);
         }
+    }
+
+    /**
+     * picocli's documented {@value #CONVERTER_EXCLUDES}: a {@code CommandLine} registers a converter for every
+     * type it knows, and those for {@code java.sql} and {@code java.time} initialise their classes (the JDBC driver
+     * manager, the ISO formatters) through reflection, about 5 ms of every call. The quick options are strings,
+     * flags, a list of strings and an integer; the annotated tree, built later if at all, keeps every converter.
+     */
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
+    private static CommandLine withoutUnusedConverters(CommandSpec spec) {
+        String before = System.getProperty(CONVERTER_EXCLUDES);
+        System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+        try {
+            return new CommandLine(spec);
+        } finally {
+            if (before == null) {
+                System.clearProperty(CONVERTER_EXCLUDES);
+            } else {
+                System.setProperty(CONVERTER_EXCLUDES, before);
+            }
+        }
+    }
+
+    /** The JDK's documented property that names the selector provider instead of looking one up. */
+    static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+
+    /**
+     * Names the JDK's own selector provider of this OS in {@value #SELECTOR_PROVIDER}, so that the call's socket
+     * does not first look for other providers with a service lookup over the class path, which opens and indexes
+     * the whole bgtask jar: about 8 ms of CPU per call through {@code ./bgtask} (issue 18). Only when nothing set
+     * the property, and only when this JDK has that class as a public provider with a public constructor (what the
+     * property needs); otherwise the lookup runs as usual. {@code QuickCallsTest} holds the names to the JDK's.
+     */
+    static void nameTheJdkSelectorProvider() {
+        String name = jdkSelectorProvider(System.getProperty("os.name", ""));
+        if (name == null || System.getProperty(SELECTOR_PROVIDER) != null) {
+            return;
+        }
+        try {
+            Class<?> provider = Class.forName(name, false, null);
+            if (SelectorProvider.class.isAssignableFrom(provider) && Modifier.isPublic(provider.getModifiers())
+                    && Modifier.isPublic(provider.getConstructor().getModifiers())) {
+                System.setProperty(SELECTOR_PROVIDER, name);
+            }
+        } catch (ClassNotFoundException | NoSuchMethodException | RuntimeException e) {
+            // Another JDK: its own lookup finds its provider.
+        }
+    }
+
+    /** The class {@code SelectorProvider.provider()} gives on an OS, by its {@code os.name}; null: not named. */
+    static String jdkSelectorProvider(String osName) {
+        return osName.startsWith("Linux") ? "sun.nio.ch.EPollSelectorProvider"
+                : osName.startsWith("Mac") ? "sun.nio.ch.KQueueSelectorProvider" : null;
     }
 
     /** Null when the annotated command must answer after all. */

@@ -35,7 +35,7 @@ final class RunsCommand implements Callable<Integer> {
 
     /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
     static int run(String appId, boolean json, PrintWriter out) {
-        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+        try (BrokerTreeClient broker = BrokerConnection.oneShot()) {
             JsonNode answer = broker.instances(appId);
             if (json) {
                 TreeOutput.instances(out, answer);

@@ -41,7 +41,8 @@ final class SignalsCommand implements Callable<Integer> {
     /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
     static int run(boolean watch, boolean json, PrintWriter out) {
         BlockingQueue<JsonNode> changes = new LinkedBlockingQueue<>();
-        try (BrokerTreeClient broker = BrokerConnection.trees();
+        // One look needs no threads; watching needs the reader thread that takes the broker's pushes.
+        try (BrokerTreeClient broker = watch ? BrokerConnection.trees() : BrokerConnection.oneShot();
              // The broker pushes each change (issue 18); subscribed before the first look, so none is missed.
              BrokerTreeClient.Subscription pushed = watch ? broker.subscribeSignals(changes::add) : () -> { }) {
             JsonNode last = broker.signals();

@@ -67,7 +67,7 @@ final class TasksCommand implements Callable<Integer> {
 
     /** {@code --json}, for this class's model and for {@link QuickCalls}' alike: the wire's trees, no mapper. */
     static int json(String appId, PrintWriter out) {
-        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+        try (BrokerTreeClient broker = BrokerConnection.oneShot()) {
             TreeOutput.registrations(out, broker.registrations(appId));
             return 0;
         }

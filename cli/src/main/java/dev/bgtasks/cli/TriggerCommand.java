@@ -137,7 +137,7 @@ final class TriggerCommand implements Callable<Integer> {
     static int once(String appId, String slot, List<String> pairs, IfRunning policy, Integer debugPort, boolean json,
                     PrintWriter out) {
         Map<String, Object> arguments = KeyValuePairs.parse(pairs);
-        try (BrokerTreeClient broker = BrokerConnection.trees()) {
+        try (BrokerTreeClient broker = BrokerConnection.oneShot()) {
             Integer port = debugPort == null ? null : debugPort == 0 ? freeLoopbackPort() : debugPort;
             TriggerResponse response = broker.requestTrigger(new TriggerRequest(appId, slot,
                     ValueMapCodec.encode(arguments), System.getenv(RunToken.ENVIRONMENT_VARIABLE), policy, port));

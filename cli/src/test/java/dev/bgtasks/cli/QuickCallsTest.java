@@ -73,4 +73,15 @@ class QuickCallsTest {
             assertThat(QuickCalls.run(args, null, null)).as(String.join(" ", args)).isNull();
         }
     }
+
+    @Test
+    void theSelectorProviderItNamesIsTheOneTheJdkPicks() { // issue 18
+        String named = QuickCalls.jdkSelectorProvider(System.getProperty("os.name"));
+        if (named != null) {
+            assertThat(java.nio.channels.spi.SelectorProvider.provider().getClass().getName()).isEqualTo(named);
+        }
+        QuickCalls.nameTheJdkSelectorProvider();
+        assertThat(System.getProperty(QuickCalls.SELECTOR_PROVIDER)).isEqualTo(named);
+        System.clearProperty(QuickCalls.SELECTOR_PROVIDER);
+    }
 }

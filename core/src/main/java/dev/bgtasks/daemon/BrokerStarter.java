@@ -109,6 +109,20 @@ public final class BrokerStarter {
         return connectOrStart(location, START_DEADLINE, BrokerStarter::launch, BrokerTreeClient::connect);
     }
 
+    /**
+     * Like {@link #connectOrStartTrees(BrokerLocation)}, with a {@linkplain BrokerTreeClient#connectOneShot one-shot}
+     * client: for a {@code bgtask} call that asks and exits (issue 18).
+     *
+     * @throws BrokerUnavailableException as {@link #connectOrStart(BrokerLocation)}
+     */
+    public static BrokerTreeClient connectOrStartOneShot(BrokerLocation location) {
+        return connectOrStart(location, START_DEADLINE, BrokerStarter::launch, BrokerTreeClient::connectOneShot);
+    }
+
+    static BrokerTreeClient connectOrStartOneShot(BrokerLocation location, Duration deadline, Launcher launcher) {
+        return connectOrStart(location, deadline, launcher, BrokerTreeClient::connectOneShot);
+    }
+
     static BrokerClient connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher) {
         return connectOrStart(location, deadline, launcher, BrokerClient::connect);
     }

@@ -32,9 +32,18 @@ import java.util.function.Consumer;
  *
  * <p>Errors are {@link BrokerClient}'s: a broker exception comes back as its own type, a lost connection or a
  * passed deadline as a {@link BrokerProtocolException} naming the socket. Of the subscriptions, only the signals'
- * ({@code bgtask signals --watch}).
+ * ({@code bgtask signals --watch}). {@link #connectOneShot} makes a client without threads for a call that asks and
+ * exits.
  */
 public final class BrokerTreeClient implements AutoCloseable {
+    /**
+     * {@link BrokerClient#DEFAULT_DEADLINE}'s value, kept here: reading that field would initialise the app client,
+     * its logger and its typed mapper, about 60 ms of a {@code bgtask doctor} (issue 18).
+     */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+    private final BrokerCalls calls;
+    /** The threaded channel of a client that may subscribe; null for a one-shot client. */
     private final ClientChannel channel;
     private final Duration deadline;
     private final Map<Integer, Consumer<JsonNode>> listeners;
@@ -45,14 +54,16 @@ public final class BrokerTreeClient implements AutoCloseable {
         void close();
     }
 
-    private BrokerTreeClient(ClientChannel channel, Duration deadline, Map<Integer, Consumer<JsonNode>> listeners) {
+    private BrokerTreeClient(BrokerCalls calls, ClientChannel channel, Duration deadline,
+                             Map<Integer, Consumer<JsonNode>> listeners) {
+        this.calls = calls;
         this.channel = channel;
         this.deadline = deadline;
         this.listeners = listeners;
     }
 
     /**
-     * Connects to the broker at {@code socketPath} as an app, with {@link BrokerClient#DEFAULT_DEADLINE}.
+     * Connects to the broker at {@code socketPath} as an app, with {@link #DEFAULT_DEADLINE}.
      *
      * @param socketPath the broker's socket
      * @return the connected client
@@ -60,7 +71,7 @@ public final class BrokerTreeClient implements AutoCloseable {
      * @throws BrokerProtocolException when the broker speaks another protocol version or does not answer
      */
     public static BrokerTreeClient connect(Path socketPath) throws IOException {
-        return connect(socketPath, BrokerClient.DEFAULT_DEADLINE);
+        return connect(socketPath, DEFAULT_DEADLINE);
     }
 
     /**
@@ -91,7 +102,26 @@ public final class BrokerTreeClient implements AutoCloseable {
                         listeners.values().forEach(listener -> listener.accept(MissingNode.getInstance()));
                     }
                 });
-        return new BrokerTreeClient(channel, deadline, listeners);
+        return new BrokerTreeClient(channel, channel, deadline, listeners);
+    }
+
+    /**
+     * Like {@link #connect(Path, Duration)}, for a call that asks a question or two and exits (a {@code bgtask}
+     * call, issue 18): the hello and every call are written and read on the calling thread, with no reader or
+     * writer thread, and closing only closes the socket. The same requests, answers and failures; it cannot
+     * {@linkplain #subscribeSignals subscribe}, and a call that passes its deadline ends the connection.
+     *
+     * @param socketPath the broker's socket
+     * @param deadline how long the hello and each call may take
+     * @return the connected client
+     * @throws IOException when nothing answers there
+     */
+    public static BrokerTreeClient connectOneShot(Path socketPath, Duration deadline) throws IOException {
+        Objects.requireNonNull(socketPath, "socketPath");
+        Objects.requireNonNull(deadline, "deadline");
+        DirectChannel direct = DirectChannel.open(socketPath.toAbsolutePath(),
+                JsonTrees.object().put(Messages.ROLE, Messages.ROLE_APP), deadline);
+        return new BrokerTreeClient(direct, null, deadline, Map.of());
     }
 
     /**
@@ -104,6 +134,9 @@ public final class BrokerTreeClient implements AutoCloseable {
      */
     public Subscription subscribeSignals(Consumer<JsonNode> listener) {
         Objects.requireNonNull(listener, "listener");
+        if (channel == null) {
+            throw new IllegalStateException("a one-shot client cannot subscribe: connect with BrokerTreeClient.connect");
+        }
         int id = channel.nextId();
         // Listening before asking: the broker may push before its answer arrives.
         listeners.put(id, listener);
@@ -128,7 +161,7 @@ public final class BrokerTreeClient implements AutoCloseable {
 
     /** {@return the socket this client is connected to} */
     public Path socket() {
-        return channel.socket();
+        return calls.socket();
     }
 
     /**
@@ -215,7 +248,7 @@ public final class BrokerTreeClient implements AutoCloseable {
     /** Closes the connection. */
     @Override
     public void close() {
-        channel.close();
+        calls.close();
     }
 
     private static ObjectNode app(String appId) {
@@ -223,7 +256,7 @@ public final class BrokerTreeClient implements AutoCloseable {
     }
 
     private JsonNode call(String type, ObjectNode fields) {
-        JsonNode result = channel.call(type, fields, deadline);
+        JsonNode result = calls.call(type, fields, deadline);
         if (result == null || result.isMissingNode() || result.isNull()) {
             throw new BrokerProtocolException("the broker at " + socket() + " answered " + type
                     + " without a result");

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * the order the broker sent them. A call waits at most its deadline; a dropped connection fails every waiting call
  * at once with a {@link BrokerProtocolException} naming the socket.
  */
-final class ClientChannel implements AutoCloseable {
+final class ClientChannel implements BrokerCalls {
     /** Requests queued for writing before a call is refused: the broker is not reading. */
     static final int OUTBOX_FRAMES = 1024;
     /** The longest wait between two tries at a busy broker. */
@@ -81,14 +81,27 @@ final class ClientChannel implements AutoCloseable {
      */
     static ClientChannel open(Path socket, ObjectNode helloFields, Duration deadline, Listener listener)
             throws IOException {
+        return openRetryingBusy(socket, deadline, left -> openOnce(socket, helloFields, left, listener));
+    }
+
+    /** One try at a connection and its hello, within what is left of the deadline. */
+    interface Attempt<C> {
+        C open(Duration left) throws IOException;
+    }
+
+    /**
+     * Tries {@code attempt} until it connects: a broker that answers {@code busy} is asked again, after the wait it
+     * names and then backing off up to {@link #MAX_BUSY_BACKOFF}, until {@code deadline} has passed. Shared by this
+     * channel and the one-shot {@link DirectChannel}, so both wait for a busy broker alike.
+     */
+    static <C> C openRetryingBusy(Path socket, Duration deadline, Attempt<C> attempt) throws IOException {
         long start = System.nanoTime();
         long giveUp = start + deadline.toNanos();
         long backoff = 0;
         BrokerBusyException lastBusy = null;
         while (true) {
             try {
-                return openOnce(socket, helloFields, Duration.ofNanos(Math.max(1, giveUp - System.nanoTime())),
-                        listener);
+                return attempt.open(Duration.ofNanos(Math.max(1, giveUp - System.nanoTime())));
             } catch (BrokerProtocolException late) {
                 // A retry after a busy answer that the deadline cut short: what the broker last said was busy.
                 if (lastBusy != null && System.nanoTime() - giveUp >= 0) {
@@ -136,11 +149,7 @@ final class ClientChannel implements AutoCloseable {
     }
 
     private void awaitHello(ObjectNode helloFields, Duration deadline) throws IOException {
-        ObjectNode frame = JsonTrees.object();
-        frame.put(Messages.TYPE, Messages.HELLO);
-        frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
-        frame.setAll(helloFields);
-        outbox.offer(Frames.encode(frame));
+        outbox.offer(Frames.encode(helloFrame(helloFields)));
         ObjectNode reply;
         try {
             reply = hello.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -153,6 +162,23 @@ final class ClientChannel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BrokerProtocolException("interrupted while waiting for the broker at " + socket);
         }
+        checkHello(socket, reply);
+    }
+
+    /** The first frame of a connection: {@code hello} with the protocol version and {@code helloFields}. */
+    static ObjectNode helloFrame(ObjectNode helloFields) {
+        ObjectNode frame = JsonTrees.object();
+        frame.put(Messages.TYPE, Messages.HELLO);
+        frame.put(Messages.VERSION, Frames.PROTOCOL_VERSION);
+        frame.setAll(helloFields);
+        return frame;
+    }
+
+    /**
+     * Accepts the broker's answer to hello, or throws why not: its refusal as its own type, {@code busy} as a
+     * {@link BrokerBusyException}, another protocol version as a {@link BrokerProtocolException}.
+     */
+    static void checkHello(Path socket, ObjectNode reply) throws BrokerBusyException {
         String type = reply.path(Messages.TYPE).asText();
         if (Messages.FATAL.equals(type)) {
             throw WireError.fromJson(reply.path(Messages.ERROR)).toException(socket);
@@ -169,11 +195,34 @@ final class ClientChannel implements AutoCloseable {
         }
     }
 
+    /** A request frame: its type and id, then its fields. */
+    static ObjectNode requestFrame(int id, String type, ObjectNode fields) {
+        ObjectNode frame = JsonTrees.object();
+        frame.put(Messages.TYPE, type);
+        frame.put(Messages.ID, id);
+        frame.setAll(fields);
+        return frame;
+    }
+
+    /**
+     * The result of a response: a {@code NullNode} or missing node for operations without one.
+     *
+     * @throws RuntimeException the broker's exception, as its own type
+     */
+    static JsonNode resultOf(Path socket, ObjectNode reply) {
+        JsonNode error = reply.get(Messages.ERROR);
+        if (error != null && !error.isNull()) {
+            throw WireError.fromJson(error).toException(socket);
+        }
+        return reply.path(Messages.RESULT);
+    }
+
     ObjectNode helloReply() {
         return hello.getNow(null);
     }
 
-    Path socket() {
+    @Override
+    public Path socket() {
         return socket;
     }
 
@@ -187,7 +236,8 @@ final class ClientChannel implements AutoCloseable {
     }
 
     /** {@link #call(int, String, ObjectNode, Duration)} with a fresh id. */
-    JsonNode call(String type, ObjectNode fields, Duration deadline) {
+    @Override
+    public JsonNode call(String type, ObjectNode fields, Duration deadline) {
         return call(nextId(), type, fields, deadline);
     }
 
@@ -207,11 +257,7 @@ final class ClientChannel implements AutoCloseable {
      * wait to send, such as a standby's {@code taken}, sent by the reader thread as soon as the take is read.
      */
     CompletableFuture<ObjectNode> send(int id, String type, ObjectNode fields) {
-        ObjectNode frame = JsonTrees.object();
-        frame.put(Messages.TYPE, type);
-        frame.put(Messages.ID, id);
-        frame.setAll(fields);
-        byte[] bytes = Frames.encode(frame);
+        byte[] bytes = Frames.encode(requestFrame(id, type, fields));
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
         // Registered before this check, so end() either sees the call or the call sees the end.
@@ -247,11 +293,7 @@ final class ClientChannel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BrokerProtocolException("interrupted while waiting for the broker at " + socket);
         }
-        JsonNode error = reply.get(Messages.ERROR);
-        if (error != null && !error.isNull()) {
-            throw WireError.fromJson(error).toException(socket);
-        }
-        return reply.path(Messages.RESULT);
+        return resultOf(socket, reply);
     }
 
     /** Built in the caller's thread, so its stack trace shows the call that failed. */

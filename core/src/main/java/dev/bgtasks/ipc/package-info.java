@@ -22,7 +22,10 @@
  *       writes, and the retries when the broker answers {@code busy}: {@link dev.bgtasks.ipc.BrokerBusyException}).
  *       {@link dev.bgtasks.ipc.BrokerTreeClient} is the {@code bgtask} command's client of the same channel: the
  *       read-only requests answered as the wire's JSON trees, no typed mapper, with
- *       {@link dev.bgtasks.ipc.WireRecords} to read a few records from them field by field (issue 18).
+ *       {@link dev.bgtasks.ipc.WireRecords} to read a few records from them field by field (issue 18). Its
+ *       one-shot form ({@code BrokerTreeClient.connectOneShot}) runs on {@code DirectChannel} instead: the hello
+ *       and each call written and read on the calling thread, a watchdog thread keeping the deadline, for a
+ *       {@code bgtask} call that asks and exits.
  *       </li>
  * </ul>
  *

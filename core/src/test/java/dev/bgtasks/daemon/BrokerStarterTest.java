@@ -9,6 +9,7 @@ import dev.bgtasks.broker.Broker;
 import dev.bgtasks.broker.BrokerConfig;
 import dev.bgtasks.ipc.BrokerClient;
 import dev.bgtasks.ipc.BrokerServer;
+import dev.bgtasks.ipc.BrokerTreeClient;
 import dev.bgtasks.store.Store;
 import dev.bgtasks.testing.FakePlatform;
 import java.io.IOException;
@@ -77,6 +78,37 @@ class BrokerStarterTest {
                 .hasMessageContaining(location.socket().toString());
         assertThat(launches).as("brokers started").hasValue(0);
         assertThat(busy.answered()).as("asked again while it was busy").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aOneShotClientWaitsForABusyBrokerAsTheOthersDo() throws Exception { // issue 18, issue 20
+        BrokerLocation location = location();
+        BusyBroker busy = new BusyBroker(location.socket());
+        closeAfter.add(busy);
+        assertThatThrownBy(() -> BrokerStarter.connectOrStartOneShot(location, DEADLINE, this::countingLauncher))
+                .isInstanceOf(BrokerUnavailableException.class)
+                .hasMessageContaining("the broker is busy").hasMessageContaining("4096 app connections")
+                .hasMessageContaining(location.socket().toString());
+        assertThat(launches).as("brokers started").hasValue(0);
+        assertThat(busy.answered()).as("asked again while it was busy").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aOneShotClientStartsABrokerWhenNoneRuns() throws Exception { // SPEC B1, issue 18
+        BrokerLocation location = location();
+        BrokerTreeClient client = BrokerStarter.connectOrStartOneShot(location, Duration.ofSeconds(20), where -> {
+            launches.incrementAndGet();
+            Broker broker = Broker.start(BrokerConfig.builder().home(where.stateDirectory())
+                    .platform(FakePlatform.withGoodConditions()).policyFile(home.resolve("policy.json"))
+                    .environment(Map.of()).build());
+            closeAfter.add(broker);
+            closeAfter.add(BrokerServer.start(broker, where.socket()));
+            return null;
+        });
+        closeAfter.add(client);
+        assertThat(client.accessStatus("com.example.notes").textValue())
+                .isEqualTo(BackgroundAccessStatus.UNSPECIFIED.name());
+        assertThat(launches).as("brokers started").hasValue(1);
     }
 
     @Test
