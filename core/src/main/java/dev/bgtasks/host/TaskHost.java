@@ -5,15 +5,18 @@ import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.ipc.BrokerProtocolException;
 import dev.bgtasks.ipc.HostConnection;
 import dev.bgtasks.ipc.SuppressForbidden;
+import dev.bgtasks.ipc.WarmUpBroker;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import dev.bgtasks.task.BackgroundTaskInstance;
 import dev.bgtasks.task.BackgroundWorkCost;
 import dev.bgtasks.task.MemoryManager;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -78,6 +81,8 @@ public final class TaskHost {
         if ("1".equals(env.get(STANDBY_VARIABLE))) {
             return standBy(args[0], socket, token);
         }
+        // A cold start: the JDK's socket start on the second core while this thread gets ready to connect.
+        HostConnection.prepareSocketsAhead();
         PendingCancel cancel = new PendingCancel();
         try (HostConnection connection = HostConnection.attach(Path.of(socket), token, cancel::deliver)) {
             Path resultFile = env.containsKey(TaskEndRecords.RESULT_FILE_VARIABLE)
@@ -167,14 +172,17 @@ public final class TaskHost {
 
     /**
      * The training run of the broker's class-data archive for this classpath: walks the host's own start path
-     * (logging, the wire codec, the socket classes, a run through {@link TaskRunner}) without a broker, and loads the
-     * entry point class without initializing it, so nothing of the app runs. The JVM dumps what it loaded at exit.
+     * (logging, the wire codec, the socket classes, a run through {@link TaskRunner}), then a whole cold start of a
+     * task of the host's own against a {@link WarmUpBroker} (the connection's classes and threads, the hello, the
+     * reports: what a real start loads before the task's first line), and loads the entry point class without
+     * initializing it, so nothing of the app runs. The JVM dumps what it loaded at exit.
      */
     static int warmUp(String entryPoint) {
         say("INFO", "warming up the task host for " + entryPoint);
         if (!warmHostPaths()) {
             return EXIT_FAILED;
         }
+        warmColdStart();
         try {
             Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
@@ -182,6 +190,53 @@ public final class TaskHost {
             return EXIT_CANNOT_RUN;
         }
         return EXIT_SUCCESS;
+    }
+
+    /**
+     * A cold start of {@link WarmUpTask} against a stand-in broker, through {@link #run} as a real one goes. Its
+     * failure costs the archive some classes, never the training: it is only warned of.
+     *
+     * @return whether the task ran and its result was answered
+     */
+    static boolean warmColdStart() {
+        UUID none = new UUID(0, 0);
+        HostAttachment attachment = new HostAttachment(none, none, "warm.up", "warm-up", WarmUpTask.class.getName(),
+                ValueMapCodec.encode(Map.of("warm", "up")), false, BackgroundWorkCost.LOW);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("bgtasks-warm-up");
+            try (WarmUpBroker broker = WarmUpBroker.start(dir.resolve("broker.sock"), attachment)) {
+                int code = run(new String[] {WarmUpTask.class.getName()}, Map.of(
+                        "BGTASKS_SOCKET", broker.socket().toString(), RunToken.ENVIRONMENT_VARIABLE, "warm-up"));
+                if (code == EXIT_SUCCESS) {
+                    return true;
+                }
+                say("WARN", "the warm-up's cold start ended with " + code + "; tasks will start slower");
+            }
+        } catch (IOException | RuntimeException e) {
+            say("WARN", "the warm-up's cold start failed (" + e + "); tasks will start slower");
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    say("WARN", "cannot delete " + dir + ": " + e);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The task of the warm-up's cold start: reports progress, as tasks do, and nothing else. */
+    private static final class WarmUpTask implements BackgroundTask {
+        public WarmUpTask() {
+            // Public: the host creates its task through the public no-argument constructor.
+        }
+
+        @Override
+        public void run(BackgroundTaskInstance instance) {
+            instance.setProgress(100);
+        }
     }
 
     /**

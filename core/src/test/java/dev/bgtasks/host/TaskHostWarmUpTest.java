@@ -37,6 +37,13 @@ class TaskHostWarmUpTest {
     }
 
     @Test
+    void theWarmUpWalksAWholeColdStartAgainstAStandInBroker() {
+        // Issue 15: the training run attaches, runs the host's own task and reports its result, as a cold start does,
+        // so the archive holds the connection's classes; a failure would only be warned of, so it is asked here.
+        assertThat(TaskHost.warmColdStart()).isTrue();
+    }
+
+    @Test
     void aMissingEntryClassFailsTheWarmUp() {
         int exit = TaskHost.run(new String[] {"--warm-up", "tasks.Missing"}, Map.of());
         assertThat(exit).isEqualTo(TaskHost.EXIT_CANNOT_RUN);
