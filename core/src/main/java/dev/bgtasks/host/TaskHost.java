@@ -16,11 +16,14 @@ import dev.bgtasks.task.BackgroundWorkCost;
 import dev.bgtasks.task.MemoryManager;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -52,6 +55,11 @@ public final class TaskHost {
     static final int EXIT_CANNOT_RUN = 2;
     /** The broker's training run for a class-data archive; see {@link #warmUp}. */
     static final String WARM_UP_FLAG = "--warm-up";
+    /**
+     * Names the file where the training run leaves the class of the JDK's own selector provider, when its classpath
+     * names none as a service (see {@link #recordSelectorProvider}); the broker spells it too, a test checks they agree.
+     */
+    static final String SELECTOR_PROVIDER_FILE_PROPERTY = "bgtasks.warmUp.selectorProviderFile";
     /** Set to 1 by the broker for a standby host (SPEC W1); the broker spells it too, a test checks they agree. */
     static final String STANDBY_VARIABLE = "BGTASKS_STANDBY";
 
@@ -189,7 +197,32 @@ public final class TaskHost {
             say("ERROR", "cannot load " + entryPoint + ": " + e);
             return EXIT_CANNOT_RUN;
         }
+        String providerFile = System.getProperty(SELECTOR_PROVIDER_FILE_PROPERTY);
+        if (providerFile != null) {
+            recordSelectorProvider(Path.of(providerFile));
+        }
         return EXIT_SUCCESS;
+    }
+
+    /**
+     * Leaves in {@code file} the class of the selector provider this JVM uses when nothing chose one: no
+     * {@code java.nio.channels.spi.SelectorProvider} property and no provider named as a service on the classpath.
+     * The broker names that class to the tasks started from this classpath's archive, which spares each of them the
+     * JDK's lookup of the service across every jar before its first socket, with the same provider as a result. When
+     * the classpath names one, nothing is left: that is the app's choice, and its tasks look it up as before.
+     *
+     * @param file where the class name goes
+     */
+    static void recordSelectorProvider(Path file) {
+        try {
+            if (System.getProperty("java.nio.channels.spi.SelectorProvider") != null || ServiceLoader.load(
+                    SelectorProvider.class, ClassLoader.getSystemClassLoader()).stream().findFirst().isPresent()) {
+                return;
+            }
+            Files.writeString(file, SelectorProvider.provider().getClass().getName());
+        } catch (IOException | RuntimeException | ServiceConfigurationError e) {
+            say("WARN", "cannot record the selector provider in " + file + " (" + e + "); tasks will look it up");
+        }
     }
 
     /**
