@@ -89,8 +89,6 @@ public final class TaskHost {
         if ("1".equals(env.get(STANDBY_VARIABLE))) {
             return standBy(args[0], socket, token);
         }
-        // A cold start: the JDK's socket start on the second core while this thread gets ready to connect.
-        HostConnection.prepareSocketsAhead();
         PendingCancel cancel = new PendingCancel();
         try (HostConnection connection = HostConnection.attach(Path.of(socket), token, cancel::deliver)) {
             Path resultFile = env.containsKey(TaskEndRecords.RESULT_FILE_VARIABLE)

@@ -198,32 +198,6 @@ public final class HostConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts the JDK's Unix-domain socket support on a daemon thread, for a host that will {@link #attach} next: its
-     * first {@code SocketChannel} costs 15-30 ms in a fresh JVM, nearly all of it the JDK's own start of it (the
-     * selector provider looked up as a service across the whole classpath, and a {@code SecureRandom}, with the
-     * security providers, made as {@code sun.nio.ch.UnixDomainSockets} initializes). Begun first thing, it runs on the
-     * second core while the host's main thread builds what it needs before it connects; a connect that comes first
-     * waits for it (the JVM runs a class's initializer once), so it never costs more than it did.
-     */
-    public static void prepareSocketsAhead() {
-        Thread thread = new Thread(new SocketSupport(), "bgtasks-host-socket-start");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** A class, not a lambda: the first lambda of a JVM starts the lambda machinery, milliseconds on this path. */
-    private static final class SocketSupport implements Runnable {
-        @Override
-        public void run() {
-            try (SocketChannel unused = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                // Opened for its classes only; the connection is opened by attach.
-            } catch (IOException | RuntimeException e) {
-                // attach opens its own and reports what went wrong there.
-            }
-        }
-    }
-
     /** What the broker said at the latest attach; {@code readopted()} once a new broker took the task back. */
     public HostAttachment attachment() {
         return attachment;

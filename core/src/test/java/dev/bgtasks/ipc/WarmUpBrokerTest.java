@@ -29,7 +29,6 @@ class WarmUpBrokerTest {
         Path socket = IpcFixtures.socketIn(dir);
         Files.createDirectories(socket.getParent());
         try (WarmUpBroker broker = WarmUpBroker.start(socket, given)) {
-            HostConnection.prepareSocketsAhead();
             try (HostConnection host = HostConnection.attach(broker.socket(), "warm-up", reason -> { })) {
                 HostAttachment attached = host.attachment();
                 assertThat(attached.instanceId()).isEqualTo(given.instanceId());
