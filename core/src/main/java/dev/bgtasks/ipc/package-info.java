@@ -23,6 +23,8 @@
  *       {@link dev.bgtasks.ipc.BrokerTreeClient} is the {@code bgtask} command's client of the same channel: the
  *       read-only requests answered as the wire's JSON trees, no typed mapper, with
  *       {@link dev.bgtasks.ipc.WireRecords} to read a few records from them field by field (issue 18).
+ *       {@link dev.bgtasks.ipc.WarmUpBroker} is no client and no broker: the stand-in a task host's training run
+ *       attaches to, so a class-data archive holds a cold start's whole path (issue 15).
  *       </li>
  * </ul>
  *
