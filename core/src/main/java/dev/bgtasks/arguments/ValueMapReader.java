@@ -37,8 +37,12 @@ final class ValueMapReader {
     // text back with Float.parseFloat avoids rounding a float through a double. The text is checked against this
     // grammar rather than against Double.toString(parsed): Double.toString changed its output in JDK 19, and the
     // app, the broker and the task may run on different JDKs.
-    private static final Pattern FLOATING_TEXT =
-            Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:E-?[0-9]+)?|NaN|-?Infinity");
+    // Compiled on the first floating-point value, not with this class: every task host decodes its arguments before
+    // the task's first line, and a regex compiled in a fresh JVM costs a millisecond or two (issue 15).
+    private static final class FloatingText {
+        static final Pattern GRAMMAR =
+                Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:E-?[0-9]+)?|NaN|-?Infinity");
+    }
 
     private ValueMapReader() {
     }
@@ -225,7 +229,7 @@ final class ValueMapReader {
 
     private static String floatingText(ValueTag tag, JsonNode payload, ValuePath path) {
         String text = text(tag, payload, path);
-        if (!FLOATING_TEXT.matcher(text).matches()) {
+        if (!FloatingText.GRAMMAR.matcher(text).matches()) {
             throw malformed(path, tag.wire + " payload " + Quoting.quote(text)
                     + " is not a Java floating-point literal");
         }

@@ -5,19 +5,25 @@ import dev.bgtasks.broker.HostAttachment;
 import dev.bgtasks.ipc.BrokerProtocolException;
 import dev.bgtasks.ipc.HostConnection;
 import dev.bgtasks.ipc.SuppressForbidden;
+import dev.bgtasks.ipc.WarmUpBroker;
 import dev.bgtasks.spi.RunToken;
 import dev.bgtasks.spi.TaskEndRecords;
 import dev.bgtasks.task.ApplicationTriggerDetails;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskCancellationReason;
+import dev.bgtasks.task.BackgroundTaskInstance;
 import dev.bgtasks.task.BackgroundWorkCost;
 import dev.bgtasks.task.MemoryManager;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -49,6 +55,11 @@ public final class TaskHost {
     static final int EXIT_CANNOT_RUN = 2;
     /** The broker's training run for a class-data archive; see {@link #warmUp}. */
     static final String WARM_UP_FLAG = "--warm-up";
+    /**
+     * Names the file where the training run leaves the class of the JDK's own selector provider, when its classpath
+     * names none as a service (see {@link #recordSelectorProvider}); the broker spells it too, a test checks they agree.
+     */
+    static final String SELECTOR_PROVIDER_FILE_PROPERTY = "bgtasks.warmUp.selectorProviderFile";
     /** Set to 1 by the broker for a standby host (SPEC W1); the broker spells it too, a test checks they agree. */
     static final String STANDBY_VARIABLE = "BGTASKS_STANDBY";
 
@@ -167,21 +178,96 @@ public final class TaskHost {
 
     /**
      * The training run of the broker's class-data archive for this classpath: walks the host's own start path
-     * (logging, the wire codec, the socket classes, a run through {@link TaskRunner}) without a broker, and loads the
-     * entry point class without initializing it, so nothing of the app runs. The JVM dumps what it loaded at exit.
+     * (logging, the wire codec, the socket classes, a run through {@link TaskRunner}), then a whole cold start of a
+     * task of the host's own against a {@link WarmUpBroker} (the connection's classes and threads, the hello, the
+     * reports: what a real start loads before the task's first line), and loads the entry point class without
+     * initializing it, so nothing of the app runs. The JVM dumps what it loaded at exit.
      */
     static int warmUp(String entryPoint) {
         say("INFO", "warming up the task host for " + entryPoint);
         if (!warmHostPaths()) {
             return EXIT_FAILED;
         }
+        warmColdStart();
         try {
             Class.forName(entryPoint, false, TaskHost.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             say("ERROR", "cannot load " + entryPoint + ": " + e);
             return EXIT_CANNOT_RUN;
         }
+        String providerFile = System.getProperty(SELECTOR_PROVIDER_FILE_PROPERTY);
+        if (providerFile != null) {
+            recordSelectorProvider(Path.of(providerFile));
+        }
         return EXIT_SUCCESS;
+    }
+
+    /**
+     * Leaves in {@code file} the class of the selector provider this JVM uses when nothing chose one: no
+     * {@code java.nio.channels.spi.SelectorProvider} property and no provider named as a service on the classpath.
+     * The broker names that class to the tasks started from this classpath's archive, which spares each of them the
+     * JDK's lookup of the service across every jar before its first socket, with the same provider as a result. When
+     * the classpath names one, nothing is left: that is the app's choice, and its tasks look it up as before.
+     *
+     * @param file where the class name goes
+     */
+    static void recordSelectorProvider(Path file) {
+        try {
+            if (System.getProperty("java.nio.channels.spi.SelectorProvider") != null || ServiceLoader.load(
+                    SelectorProvider.class, ClassLoader.getSystemClassLoader()).stream().findFirst().isPresent()) {
+                return;
+            }
+            Files.writeString(file, SelectorProvider.provider().getClass().getName());
+        } catch (IOException | RuntimeException | ServiceConfigurationError e) {
+            say("WARN", "cannot record the selector provider in " + file + " (" + e + "); tasks will look it up");
+        }
+    }
+
+    /**
+     * A cold start of {@link WarmUpTask} against a stand-in broker, through {@link #run} as a real one goes. Its
+     * failure costs the archive some classes, never the training: it is only warned of.
+     *
+     * @return whether the task ran and its result was answered
+     */
+    static boolean warmColdStart() {
+        UUID none = new UUID(0, 0);
+        HostAttachment attachment = new HostAttachment(none, none, "warm.up", "warm-up", WarmUpTask.class.getName(),
+                ValueMapCodec.encode(Map.of("warm", "up")), false, BackgroundWorkCost.LOW);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("bgtasks-warm-up");
+            try (WarmUpBroker broker = WarmUpBroker.start(dir.resolve("broker.sock"), attachment)) {
+                int code = run(new String[] {WarmUpTask.class.getName()}, Map.of(
+                        "BGTASKS_SOCKET", broker.socket().toString(), RunToken.ENVIRONMENT_VARIABLE, "warm-up"));
+                if (code == EXIT_SUCCESS) {
+                    return true;
+                }
+                say("WARN", "the warm-up's cold start ended with " + code + "; tasks will start slower");
+            }
+        } catch (IOException | RuntimeException e) {
+            say("WARN", "the warm-up's cold start failed (" + e + "); tasks will start slower");
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    say("WARN", "cannot delete " + dir + ": " + e);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The task of the warm-up's cold start: reports progress, as tasks do, and nothing else. */
+    private static final class WarmUpTask implements BackgroundTask {
+        public WarmUpTask() {
+            // Public: the host creates its task through the public no-argument constructor.
+        }
+
+        @Override
+        public void run(BackgroundTaskInstance instance) {
+            instance.setProgress(100);
+        }
     }
 
     /**

@@ -26,6 +26,8 @@
  *       one-shot form ({@code BrokerTreeClient.connectOneShot}) runs on {@code DirectChannel} instead: the hello
  *       and each call written and read on the calling thread, a watchdog thread keeping the deadline, for a
  *       {@code bgtask} call that asks and exits.
+ *       {@link dev.bgtasks.ipc.WarmUpBroker} is no client and no broker: the stand-in a task host's training run
+ *       attaches to, so a class-data archive holds a cold start's whole path (issue 15).
  *       </li>
  * </ul>
  *

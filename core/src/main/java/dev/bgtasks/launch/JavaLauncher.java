@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * JavaLauncher launcher = JavaLauncher.create(JvmRuntime.ofJava(javaExecutable), home.resolve("java-archives"));
  * launcher.prepare(classpath, "tasks.ExportTask");                 // at registration: trains a start archive
  * JavaCommand jvm = launcher.command(classpath, "tasks.ExportTask", OptionalLong.of(256L << 20));
- * // [java, -Xmx160m, -XX:SharedArchiveFile=..., --enable-native-access=ALL-UNNAMED, -cp, app.jar:lib.jar,
- * //  dev.bgtasks.host.TaskHost, tasks.ExportTask]
+ * // [java, -Xmx160m, -XX:SharedArchiveFile=..., -Djava.nio.channels.spi.SelectorProvider=<the JDK's own>,
+ * //  --enable-native-access=ALL-UNNAMED, -cp, app.jar:lib.jar, dev.bgtasks.host.TaskHost, tasks.ExportTask]
  * launcher.close();
  * }</pre>
  *

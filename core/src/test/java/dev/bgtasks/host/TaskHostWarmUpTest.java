@@ -3,10 +3,15 @@ package dev.bgtasks.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bgtasks.launch.JavaLauncher;
+import dev.bgtasks.launch.JavaStartArchives;
 import dev.bgtasks.task.BackgroundTask;
 import dev.bgtasks.task.BackgroundTaskInstance;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The task host's warm-up, the training run of the broker's start archive: it walks the host's start path
@@ -34,6 +39,23 @@ class TaskHostWarmUpTest {
         // The class was loaded by the warm-up; initializing it now proves the flag can turn true.
         Class.forName(InitializerTask.class.getName(), true, getClass().getClassLoader());
         assertThat(initialized).isTrue();
+    }
+
+    @Test
+    void theWarmUpWalksAWholeColdStartAgainstAStandInBroker() {
+        // Issue 15: the training run attaches, runs the host's own task and reports its result, as a cold start does,
+        // so the archive holds the connection's classes; a failure would only be warned of, so it is asked here.
+        assertThat(TaskHost.warmColdStart()).isTrue();
+    }
+
+    @Test
+    void theTrainingLeavesTheJdksOwnSelectorProviderWhenTheClasspathNamesNone(@TempDir Path dir) throws Exception {
+        // Issue 15: no provider is named as a service on this classpath, so the JDK falls back to its own.
+        Path file = dir.resolve("key.selector-provider");
+        TaskHost.recordSelectorProvider(file);
+        assertThat(Files.readString(file)).isEqualTo(SelectorProvider.provider().getClass().getName());
+        assertThat(JavaStartArchives.SELECTOR_PROVIDER_FILE_PROPERTY)
+                .isEqualTo(TaskHost.SELECTOR_PROVIDER_FILE_PROPERTY);
     }
 
     @Test

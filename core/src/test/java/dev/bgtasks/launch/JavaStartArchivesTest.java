@@ -95,7 +95,9 @@ class JavaStartArchivesTest {
         String key = subject.keyOf(classpath()).orElseThrow();
         String crashLog = "-XX:ErrorFile=" + archives.resolve(key + JavaStartArchives.CRASH_LOG_SUFFIX);
         // Dumped with the native access the task runs with: JDK 25 half ignores an archive dumped without it.
-        List<String> rest = List.of("-XX:+VerifySharedSpaces", JvmRuntime.NATIVE_ACCESS, crashLog, "-cp",
+        String providerFile = "-D" + JavaStartArchives.SELECTOR_PROVIDER_FILE_PROPERTY + "="
+                + archives.resolve(key + JavaStartArchives.SELECTOR_PROVIDER_SUFFIX);
+        List<String> rest = List.of("-XX:+VerifySharedSpaces", JvmRuntime.NATIVE_ACCESS, crashLog, providerFile, "-cp",
                 appJar + File.pathSeparator + libJar, "dev.bgtasks.host.TaskHost", "--warm-up", "tasks.Export");
         assertThat(trainer.commands).hasSize(2);
         List<String> training = trainer.commands.get(0);
@@ -114,6 +116,30 @@ class JavaStartArchivesTest {
         assertThat(trainer.trainings()).hasSize(1);
         // Only the archive is left: the partial file was moved into place, the training log deleted.
         assertThat(archives.toFile().list()).containsExactly(archive.getFileName().toString());
+    }
+
+    @Test
+    void theJdksOwnSelectorProviderThatTheTrainingFoundIsNamedToTheTasksJvm() throws IOException {
+        // Issue 15: spares each task the lookup of the provider as a service across its whole classpath.
+        JavaStartArchives subject = archivesWith(trainer);
+        subject.prepare(classpath(), "tasks.Export");
+        String key = subject.keyOf(classpath()).orElseThrow();
+        Path archive = subject.installed(key).orElseThrow();
+        Path provider = archives.resolve(key + JavaStartArchives.SELECTOR_PROVIDER_SUFFIX);
+        Files.writeString(provider, "sun.nio.ch.EPollSelectorProvider\n");
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).containsExactly(
+                "-XX:SharedArchiveFile=" + archive,
+                "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider");
+        // Anything but a class name is not passed on: the task looks the provider up as before.
+        Files.writeString(provider, "-XX:+Crash sun.nio.ch.Evil");
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).containsExactly(
+                "-XX:SharedArchiveFile=" + archive);
+        // A new training starts without the old answer: the classpath may have changed what it names.
+        Files.writeString(provider, "sun.nio.ch.EPollSelectorProvider");
+        Files.delete(archive);
+        subject.optionsFor(classpath(), "tasks.Export");
+        assertThat(subject.optionsFor(classpath(), "tasks.Export")).containsExactly(
+                "-XX:SharedArchiveFile=" + subject.installed(key).orElseThrow());
     }
 
     @Test
