@@ -295,14 +295,16 @@ class ServiceFilesTest {
         assertThat(ServiceLaunch.of(java, jar, "ignored").command())
                 .containsExactly("/opt/jdk/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-XX:-UsePerfData", "-Xms8m", "-Xmx96m", "-XX:CICompilerCount=1",
-                        "-XX:CompileThresholdScaling=4", "-jar", jar.toString(), "daemon");
+                        "-XX:CompileThresholdScaling=4",
+                        "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-jar", jar.toString(), "daemon");
 
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         ServiceLaunch fromTree = ServiceLaunch.of(java, classes, "classes" + File.pathSeparator + "/lib/x.jar");
         assertThat(fromTree.arguments()).containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData", "-Xms8m", "-Xmx96m", "-XX:CICompilerCount=1",
-                        "-XX:CompileThresholdScaling=4", "-cp",
+                        "-XX:CompileThresholdScaling=4",
+                        "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-cp",
                 Path.of("classes").toAbsolutePath() + File.pathSeparator + "/lib/x.jar",
                 "dev.bgtasks.cli.Bgtask", "daemon");
         assertThatThrownBy(() -> new ServiceLaunch(Path.of("java"), List.of("daemon")))
@@ -316,7 +318,9 @@ class ServiceFilesTest {
         assertThat(ServiceLaunch.ofModule(java, "dev.bgtasks.cli", List.of()).command())
                 .containsExactly("/opt/bgtask/runtime/bin/java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-XX:-UsePerfData", "-Xms8m", "-Xmx96m", "-XX:CICompilerCount=1",
-                        "-XX:CompileThresholdScaling=4", "-m", "dev.bgtasks.cli/dev.bgtasks.cli.Bgtask",
+                        "-XX:CompileThresholdScaling=4",
+                        "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-m",
+                        "dev.bgtasks.cli/dev.bgtasks.cli.Bgtask",
                         "daemon");
         assertThat(ServiceLaunch.ofModule(java, "dev.bgtasks.cli", List.of("/m/a.jar", "/m/b.jar")).arguments())
                 .containsSequence("-p", "/m/a.jar" + File.pathSeparator + "/m/b.jar", "-m",
