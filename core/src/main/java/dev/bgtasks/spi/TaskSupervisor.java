@@ -1,17 +1,21 @@
 package dev.bgtasks.spi;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The task's supervisor (SPEC B5): a {@code /bin/sh} that outlives the broker. It runs the sandbox's prelude (join
  * the cgroups, set an rlimit), then runs the command as its child in the foreground, waits for it, and writes the
  * exit record ({@link TaskEndRecords}, one write ending with its {@code end} line) with the command's exit status,
  * the peak memory and the out-of-memory and process-limit counters read from the counter files it was given, and
- * exits with the command's status. A broker that is there sees that status as the supervisor's exit code; a broker that was
- * away finds the record when it next starts.
+ * exits with the command's status. A broker that is there sees that status as the supervisor's exit code; a broker
+ * that was away finds the record when it next starts.
  *
  * <pre>{@code
  * List<String> argv = TaskSupervisor.command("echo $$ > \"$1\" && shift 1", List.of(procsFile.toString()),
@@ -25,7 +29,9 @@ import java.util.Objects;
  * signal meant for the task's process group leaves the observer alive, while the command, which a caught (not
  * ignored) signal is reset for at {@code exec}, gets its default handling. Only a {@code SIGKILL} of the supervisor
  * itself leaves an end nobody observes ({@code BROKER_LOST} if no broker ran then). The command's arguments and the
- * files are positional parameters, never shell code (SPEC S3).
+ * files are positional parameters, never shell code (SPEC S3). A sandbox's launch returns once the command has
+ * replaced the supervisor's copy in its child ({@link #awaitExec}): until then the child runs the supervisor's shell,
+ * whose trap would take a polite {@code SIGTERM} meant for the task.
  */
 public final class TaskSupervisor {
     /** The supervisor's shell. */
@@ -108,6 +114,38 @@ public final class TaskSupervisor {
         out.add(pathOrEmpty(counters.processEvents()));
         out.addAll(command);
         return out;
+    }
+
+    /**
+     * Waits until the supervisor's child runs the task's command. From its fork until its {@code exec} the child is a
+     * copy of the supervisor's shell, with its trap: a polite {@code SIGTERM} sent then would be taken by the trap and
+     * lost, and the task would run on until the grace period's kill (SPEC X6). The child's command line is the
+     * supervisor's until the {@code exec} (the same {@code /bin/sh -c <script> bgtasks-task ...}); a command never
+     * has that one. Returns at once when either command line cannot be read (the child has ended, or the OS does not
+     * tell), and at {@code deadline} in any case.
+     *
+     * @param child the supervisor's child, the task's main process
+     * @param supervisor the supervisor
+     * @param deadline how long to wait at most
+     * @return whether the child was seen running something other than the supervisor's shell (or could not be read)
+     */
+    public static boolean awaitExec(ProcessHandle child, ProcessHandle supervisor, Duration deadline) {
+        Optional<String> shell = supervisor.info().commandLine();
+        if (shell.isEmpty()) {
+            return true;
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            Optional<String> own = child.info().commandLine();
+            if (own.isEmpty() || !own.equals(shell)) {
+                return true;
+            }
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            // A fork execs within microseconds to a millisecond: poll finely, there is nothing to be woken by.
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+        }
     }
 
     private static String pathOrEmpty(Path path) {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -186,5 +188,50 @@ class TaskEndRecordsTest {
         assertThat(supervisor.exitValue()).isEqualTo(143);
         assertThat(TaskEndRecords.readExit(dir.resolve("t.exit")).map(e -> e.toExitStatus().reason()))
                 .contains(ExitStatus.Reason.SIGNALED);
+    }
+
+    /** A child of {@code parent} as soon as there is one. */
+    private static ProcessHandle childOf(Process parent) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            Optional<ProcessHandle> child = parent.toHandle().children().findFirst();
+            if (child.isPresent()) {
+                return child.get();
+            }
+        }
+        throw new AssertionError("no child of pid " + parent.pid());
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void awaitExecReturnsOnceTheForkedShellRunsItsCommand() throws Exception { // SPEC X6
+        // The subshell is a copy of its parent's shell until its exec, 0.3 s on: as a supervisor's child is between
+        // its fork and the task's exec.
+        Process parent = new ProcessBuilder("/bin/sh", "-c", "(sleep 0.3; exec sleep 30); :").start();
+        try {
+            ProcessHandle child = childOf(parent);
+            assertThat(TaskSupervisor.awaitExec(child, parent.toHandle(), Duration.ofSeconds(10)))
+                    .isTrue();
+            assertThat(child.info().commandLine()).as("what the child runs once awaitExec returned")
+                    .hasValueSatisfying(line -> assertThat(line).contains("sleep 30"));
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void awaitExecGivesUpAtItsDeadline() throws Exception { // SPEC X6
+        Process parent = new ProcessBuilder("/bin/sh", "-c", "(sleep 30; exec sleep 31); :").start();
+        try {
+            ProcessHandle child = childOf(parent);
+            assertThat(TaskSupervisor.awaitExec(child, parent.toHandle(), Duration.ofMillis(50)))
+                    .isFalse();
+            assertThat(child.info().commandLine()).isEqualTo(parent.info().commandLine());
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
     }
 }

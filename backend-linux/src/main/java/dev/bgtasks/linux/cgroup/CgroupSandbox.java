@@ -266,8 +266,10 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
         if (command.isEmpty()) {
             LOG.debug("task cgroup {}: the command of supervisor {} was not seen; the supervisor stands for it",
                     task.name(), supervisorPid);
+            return supervisor.toHandle();
         }
-        return command.orElse(supervisor.toHandle());
+        TaskSupervisor.awaitExec(command.get(), supervisor.toHandle(), JOIN_DEADLINE);
+        return command.get();
     }
 
     /**

@@ -301,6 +301,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             LOG.debug("the command of supervisor {} was not seen; the supervisor stands for it", supervisor.pid());
             return supervisor.toHandle();
         }
+        TaskSupervisor.awaitExec(found[0], supervisor.toHandle(), JOIN_DEADLINE);
         return found[0];
     }
 

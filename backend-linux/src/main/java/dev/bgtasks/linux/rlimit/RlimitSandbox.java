@@ -123,6 +123,7 @@ public final class RlimitSandbox implements ProcessSandbox {
         while (true) {
             Optional<ProcessHandle> child = childOf(supervisor.pid());
             if (child.isPresent()) {
+                TaskSupervisor.awaitExec(child.get(), supervisor.toHandle(), COMMAND_DEADLINE);
                 return child.get();
             }
             if (!supervisor.isAlive()) {

@@ -135,6 +135,11 @@ public final class MacWatchdogSandbox implements ProcessSandbox {
         while (true) {
             int[] children = table.childrenOf(supervisor);
             if (children.length > 0) {
+                Optional<ProcessHandle> command = ProcessHandle.of(children[0]);
+                Optional<ProcessHandle> shell = ProcessHandle.of(supervisor);
+                if (command.isPresent() && shell.isPresent()) {
+                    TaskSupervisor.awaitExec(command.get(), shell.get(), COMMAND_DEADLINE);
+                }
                 return children[0];
             }
             if (!table.read(supervisor).alive()) {
