@@ -65,7 +65,7 @@ class CheckoutLauncherTest {
             archives = files.toList();
         }
         assertThat(archives).hasSize(1);
-        assertThat(archives.get(0).getFileName().toString()).matches("bgtask-\\d+\\.jsa");
+        assertThat(archives.get(0).getFileName().toString()).matches("bgtask-g1-\\d+\\.jsa");
 
         Path classLog = scratch.resolve("classes.log");
         String second = call(cache, "-Xlog:class+load:file=" + classLog, "access", "status", "--app",
