@@ -11,6 +11,7 @@ import dev.bgtasks.spi.ResourceLimits;
 import dev.bgtasks.store.RegistrationRow;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ final class DefinitionCodec {
      * a definition is immutable. Access order, guarded by itself.
      */
     private static final Map<RegistrationRow, TaskDefinition> DECODED =
-            new java.util.LinkedHashMap<>(DECODED_KEPT * 2, 0.75f, true) {
+            new LinkedHashMap<>(DECODED_KEPT * 2, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<RegistrationRow, TaskDefinition> eldest) {
                     return size() > DECODED_KEPT;

@@ -442,8 +442,7 @@ final class TaskRuns {
                 completion.errorClass(), completion.errorMessage(), exitCode, peakMemoryBytes, endedAt);
         ctx.store.run(tx -> tx.updateInstance(done));
         completions.publish(done.appId(), new AppEvent.Completed(Completions.toInfo(done, null, null)));
-        // The records have served once the completion is durable; deleting them can wait until the app has heard
-        // (a restarted broker reads no records of a completed instance).
+        // Served once the completion is durable (no broker reads a completed instance's records): the app hears first.
         deleteEndRecords(row);
         trimRunLog(done.instanceId());
         retention.onCompletion();

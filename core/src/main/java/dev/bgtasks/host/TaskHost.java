@@ -213,7 +213,7 @@ public final class TaskHost {
      */
     static void recordSelectorProvider(Path file) {
         try {
-            if (System.getProperty("java.nio.channels.spi.SelectorProvider") != null || ServiceLoader.load(
+            if (System.getProperty(SelectorProvider.class.getName()) != null || ServiceLoader.load(
                     SelectorProvider.class, ClassLoader.getSystemClassLoader()).stream().findFirst().isPresent()) {
                 return;
             }

@@ -177,7 +177,6 @@ final class CgroupParsers {
         return out;
     }
 
-    /** The pids of a {@code cgroup.procs} text, one a line. */
     /**
      * Whether a {@code /proc/<pid>/stat} line is of a process that is not exiting: after the last {@code ')'}, its
      * state is neither {@code Z} (zombie) nor {@code X} (dead), and its flags (the seventh field from the state on)
@@ -223,6 +222,7 @@ final class CgroupParsers {
         }
     }
 
+    /** The pids of a {@code cgroup.procs} text, one a line. */
     static List<Long> pids(String text) {
         List<Long> out = new ArrayList<>();
         for (String line : text.split("\n")) {
