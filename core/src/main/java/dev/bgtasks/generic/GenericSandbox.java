@@ -145,7 +145,7 @@ final class GenericSandbox implements ProcessSandbox {
         if (handle.isEmpty()) {
             return Optional.empty();
         }
-        if (!ProcFs.carriesEntry(pid, RunToken.environmentEntry(runToken))) {
+        if (!RunToken.isCarriedByProcess(() -> ProcFs.environ(pid), runToken)) {
             LOG.warn("not adopting pid {}: its environment does not carry the run token", pid);
             return Optional.empty();
         }
@@ -177,7 +177,7 @@ final class GenericSandbox implements ProcessSandbox {
         }
         String entry = RunToken.environmentEntry(runToken);
         Optional<ProcessHandle> root = ProcessHandle.of(pid).filter(GenericSandbox::running)
-                .filter(h -> ProcFs.carriesEntry(pid, entry));
+                .filter(h -> RunToken.isCarriedByProcess(() -> ProcFs.environ(pid), runToken));
         Set<ProcessHandle> seen = new LinkedHashSet<>();
         Supplier<Set<ProcessHandle>> victims = () -> {
             Set<ProcessHandle> tree = liveTree(root.orElse(null), seen);

@@ -7,6 +7,10 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The one-time token that marks a task instance's process (SPEC S2, B6): the environment variable that carries it,
@@ -26,6 +30,8 @@ public final class RunToken {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int TOKEN_BYTES = 32;
+    // How long an environment that reads empty is read again: an exec empties it for a moment.
+    private static final long EXEC_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private RunToken() {
     }
@@ -108,5 +114,31 @@ public final class RunToken {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether one process carries the token, its environment read by {@code environ} (empty when the process is gone
+     * or not ours to read). A process in the middle of an {@code exec} reads as an empty block for a moment: on Linux
+     * the new address space has no environment until the loader has set it up, so a task whose command execs again
+     * (a shell's {@code exec}) can read empty just when a broker checks it. An empty block is therefore read again for
+     * up to 200 ms before the answer is no. Meant for a check of one process (adopt, orphan kill); a sweep of every
+     * process would wait on each kernel thread and zombie, whose environments read empty for good.
+     *
+     * @param environ reads the process's environment block
+     * @param token the run token
+     * @return true when the block holds {@code BGTASKS_RUN_TOKEN=<token>} as a whole entry
+     */
+    public static boolean isCarriedByProcess(Supplier<Optional<byte[]>> environ, String token) {
+        long deadline = System.nanoTime() + EXEC_SETTLE_NANOS;
+        while (true) {
+            Optional<byte[]> block = environ.get();
+            if (block.isEmpty()) {
+                return false;
+            }
+            if (block.get().length > 0 || System.nanoTime() - deadline > 0) {
+                return isCarriedBy(block.get(), token);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The run token's one definition: environment matching, hashing and fresh tokens (SPEC S2, B6). */
@@ -51,5 +56,31 @@ class RunTokenTest {
     void newTokensAreUrlSafeAndDistinct() {
         String a = RunToken.newToken();
         assertThat(a).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(RunToken.newToken());
+    }
+
+    @Test
+    void aProcessWhoseEnvironmentReadsEmptyMidExecIsReadAgain() { // SPEC B3, B6: an orphan mid-exec is still ours
+        Queue<Optional<byte[]>> reads = new ArrayDeque<>(List.of(Optional.of(new byte[0]), Optional.of(new byte[0]),
+                Optional.of(environ("HOME=/root", "BGTASKS_RUN_TOKEN=t1"))));
+        assertThat(RunToken.isCarriedByProcess(reads::remove, "t1")).isTrue();
+        assertThat(reads).isEmpty();
+    }
+
+    @Test
+    void aGoneProcessIsNotReadAgainAndAnEmptyEnvironmentEndsAsNo() {
+        AtomicInteger gone = new AtomicInteger();
+        assertThat(RunToken.isCarriedByProcess(() -> {
+            gone.incrementAndGet();
+            return Optional.empty();
+        }, "t1")).isFalse();
+        assertThat(gone).hasValue(1);
+
+        AtomicInteger empty = new AtomicInteger();
+        assertThat(RunToken.isCarriedByProcess(() -> {
+            empty.incrementAndGet();
+            return Optional.of(new byte[0]);
+        }, "t1")).isFalse();
+        assertThat(empty.get()).isGreaterThan(1);
+        assertThat(RunToken.isCarriedByProcess(() -> Optional.of(environ("BGTASKS_RUN_TOKEN=t2")), "t1")).isFalse();
     }
 }

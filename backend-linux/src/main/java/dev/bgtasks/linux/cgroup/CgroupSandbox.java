@@ -329,7 +329,7 @@ public final class CgroupSandbox implements ProcessSandbox, AutoCloseable {
     // The task cgroup of the token, when pid carries the token and is in it.
     private Optional<CgroupTask> verifiedTask(long pid, String runToken) {
         String name = taskName(runToken);
-        boolean carries = fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false);
+        boolean carries = RunToken.isCarriedByProcess(() -> fs.environ(pid), runToken);
         if (!carries) {
             LOG.warn("pid {}: its environment does not carry the run token; not ours", pid);
             return Optional.empty();

@@ -45,7 +45,7 @@ abstract class CgroupTask {
     static OptionalLong mainProcessOf(Set<Long> members, CgroupFs fs, String runToken) {
         long standIn = -1;
         for (long pid : members) {
-            if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
+            if (!RunToken.isCarriedByProcess(() -> fs.environ(pid), runToken)) {
                 continue;
             }
             long parent = fs.parentOf(pid).orElse(-1);

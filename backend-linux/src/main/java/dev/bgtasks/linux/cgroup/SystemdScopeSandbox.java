@@ -401,7 +401,7 @@ public final class SystemdScopeSandbox implements ProcessSandbox {
             return Optional.empty();
         }
         String unit = unitName(runToken);
-        if (!fs.environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false)) {
+        if (!RunToken.isCarriedByProcess(() -> fs.environ(pid), runToken)) {
             LOG.warn("pid {}: its environment does not carry the run token; not ours", pid);
             return Optional.empty();
         }

@@ -160,7 +160,7 @@ public final class RlimitSandbox implements ProcessSandbox {
         Objects.requireNonNull(runToken, "runToken");
         Objects.requireNonNull(limits, "limits");
         Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty() || !carries(pid, runToken)) {
+        if (handle.isEmpty() || !RunToken.isCarriedByProcess(() -> environ(pid), runToken)) {
             return Optional.empty();
         }
         LOG.info("re-adopted pid {} by its run token", pid);
@@ -188,11 +188,14 @@ public final class RlimitSandbox implements ProcessSandbox {
     }
 
     private static boolean carries(long pid, String runToken) {
+        return environ(pid).map(env -> RunToken.isCarriedBy(env, runToken)).orElse(false);
+    }
+
+    private static Optional<byte[]> environ(long pid) {
         try {
-            return RunToken.isCarriedBy(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
-                    runToken);
+            return Optional.of(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")));
         } catch (IOException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -213,7 +216,7 @@ public final class RlimitSandbox implements ProcessSandbox {
     public boolean killOrphan(long pid, String runToken) {
         Objects.requireNonNull(runToken, "runToken");
         Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty() || !carries(pid, runToken)) {
+        if (handle.isEmpty() || !RunToken.isCarriedByProcess(() -> environ(pid), runToken)) {
             return false;
         }
         killTree(handle.get());
