@@ -121,13 +121,15 @@ public final class TaskSupervisor {
      * copy of the supervisor's shell, with its trap: a polite {@code SIGTERM} sent then would be taken by the trap and
      * lost, and the task would run on until the grace period's kill (SPEC X6). The child's command line is the
      * supervisor's until the {@code exec} (the same {@code /bin/sh -c <script> bgtasks-task ...}); a command never
-     * has that one. Returns at once when either command line cannot be read (the child has ended, or the OS does not
-     * tell), and at {@code deadline} in any case.
+     * has that one. In the middle of the {@code exec} the child's command line reads empty for a moment (Linux: the
+     * new program's arguments are not set up yet), so an empty one is waited out while the child lives. Returns at
+     * once when the child has ended or the OS does not tell the supervisor's command line, and at {@code deadline} in
+     * any case.
      *
      * @param child the supervisor's child, the task's main process
      * @param supervisor the supervisor
      * @param deadline how long to wait at most
-     * @return whether the child was seen running something other than the supervisor's shell (or could not be read)
+     * @return whether the child was seen running something other than the supervisor's shell (or has ended)
      */
     public static boolean awaitExec(ProcessHandle child, ProcessHandle supervisor, Duration deadline) {
         Optional<String> shell = supervisor.info().commandLine();
@@ -137,7 +139,7 @@ public final class TaskSupervisor {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
             Optional<String> own = child.info().commandLine();
-            if (own.isEmpty() || !own.equals(shell)) {
+            if (own.isPresent() ? !own.equals(shell) : !child.isAlive()) {
                 return true;
             }
             if (System.nanoTime() - end > 0) {
