@@ -45,11 +45,25 @@ final class QuickCalls {
     static Integer run(String[] args, PrintWriter out, PrintWriter err) {
         List<String> words = args.length > 1 && args[0].equals("access") ? List.of("access", args[1])
                 : args.length > 0 ? List.of(args[0]) : List.of();
-        CommandSpec spec = spec(words);
-        if (spec == null) {
+        if (!COMMANDS.contains(words)) {
             return null;
         }
         nameTheJdkSelectorProvider();
+        // The quick calls but doctor ask the broker: their connection is made meanwhile on the other core. A call
+        // that turns out not to be quick (help, an error) drops it unused. Doctor starts no broker and connects on
+        // its own, after it has looked at the host.
+        if (!words.equals(List.of("doctor"))) {
+            BrokerConnection.connectEarly();
+        }
+        try {
+            return parseAndCall(words, args, out, err);
+        } finally {
+            BrokerConnection.discardEarly();
+        }
+    }
+
+    private static Integer parseAndCall(List<String> words, String[] args, PrintWriter out, PrintWriter err) {
+        CommandSpec spec = spec(words);
         CommandLine cli = withoutUnusedConverters(spec);
         if (out != null) {
             cli.setOut(out);

@@ -61,7 +61,8 @@ class QuickCallsTest {
 
     @Test
     void helpErrorsAndWhatOnlyTheAnnotatedCommandsDoAreLeftToThem() {
-        // Nothing is printed and no broker is asked: these return before connecting.
+        // Nothing is printed and nothing is asked of a broker: these return before any request (a quick command's
+        // early connection, when one was begun, is closed unused).
         for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"runs", "--help"},
                 new String[] {"runs", "-h", "--app", "x"}, new String[] {"runs", "--version"},
                 new String[] {"runs"}, new String[] {"runs", "--app"}, new String[] {"runs", "--app", "x", "extra"},

@@ -134,10 +134,18 @@ public final class BrokerStarter {
 
     private static <C> C connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher,
                                         Connector<C> connector) {
+        return connectOrStart(location, deadline, launcher, connector, null);
+    }
+
+    /** @param first an attempt already made, in place of the first one; null: none */
+    static <C> C connectOrStart(BrokerLocation location, Duration deadline, Launcher launcher,
+                                Connector<C> connector, Attempt<C> first) {
         long giveUp = System.nanoTime() + deadline.toNanos();
         long pause = FIRST_PAUSE_NANOS;
+        Attempt<C> made = first;
         while (true) {
-            Attempt<C> attempt = tryConnect(location, deadline, connector);
+            Attempt<C> attempt = made != null ? made : tryConnect(location, deadline, connector);
+            made = null;
             if (attempt.client() == null && !(attempt.refusal() instanceof BrokerBusyException)
                     && !brokerHoldsDatabase(location)) {
                 attempt = startUnlessRunning(location, deadline, launcher, connector);
@@ -164,7 +172,7 @@ public final class BrokerStarter {
     }
 
     /** A connection, or why there is none ({@code null}: no socket file). */
-    private record Attempt<C>(C client, IOException refusal) {
+    record Attempt<C>(C client, IOException refusal) {
     }
 
     /**
@@ -196,7 +204,7 @@ public final class BrokerStarter {
         }
     }
 
-    private static <C> Attempt<C> tryConnect(BrokerLocation location, Duration deadline, Connector<C> connector) {
+    static <C> Attempt<C> tryConnect(BrokerLocation location, Duration deadline, Connector<C> connector) {
         if (!Files.exists(location.socket())) {
             return new Attempt<>(null, null);
         }
@@ -213,7 +221,7 @@ public final class BrokerStarter {
         return Store.isLocked(location.databaseFile());
     }
 
-    private static Process launch(BrokerLocation location) throws IOException {
+    static Process launch(BrokerLocation location) throws IOException {
         location.ensureStateDirectories();
         JvmRuntime runtime = JvmRuntime.detect(null, System.getenv(), launcherCache(location));
         if (runtime.unavailableReason().isPresent()) {

@@ -143,6 +143,70 @@ class BrokerStarterTest {
         assertThat(BrokerStarter.brokerHoldsDatabase(location)).isTrue();
     }
 
+    private Process startingLauncher(BrokerLocation where) throws IOException {
+        launches.incrementAndGet();
+        Broker broker = Broker.start(BrokerConfig.builder().home(where.stateDirectory())
+                .platform(FakePlatform.withGoodConditions()).policyFile(home.resolve("policy.json"))
+                .environment(Map.of()).build());
+        closeAfter.add(broker);
+        closeAfter.add(BrokerServer.start(broker, where.socket()));
+        return null;
+    }
+
+    /** Waits for the early connections' threads to end, so that what they did (or did not do) is done. */
+    private static void awaitEarlyThreads() throws InterruptedException {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("bgtasks-early-connection")) {
+                thread.join(Duration.ofSeconds(20).toMillis());
+                assertThat(thread.isAlive()).as("the early connection's thread after 20 s").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void anEarlyConnectionToARunningBrokerIsTheClientTaken() throws Exception { // issue 18
+        BrokerLocation location = location();
+        startingLauncher(location);
+        EarlyConnection early = EarlyConnection.begin(() -> location, Duration.ofSeconds(20), this::countingLauncher);
+        BrokerTreeClient client = early.take();
+        closeAfter.add(client);
+        assertThat(client.accessStatus("com.example.notes").textValue())
+                .isEqualTo(BackgroundAccessStatus.UNSPECIFIED.name());
+        assertThat(launches).as("brokers started, the test's own included").hasValue(1);
+        assertThatThrownBy(early::take).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anEarlyConnectionNeverStartsABrokerAndTakingItStartsExactlyOne() throws Exception { // SPEC B1, issue 18
+        BrokerLocation location = location();
+        EarlyConnection unused = EarlyConnection.begin(() -> location, Duration.ofSeconds(20), this::startingLauncher);
+        unused.discard();
+        awaitEarlyThreads();
+        assertThat(launches).as("brokers started by a discarded early connection").hasValue(0);
+        assertThatThrownBy(unused::take).isInstanceOf(IllegalStateException.class);
+
+        EarlyConnection early = EarlyConnection.begin(() -> location, Duration.ofSeconds(20), this::startingLauncher);
+        awaitEarlyThreads();
+        assertThat(launches).as("brokers started before the connection was taken").hasValue(0);
+        BrokerTreeClient client = early.take();
+        closeAfter.add(client);
+        assertThat(client.accessStatus("com.example.notes").textValue())
+                .isEqualTo(BackgroundAccessStatus.UNSPECIFIED.name());
+        assertThat(launches).as("brokers started").hasValue(1);
+    }
+
+    @Test
+    void anEarlyConnectionToABusyBrokerFailsAsTheOneShotClientDoes() throws Exception { // issue 18, issue 20
+        BrokerLocation location = location();
+        BusyBroker busy = new BusyBroker(location.socket());
+        closeAfter.add(busy);
+        EarlyConnection early = EarlyConnection.begin(() -> location, DEADLINE, this::countingLauncher);
+        assertThatThrownBy(early::take).isInstanceOf(BrokerUnavailableException.class)
+                .hasMessageContaining("the broker is busy").hasMessageContaining("4096 app connections")
+                .hasMessageContaining(location.socket().toString());
+        assertThat(launches).as("brokers started").hasValue(0);
+    }
+
     /** Answers every hello with {@code busy}, as a broker at its app limit does, and counts the answers. */
     private static final class BusyBroker implements AutoCloseable {
         private final ServerSocketChannel listener;
