@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bgtasks.arguments.ValueMapCodec;
+import dev.bgtasks.broker.TriggerRequest;
 import dev.bgtasks.spi.HostSignal;
 import dev.bgtasks.testing.BrokerHarness;
 import dev.bgtasks.testing.FakePlatform.FakeProcess;
@@ -178,6 +179,22 @@ class TriggerTest {
         UUID second = bg.applicationTrigger().request(Map.of()).join().instanceId();
         assertThat(second).isNotEqualTo(first);
         assertThat(h.platform.processes()).hasSize(2);
+    }
+
+    @Test
+    void aRelayedAnswerGoesOutOnceTheInstanceIsDurableAndBeforeItsLaunch() { // SPEC B4, T5, T4
+        register();
+        List<String> atAnswer = new ArrayList<>();
+        TriggerRequest request = new TriggerRequest(APP, "", ValueMapCodec.encode(Map.of()), null);
+        h.broker().requestTrigger(request, response -> atAnswer.add(response.result() + ": "
+                + h.broker().instances(APP).size() + " instance stored, " + h.platform.processes().size()
+                + " process started"));
+        assertThat(atAnswer).containsExactly("ALLOWED: 1 instance stored, 0 process started");
+        assertThat(h.platform.processes()).as("processes once the call returned").hasSize(1);
+
+        h.broker().requestTrigger(request, response -> atAnswer.add(response.result().name()));
+        assertThat(atAnswer).last().isEqualTo("CURRENTLY_RUNNING");
+        assertThat(h.platform.processes()).hasSize(1);
     }
 
     @Test

@@ -178,7 +178,26 @@ public final class Broker extends HostFacade implements BrokerOperations, AutoCl
         TriggerDecisions.check(request);
         synchronized (this) {
             ctx.ensureOpen();
-            return parts.triggers.decide(request);
+            return parts.triggers.decide(request, null);
+        }
+    }
+
+    /** The answer goes out before the launch, both under the lock: nothing can come between them (SPEC B4). */
+    @Override
+    public void requestTrigger(TriggerRequest request, Consumer<TriggerResponse> answer) {
+        Objects.requireNonNull(answer, "answer");
+        TriggerDecisions.check(request);
+        synchronized (this) {
+            ctx.ensureOpen();
+            boolean[] answered = {false};
+            TriggerResponse response = parts.triggers.decide(request, early -> {
+                answered[0] = true;
+                answer.accept(early);
+            });
+            // A decision that returns before the start step (a trigger from inside a task) is answered here.
+            if (!answered[0]) {
+                answer.accept(response);
+            }
         }
     }
 

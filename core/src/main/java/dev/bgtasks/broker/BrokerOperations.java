@@ -61,6 +61,18 @@ public interface BrokerOperations {
     /** SPEC T1–T7. */
     TriggerResponse requestTrigger(TriggerRequest request);
 
+    /**
+     * {@link #requestTrigger(TriggerRequest)}, its answer handed to {@code answer} once it is durable, which may be
+     * before the new instance's process has started (SPEC B4: the start is a transition no client is told of at that
+     * moment). For a caller that relays the answer, as the broker's socket server does: the app does not wait for
+     * the launch. This default answers when {@code requestTrigger} returns.
+     *
+     * @param answer called once, on this thread, before this method returns; not when the request fails
+     */
+    default void requestTrigger(TriggerRequest request, Consumer<TriggerResponse> answer) {
+        answer.accept(requestTrigger(request));
+    }
+
     /** The app's instances, newest first. */
     List<InstanceInfo> instances(String appId);
 

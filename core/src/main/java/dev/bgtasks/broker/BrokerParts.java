@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * BrokerParts parts = new BrokerParts(ctx);
- * parts.triggers.decide(request);      // under the broker's lock
+ * parts.triggers.decide(request, null); // under the broker's lock
  * }</pre>
  */
 final class BrokerParts {

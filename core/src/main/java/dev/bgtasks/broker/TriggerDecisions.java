@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * TriggerDecisions.check(request);                     // outside the lock: argument size, names
- * TriggerResponse response = triggers.decide(request); // under the broker's lock
+ * TriggerResponse response = triggers.decide(request, null); // under the broker's lock; null: answered on return
  * }</pre>
  *
  * <p>T4 holds under any number of callers because {@link #decide} runs under the broker's lock and creates the
@@ -100,8 +101,13 @@ final class TriggerDecisions {
         this.pendingToken = source;
     }
 
-    /** Decides under the broker's lock; a new instance is durable before the answer (SPEC B4). */
-    TriggerResponse decide(TriggerRequest request) {
+    /**
+     * Decides under the broker's lock; a new instance is durable before the answer (SPEC B4).
+     *
+     * @param answerBeforeStart when not null, gets the answer once it is durable and before a start is tried, so
+     *     that its caller can send it without waiting for the launch
+     */
+    TriggerResponse decide(TriggerRequest request, Consumer<TriggerResponse> answerBeforeStart) {
         if (request.callerRunToken() != null) {
             LOG.info("trigger {} of {} requested from inside a task: DISABLED_BY_POLICY",
                     Registrations.triggerLabel(request.triggerName()), request.appId());
@@ -141,6 +147,9 @@ final class TriggerDecisions {
         }
         if (decision.created() != null && request.debugPort() != null) {
             runs.debugOnLaunch(decision.created().instanceId(), request.debugPort());
+        }
+        if (answerBeforeStart != null) {
+            answerBeforeStart.accept(decision.response());
         }
         if (decision.created() != null && decision.created().state() == InstanceState.PENDING) {
             // The registration and access this decision read, under the same lock: the start reads neither again.
@@ -210,7 +219,7 @@ final class TriggerDecisions {
     /** {@link #fire(RegistrationRow, String)} with arguments of the broker's: a device trigger's device (SPEC H8). */
     TriggerResponse fire(RegistrationRow registration, String why, byte[] arguments) {
         TriggerResponse response = decide(new TriggerRequest(registration.appId(), registration.triggerName(),
-                arguments.clone(), null));
+                arguments.clone(), null), null);
         if (response.result() == ApplicationTriggerResult.ALLOWED) {
             LOG.info("task {} '{}' of {} fired ({}): instance {}", registration.taskId(), registration.name(),
                     registration.appId(), why, response.instanceId());

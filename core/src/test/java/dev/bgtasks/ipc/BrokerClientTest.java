@@ -203,7 +203,7 @@ class BrokerClientTest {
         client.requestAccess(APP);
         client.register(APP, javaTask("export"));
         TriggerResponse started = client.requestTrigger(new TriggerRequest(APP, "", new byte[0], null));
-        FakeProcess process = h.platform.lastProcess();
+        FakeProcess process = h.platform.awaitProcess(1);
 
         List<Integer> sent = List.of(5, 10, 20, 30, 45, 60, 61, 80, 99, 100);
         for (int value : sent) {
@@ -229,7 +229,7 @@ class BrokerClientTest {
 
         mySubscription.close();
         TriggerResponse again = client.requestTrigger(new TriggerRequest(APP, "", new byte[0], null));
-        h.progress(h.platform.lastProcess(), 42);
+        h.progress(h.platform.awaitProcess(2), 42);
         assertThat(awaitEvent(theirs, AppEvent.Progress.class, e -> true).instanceId())
                 .isEqualTo(again.instanceId());
         // An event pushed to us would have been queued before this answer, on the same connection.

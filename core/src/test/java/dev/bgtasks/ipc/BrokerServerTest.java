@@ -264,7 +264,7 @@ class BrokerServerTest {
         BlockingQueue<AppEvent> othersEvents = IpcFixtures.eventQueue();
         other.subscribe(APP, othersEvents::add);
         other.requestTrigger(new TriggerRequest(APP, "", new byte[0], null));
-        FakeProcess process = h.platform.lastProcess();
+        FakeProcess process = h.platform.awaitProcess(1);
 
         // Says hello, subscribes, reads both answers, and never reads again.
         RawClient hung = closing(RawClient.stopsReadingAfter(socket, 2));

@@ -66,9 +66,10 @@ class HostConnectionTest {
     }
 
     private FakeProcess trigger(Map<String, Object> arguments) {
+        int before = h.platform.processes().size();
         lastTrigger = app.requestTrigger(new TriggerRequest(APP, "", ValueMapCodec.encode(arguments), null));
         assertThat(lastTrigger.result()).isEqualTo(ApplicationTriggerResult.ALLOWED);
-        return h.platform.lastProcess();
+        return h.platform.awaitProcess(before + 1);
     }
 
     private HostConnection attach(FakeProcess process) throws Exception {
@@ -148,7 +149,7 @@ class HostConnectionTest {
                 base.limits(), false, base.cancellationGrace(), null, null,
                 dev.bgtasks.RetryPolicy.linear(Duration.ofSeconds(1), Duration.ofSeconds(1), 2)));
         lastTrigger = app.requestTrigger(new TriggerRequest(APP, "retrying", ValueMapCodec.encode(Map.of()), null));
-        FakeProcess first = h.platform.lastProcess();
+        FakeProcess first = h.platform.awaitProcess(1);
         try (HostConnection host = attach(first)) {
             host.result(null, null, true);
         }

@@ -120,7 +120,7 @@ class ServerCapacityTest {
         assertThat(app.requestTrigger(new TriggerRequest(APP, "", new byte[0], null)).result())
                 .isEqualTo(ApplicationTriggerResult.ALLOWED);
         // The one app slot is taken, and a task host still attaches.
-        try (HostConnection host = HostConnection.attach(socket, h.platform.lastProcess().runToken(), r -> { })) {
+        try (HostConnection host = HostConnection.attach(socket, h.platform.awaitProcess(1).runToken(), r -> { })) {
             assertThat(host.attachment().appId()).isEqualTo(APP);
         }
     }

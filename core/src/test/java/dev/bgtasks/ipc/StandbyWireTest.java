@@ -70,8 +70,9 @@ class StandbyWireTest {
 
     /** A cold run to its end, which leaves a standby launched (the fake clock runs the background start). */
     private FakeProcess coldRunLeavingAStandby() throws Exception {
+        int before = h.platform.processes().size();
         trigger(Map.of());
-        FakeProcess cold = h.platform.lastProcess();
+        FakeProcess cold = h.platform.awaitProcess(before + 1);
         try (HostConnection host = HostConnection.attach(socket, cold.runToken(), reason -> { })) {
             host.result(null, null);
         }

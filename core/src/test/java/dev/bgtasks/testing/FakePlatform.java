@@ -26,6 +26,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -92,6 +93,14 @@ public final class FakePlatform implements HostPlatform {
 
     public List<FakeProcess> processes() {
         return List.copyOf(sandbox.launched);
+    }
+
+    /**
+     * The {@code count}th process launched (1: the first), waited for with a deadline: a trigger relayed over the
+     * socket is answered before its launch (SPEC B4), so a test that triggers through a client waits for it.
+     */
+    public FakeProcess awaitProcess(int count) {
+        return sandbox.awaitLaunched(count);
     }
 
     /** The one process launched last. */
@@ -195,6 +204,7 @@ public final class FakePlatform implements HostPlatform {
 
     /** A sandbox that records launches instead of starting processes. */
     public static final class FakeSandbox implements ProcessSandbox {
+        private static final Duration LAUNCH_DEADLINE = Duration.ofSeconds(10);
         private final List<FakeProcess> launched = new CopyOnWriteArrayList<>();
         private final List<Long> orphansKilled = new CopyOnWriteArrayList<>();
         private final AtomicLong nextPid = new AtomicLong(1000);
@@ -239,8 +249,27 @@ public final class FakePlatform implements HostPlatform {
             mostAliveAtALaunch = Math.max(mostAliveAtALaunch,
                     (int) launched.stream().filter(FakeProcess::isAlive).count());
             launched.add(process);
+            notifyAll();
             onLaunch.accept(process);
             return process;
+        }
+
+        synchronized FakeProcess awaitLaunched(int count) {
+            long end = System.nanoTime() + LAUNCH_DEADLINE.toNanos();
+            while (launched.size() < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("process " + count + " was not launched within " + LAUNCH_DEADLINE
+                            + " (" + launched.size() + " were)");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while waiting for process " + count, e);
+                }
+            }
+            return launched.get(count - 1);
         }
 
         @Override
