@@ -62,10 +62,12 @@ class CheckoutLauncherTest {
         String first = call(cache, null, "access", "status", "--app", "dev.bgtasks.dist.launcher");
         List<Path> archives;
         try (Stream<Path> files = Files.list(cache)) {
-            archives = files.toList();
+            archives = files.filter(f -> !f.getFileName().toString().equals("last")).toList();
         }
         assertThat(archives).hasSize(1);
         assertThat(archives.get(0).getFileName().toString()).matches("bgtask-g1-\\d+\\.jsa");
+        // The next call finds it through this file, with no fork of stat and cksum.
+        assertThat(Files.readAllLines(cache.resolve("last")).get(0)).isEqualTo(archives.get(0).toString());
 
         Path classLog = scratch.resolve("classes.log");
         String second = call(cache, "-Xlog:class+load:file=" + classLog, "access", "status", "--app",
@@ -78,6 +80,14 @@ class CheckoutLauncherTest {
                 "dev.bgtasks.cli.QuickCalls source: shared objects file",
                 "picocli.CommandLine source: shared objects file",
                 "com.fasterxml.jackson.core.JsonFactory source: shared objects file");
+
+        // The training also made the other quick calls once: their classes are in the archive too.
+        Path runsLog = scratch.resolve("runs.log");
+        call(cache, "-Xlog:class+load:file=" + runsLog, "runs", "--app", "dev.bgtasks.dist.launcher", "--json");
+        assertThat(Files.readString(runsLog, StandardCharsets.UTF_8)).contains(
+                "dev.bgtasks.cli.RunsCommand source: shared objects file",
+                "dev.bgtasks.cli.TreeOutput source: shared objects file",
+                "dev.bgtasks.daemon.EarlyConnection source: shared objects file");
     }
 
     /** {@code ./bgtask ARGS} with its own cache and broker home; its stdout (the JVM's notes go to stderr). */
