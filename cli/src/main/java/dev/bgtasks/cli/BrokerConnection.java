@@ -31,12 +31,20 @@ final class BrokerConnection {
      * begun.
      */
     static BrokerTreeClient oneShot() {
-        EarlyConnection begun;
-        synchronized (BrokerConnection.class) {
-            begun = early;
-            early = null;
-        }
+        EarlyConnection begun = takeEarly();
         return begun != null ? begun.take() : BrokerStarter.connectOrStartOneShot(BrokerLocation.forCurrentUser());
+    }
+
+    /** The early connection's client when one was begun and a broker answered it; null otherwise. Starts none. */
+    static BrokerTreeClient earlyIfConnected() {
+        EarlyConnection begun = takeEarly();
+        return begun != null ? begun.takeIfConnected() : null;
+    }
+
+    private static synchronized EarlyConnection takeEarly() {
+        EarlyConnection begun = early;
+        early = null;
+        return begun;
     }
 
     /**

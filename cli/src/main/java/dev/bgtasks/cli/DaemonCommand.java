@@ -43,6 +43,8 @@ final class DaemonCommand implements Callable<Integer> {
                     .forEach(System::setProperty);
         } else {
             System.setProperty(Bgtask.SLF4J_PROVIDER, Bgtask.SIMPLE_PROVIDER);
+            // A broker log needs timestamps; a -D of the user's wins.
+            BrokerLog.SIMPLE_TIMESTAMPS.forEach(DaemonCommand::setUnlessSet);
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         if (minimumFreshness != null) {
@@ -127,6 +129,12 @@ final class DaemonCommand implements Callable<Integer> {
                 arguments.add(option);
                 arguments.add(value.toString());
             }
+        }
+    }
+
+    private static void setUnlessSet(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 }

@@ -64,10 +64,16 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** The broker's own view of its platform; starting none, since a doctor should not change what it examines. */
     private static String brokerState(BrokerLocation where, PrintWriter out) {
-        if (!Files.exists(where.socket())) {
+        BrokerTreeClient early;
+        try {
+            early = BrokerConnection.earlyIfConnected();
+        } catch (RuntimeException e) {
+            return "does not answer: " + e.getMessage();
+        }
+        if (early == null && !Files.exists(where.socket())) {
             return "not running (it starts on first use); would use: " + HostPlatforms.select().name();
         }
-        try (BrokerTreeClient client = BrokerTreeClient.connectOneShot(where.socket(),
+        try (BrokerTreeClient client = early != null ? early : BrokerTreeClient.connectOneShot(where.socket(),
                 BrokerTreeClient.DEFAULT_DEADLINE)) {
             out.println("in use: " + client.describePlatform().textValue());
             return "answers (signals: " + WireRecords.signalSnapshot(client.signals()).known() + ")";

@@ -49,12 +49,10 @@ final class QuickCalls {
             return null;
         }
         nameTheJdkSelectorProvider();
-        // The quick calls but doctor ask the broker: their connection is made meanwhile on the other core. A call
-        // that turns out not to be quick (help, an error) drops it unused. Doctor starts no broker and connects on
-        // its own, after it has looked at the host.
-        if (!words.equals(List.of("doctor"))) {
-            BrokerConnection.connectEarly();
-        }
+        // Every quick call asks the broker: its connection is made meanwhile on the other core (doctor uses it only
+        // when a broker answered it; it starts none). A call that turns out not to be quick (help, an error) drops
+        // it unused.
+        BrokerConnection.connectEarly();
         try {
             return parseAndCall(words, args, out, err);
         } finally {

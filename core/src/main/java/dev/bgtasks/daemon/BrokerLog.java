@@ -27,6 +27,13 @@ public record BrokerLog(long maxFileBytes, int files) {
     public static final BrokerLog DEFAULT = new BrokerLog(10L * 1024 * 1024, 3);
     /** logback's SLF4J provider, chosen by name so that another provider on the class path does not win. */
     public static final String LOGBACK_PROVIDER = "ch.qos.logback.classic.spi.LogbackServiceProvider";
+    /**
+     * The system properties that give each line slf4j-simple writes a timestamp, for a broker log written through
+     * it: set where a broker starts, never in a properties file every client call would read.
+     */
+    public static final Map<String, String> SIMPLE_TIMESTAMPS = Map.of(
+            "org.slf4j.simpleLogger.showDateTime", "true",
+            "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     /** At the root of bgtasks-core: a resource in a package of a named module would be hidden from logback. */
     static final String CONFIGURATION = "bgtasks-broker-logback.xml";
     /** What the JVM writes outside the log (a crash report, a stray print), beside the log. */

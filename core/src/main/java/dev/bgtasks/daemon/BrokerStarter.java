@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -312,8 +313,7 @@ public final class BrokerStarter {
             // SPEC B7: the app's provider writes to stderr, appended to broker.log, which the broker rotates itself.
             options.add("-D" + StdioLogRotation.PROPERTY + "=" + location.logFile().toAbsolutePath());
             // Read by slf4j-simple when that is the provider, ignored otherwise: a broker log needs timestamps.
-            options.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-            options.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+            new TreeMap<>(BrokerLog.SIMPLE_TIMESTAMPS).forEach((name, value) -> options.add("-D" + name + "=" + value));
         }
         List<String> args = List.of(location.runtimeDirectory().toString(), location.stateDirectory().toString(),
                 location.logDirectory().toString());

@@ -112,6 +112,24 @@ public final class EarlyConnection {
                 BrokerTreeClient::connectOneShot, made);
     }
 
+    /**
+     * The early client when the first attempt connected, else null: for a caller that must not start a broker
+     * ({@code bgtask doctor} looks and changes nothing). Waits for the attempt to end.
+     *
+     * @return the client, the caller's to close; null when no broker answered the attempt
+     * @throws RuntimeException a broker's refusal, as its type
+     * @throws IllegalStateException when it was taken or discarded already
+     */
+    public BrokerTreeClient takeIfConnected() {
+        synchronized (this) {
+            if (taken || discarded) {
+                throw new IllegalStateException("this early connection was taken or discarded already");
+            }
+            taken = true;
+        }
+        return ended().client();
+    }
+
     /** Drops the connection when nobody took it: a client it makes is closed as soon as it is there. */
     public void discard() {
         synchronized (this) {

@@ -196,6 +196,23 @@ class BrokerStarterTest {
     }
 
     @Test
+    void takingAnEarlyConnectionOnlyIfConnectedStartsNoBroker() throws Exception { // issue 18: bgtask doctor
+        BrokerLocation location = location();
+        EarlyConnection none = EarlyConnection.begin(() -> location, Duration.ofSeconds(20), this::startingLauncher);
+        assertThat(none.takeIfConnected()).as("the client when no broker runs").isNull();
+        assertThat(launches).as("brokers started").hasValue(0);
+
+        startingLauncher(location);
+        EarlyConnection early = EarlyConnection.begin(() -> location, Duration.ofSeconds(20), this::countingLauncher);
+        BrokerTreeClient client = early.takeIfConnected();
+        assertThat(client).as("the client when a broker runs").isNotNull();
+        closeAfter.add(client);
+        assertThat(client.accessStatus("com.example.notes").textValue())
+                .isEqualTo(BackgroundAccessStatus.UNSPECIFIED.name());
+        assertThat(launches).as("brokers started, the test's own included").hasValue(1);
+    }
+
+    @Test
     void anEarlyConnectionToABusyBrokerFailsAsTheOneShotClientDoes() throws Exception { // issue 18, issue 20
         BrokerLocation location = location();
         BusyBroker busy = new BusyBroker(location.socket());
