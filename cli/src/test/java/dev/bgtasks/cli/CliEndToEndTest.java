@@ -105,6 +105,15 @@ class CliEndToEndTest {
         }
     }
 
+    /** A doctor report's lines from {@code platforms:} up to the socket's. */
+    private static List<String> platformLines(String report) {
+        List<String> lines = report.lines().toList();
+        int from = lines.indexOf("platforms:");
+        int to = from < 0 ? -1 : lines.subList(from, lines.size()).stream()
+                .filter(line -> line.startsWith("socket:")).findFirst().map(lines::indexOf).orElse(-1);
+        return from < 0 || to < 0 ? List.of() : lines.subList(from, to);
+    }
+
     /** A call as {@code main} makes it when it is one {@link QuickCalls} answers. */
     private static Result quick(String... args) {
         StringWriter out = new StringWriter();
@@ -385,6 +394,11 @@ class CliEndToEndTest {
                 "java start archives: ", "broker:   answers");
         // How the broker starts JVMs: here, this JDK's own java (issue 13).
         assertThat(doctor.out()).contains("java:     " + Path.of(System.getProperty("java.home"), "bin", "java"));
+        // The quick doctor looks at the platforms and connects while it parses (issue 18): the same report.
+        Result quickDoctor = quick("doctor");
+        assertThat(quickDoctor.code()).isZero();
+        assertThat(quickDoctor.out()).contains("broker:   answers");
+        assertThat(platformLines(quickDoctor.out())).isNotEmpty().isEqualTo(platformLines(doctor.out()));
         if (System.getProperty("os.name").startsWith("Linux")) {
             // SPEC R9: the doctor names the mechanism in force; a Linux CI host must have a cgroup for tasks.
             assertThat(doctor.out()).contains("in use: linux").containsAnyOf("cgroup1 memory+pids",
