@@ -198,6 +198,18 @@ class TriggerTest {
     }
 
     @Test
+    void anAnswerThatCannotBePassedOnDoesNotHoldBackTheLaunch() { // SPEC B4, T5
+        register();
+        TriggerRequest request = new TriggerRequest(APP, "", ValueMapCodec.encode(Map.of()), null);
+        h.broker().requestTrigger(request, response -> {
+            throw new IllegalStateException("the app's connection is gone");
+        });
+        assertThat(h.platform.processes()).as("processes once the call returned").hasSize(1);
+        assertThat(h.broker().instances(APP)).singleElement()
+                .extracting(InstanceInfo::state).isEqualTo(InstanceState.RUNNING);
+    }
+
+    @Test
     void theTaskGetsADeepCopyOfTheArguments() { // SPEC T6
         register();
         List<String> files = new ArrayList<>(List.of("a.txt"));

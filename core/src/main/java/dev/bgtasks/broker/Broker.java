@@ -182,7 +182,10 @@ public final class Broker extends HostFacade implements BrokerOperations, AutoCl
         }
     }
 
-    /** The answer goes out before the launch, both under the lock: nothing can come between them (SPEC B4). */
+    /**
+     * The answer goes out before the launch, both under the lock: nothing can come between them (SPEC B4). What
+     * fails after the answer is logged: the caller has its answer, and gets no second one.
+     */
     @Override
     public void requestTrigger(TriggerRequest request, Consumer<TriggerResponse> answer) {
         Objects.requireNonNull(answer, "answer");
@@ -190,13 +193,26 @@ public final class Broker extends HostFacade implements BrokerOperations, AutoCl
         synchronized (this) {
             ctx.ensureOpen();
             boolean[] answered = {false};
-            TriggerResponse response = parts.triggers.decide(request, early -> {
+            Consumer<TriggerResponse> once = response -> {
                 answered[0] = true;
-                answer.accept(early);
-            });
-            // A decision that returns before the start step (a trigger from inside a task) is answered here.
-            if (!answered[0]) {
-                answer.accept(response);
+                try {
+                    answer.accept(response);
+                } catch (RuntimeException e) {
+                    // The caller's failure to pass the answer on does not hold back the start it asked for.
+                    LOG.warn("the answer to a trigger of {} was not passed on", request.appId(), e);
+                }
+            };
+            try {
+                TriggerResponse response = parts.triggers.decide(request, once);
+                // A decision that returns before the start step (a trigger from inside a task) is answered here.
+                if (!answered[0]) {
+                    once.accept(response);
+                }
+            } catch (RuntimeException e) {
+                if (!answered[0]) {
+                    throw e;
+                }
+                LOG.error("trigger of {} failed after it was answered", request.appId(), e);
             }
         }
     }

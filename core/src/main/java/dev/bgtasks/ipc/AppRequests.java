@@ -2,7 +2,6 @@ package dev.bgtasks.ipc;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.bgtasks.UserAccessSetting;
 import dev.bgtasks.broker.BrokerOperations;
 import dev.bgtasks.broker.TaskDefinition;
@@ -36,12 +35,6 @@ final class AppRequests {
         boolean unsubscribe(int subscription);
     }
 
-    /**
-     * What {@link #handle} returns for a request it has answered already, through its {@code answerNow}: a value no
-     * result converts to.
-     */
-    static final JsonNode ANSWERED = MissingNode.getInstance();
-
     private final BrokerOperations broker;
 
     AppRequests(BrokerOperations broker) {
@@ -50,11 +43,16 @@ final class AppRequests {
 
     /**
      * @param id the request id, which also names a subscription the request opens
-     * @param answerNow sends a result before the request's work is done: {@code requestTrigger} answers once its
-     *     instance is durable, before the launch (SPEC B4), and then returns {@link #ANSWERED}
+     * @param answer sends the result, once; {@code requestTrigger} sends it as soon as its instance is durable,
+     *     before the launch (SPEC B4), and its work goes on after it
      * @throws BadRequestException for an unknown type or a missing or wrongly typed field
      */
-    JsonNode handle(String type, int id, Params p, Subscriptions subscriptions, Consumer<JsonNode> answerNow) {
+    void handle(String type, int id, Params p, Subscriptions subscriptions, Consumer<JsonNode> answer) {
+        if (type.equals("requestTrigger")) {
+            broker.requestTrigger(p.value(Messages.REQUEST, TriggerRequest.class),
+                    response -> answer.accept(WireJson.MAPPER.valueToTree(response)));
+            return;
+        }
         Object result = switch (type) {
             case "requestAccess" -> broker.requestAccess(p.text(Messages.APP_ID));
             case "accessStatus" -> broker.accessStatus(p.text(Messages.APP_ID));
@@ -75,11 +73,6 @@ final class AppRequests {
             case "registrations" -> broker.registrations(p.text(Messages.APP_ID));
             case "unregister" -> broker.unregister(p.text(Messages.APP_ID), p.uuid(Messages.TASK_ID),
                     p.bool(Messages.CANCEL_TASK));
-            case "requestTrigger" -> {
-                broker.requestTrigger(p.value(Messages.REQUEST, TriggerRequest.class),
-                        response -> answerNow.accept(WireJson.MAPPER.valueToTree(response)));
-                yield ANSWERED;
-            }
             case "instances" -> broker.instances(p.text(Messages.APP_ID));
             case "cancel" -> broker.cancel(p.text(Messages.APP_ID), p.uuid(Messages.INSTANCE_ID));
             case "undeliveredCompletions" -> broker.undeliveredCompletions(p.text(Messages.APP_ID));
@@ -112,6 +105,6 @@ final class AppRequests {
             default -> throw new BadRequestException(Messages.TYPE,
                     "unknown request type \"" + Messages.brief(type) + "\"");
         };
-        return result == ANSWERED ? ANSWERED : WireJson.MAPPER.valueToTree(result);
+        answer.accept(WireJson.MAPPER.valueToTree(result));
     }
 }

@@ -276,26 +276,18 @@ final class ServerConnection implements AppRequests.Subscriptions, ChannelOutput
             return;
         }
         int id = idNode.asInt();
-        boolean[] answered = {false};
         try {
             if (type == null) {
                 throw new BadRequestException(Messages.TYPE, "a request needs a string \"type\", got "
                         + Messages.brief(typeNode));
             }
             Params params = new Params(frame);
-            JsonNode result = role == Role.APP ? appRequests.handle(type, id, params, this, early -> {
-                answered[0] = true;
-                respond(id, early);
-            }) : HostRequests.handle(hostSide, runToken, type, params);
-            if (result != AppRequests.ANSWERED) {
-                respond(id, result);
+            if (role == Role.APP) {
+                appRequests.handle(type, id, params, this, result -> respond(id, result));
+            } else {
+                respond(id, HostRequests.handle(hostSide, runToken, type, params));
             }
         } catch (RuntimeException e) {
-            if (answered[0]) {
-                // The peer has its answer: what failed after it is the broker's to log, not a second answer.
-                LOG.error("connection {}: {} failed after it was answered", number, Messages.brief(type), e);
-                return;
-            }
             WireError error = WireError.of(e);
             if (error.kind() == WireError.Kind.INTERNAL) {
                 LOG.error("connection {}: {} failed", number, Messages.brief(type), e);

@@ -2,6 +2,7 @@ package dev.bgtasks.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,17 +208,7 @@ class TaskEndRecordsTest {
     void awaitExecReturnsOnceTheForkedShellRunsItsCommand() throws Exception { // SPEC X6
         // The subshell is a copy of its parent's shell until its exec, 0.3 s on: as a supervisor's child is between
         // its fork and the task's exec.
-        Process parent = new ProcessBuilder("/bin/sh", "-c", "(sleep 0.3; exec sleep 30); :").start();
-        try {
-            ProcessHandle child = childOf(parent);
-            assertThat(TaskSupervisor.awaitExec(child, parent.toHandle(), Duration.ofSeconds(10)))
-                    .isTrue();
-            assertThat(child.info().commandLine()).as("what the child runs once awaitExec returned")
-                    .hasValueSatisfying(line -> assertThat(line).contains("sleep 30"));
-        } finally {
-            parent.descendants().forEach(ProcessHandle::destroyForcibly);
-            parent.destroyForcibly();
-        }
+        assertAwaitExecSeesTheCommand("(sleep 0.3; exec sleep 30); :", "once awaitExec returned");
     }
 
     @Test
@@ -226,16 +217,21 @@ class TaskEndRecordsTest {
         // The subshell execs at once: awaitExec often polls it in the middle of the exec, when Linux shows no
         // command line yet. While an empty one counted as done, 1 of 3 runs of these 40 rounds failed.
         for (int round = 0; round < 40; round++) {
-            Process parent = new ProcessBuilder("/bin/sh", "-c", "(exec sleep 30); :").start();
-            try {
-                ProcessHandle child = childOf(parent);
-                assertThat(TaskSupervisor.awaitExec(child, parent.toHandle(), Duration.ofSeconds(10))).isTrue();
-                assertThat(child.info().commandLine()).as("round %d: what the child runs once awaitExec returned",
-                        round).hasValueSatisfying(line -> assertThat(line).contains("sleep 30"));
-            } finally {
-                parent.descendants().forEach(ProcessHandle::destroyForcibly);
-                parent.destroyForcibly();
-            }
+            assertAwaitExecSeesTheCommand("(exec sleep 30); :", "in round " + round + ", once awaitExec returned");
+        }
+    }
+
+    /** Runs {@code script} in a shell, and checks that its subshell runs {@code sleep 30} once awaitExec returns. */
+    private static void assertAwaitExecSeesTheCommand(String script, String when) throws IOException {
+        Process parent = new ProcessBuilder("/bin/sh", "-c", script).start();
+        try {
+            ProcessHandle child = childOf(parent);
+            assertThat(TaskSupervisor.awaitExec(child, parent.toHandle(), Duration.ofSeconds(10))).isTrue();
+            assertThat(child.info().commandLine()).as("what the child runs " + when)
+                    .hasValueSatisfying(line -> assertThat(line).contains("sleep 30"));
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
         }
     }
 
