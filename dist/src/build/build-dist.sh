@@ -50,6 +50,10 @@ cp "$man1"/*.1 "$dist/share/man/man1/"
 # own (the first call starts it, in a scratch BGTASKS_HOME), dumped as the runtime's default archive, so every
 # call maps them without an option. The JVM checks the archive against the runtime itself and ignores it
 # when they differ; -Xshare:on below fails the build instead.
+# As bin/bgtask starts them: Bgtask by its class name rather than with -m, and G1. JDK 17 archives the boot
+# layer's resolved module graph (the "full module graph") only for a JVM without a main module, and maps it,
+# like every archived heap object, only with G1; with -m each call resolved the graph anew, about 14 ms
+# (issue 18). DistributionTest checks that calls map it.
 train="$(mktemp -d /tmp/bgtd.XXXXXX)"
 stop_broker() {
   if [ -f "$train/home/run/broker.pid" ]; then
@@ -63,7 +67,7 @@ n=0
 while read -r -a args; do
   n=$((n + 1))
   BGTASKS_HOME="$train/home" "$dist/runtime/bin/java" -XX:DumpLoadedClassList="$train/$n.classlist" \
-    -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -m dev.bgtasks.cli/dev.bgtasks.cli.Bgtask "${args[@]}" \
+    -XX:+UseG1GC -XX:TieredStopAtLevel=1 dev.bgtasks.cli.Bgtask "${args[@]}" \
     > "$train/$n.out" 2>&1 || { echo "build-dist: training call 'bgtask ${args[*]}' failed:" >&2; cat "$train/$n.out" >&2; exit 1; }
 done <<CALLS
 access request --app $app
@@ -81,10 +85,10 @@ doctor
 runs --help
 CALLS
 cat "$train"/*.classlist | sort -u > "$train/all.classlist"
-"$dist/runtime/bin/java" -Xshare:dump -XX:SharedClassListFile="$train/all.classlist" \
-  -XX:SharedArchiveFile="$dist/runtime/lib/server/classes.jsa" -m dev.bgtasks.cli/dev.bgtasks.cli.Bgtask \
-  > "$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; exit 1; }
-"$dist/runtime/bin/java" -Xshare:on -m dev.bgtasks.cli/dev.bgtasks.cli.Bgtask --version > /dev/null
+"$dist/runtime/bin/java" -XX:+UseG1GC -Xshare:dump -XX:SharedClassListFile="$train/all.classlist" \
+  -XX:SharedArchiveFile="$dist/runtime/lib/server/classes.jsa" > "$train/dump.log" 2>&1 \
+  || { cat "$train/dump.log" >&2; exit 1; }
+"$dist/runtime/bin/java" -XX:+UseG1GC -Xshare:on dev.bgtasks.cli.Bgtask --version > /dev/null
 
 tar -C "$out" -czf "$out/$name.tar.gz" "$name"
 echo "build-dist: $out/$name.tar.gz ($(du -sh "$dist" | cut -f1) unpacked, $(du -h "$out/$name.tar.gz" | cut -f1)) in $(( $(date +%s) - started )) s"

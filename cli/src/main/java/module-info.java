@@ -1,5 +1,6 @@
 /**
- * The {@code bgtask} command. An application, not a library: it exports nothing.
+ * The {@code bgtask} command. An application, not a library. It holds the package {@code picocli}, compiled from
+ * picocli's sources (see cli/pom.xml).
  *
  * <pre>{@code
  * java -p mods -m dev.bgtasks.cli/dev.bgtasks.cli.Bgtask doctor
@@ -7,7 +8,6 @@
  */
 module dev.bgtasks.cli {
     requires dev.bgtasks.core;
-    requires info.picocli;
     requires org.apache.commons.exec;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
@@ -20,7 +20,10 @@ module dev.bgtasks.cli {
     requires dev.bgtasks.macos;
     requires org.slf4j.simple;
 
-    // picocli reads the commands' annotated fields and calls their methods reflectively; Output writes its
-    // records with Jackson; the task host creates the demo's ExampleBackgroundTask.
-    opens dev.bgtasks.cli to info.picocli, com.fasterxml.jackson.databind, dev.bgtasks.core;
+    // Output writes its records with Jackson; the task host creates the demo's ExampleBackgroundTask. (picocli,
+    // which reads the commands' annotated fields reflectively, is in this module.)
+    // Exported only to make this module a root of its runtime's boot layer: the self-contained bgtask starts
+    // Bgtask by class name, not with -m, so that JDK 17 maps the archived module graph (dist/src/dist/bin/bgtask).
+    exports dev.bgtasks.cli;
+    opens dev.bgtasks.cli to com.fasterxml.jackson.databind, dev.bgtasks.core;
 }

@@ -50,7 +50,6 @@ public final class LinuxPlatform implements HostPlatform {
     public static final String SANDBOX_VARIABLE = "BGTASKS_SANDBOX";
     /** The value of {@link #SANDBOX_VARIABLE} that asks for systemd user scopes. */
     public static final String SCOPES = "systemd-scope";
-    private static final Logger LOG = LoggerFactory.getLogger(LinuxPlatform.class);
     private final String osName = System.getProperty("os.name", "");
     private final Map<String, String> environment;
     private ProcessSandbox sandbox;
@@ -103,13 +102,13 @@ public final class LinuxPlatform implements HostPlatform {
             if (scope.isPresent()) {
                 sandboxNote = " (" + SANDBOX_VARIABLE + "=" + SCOPES + ": tasks in user scopes, never beneath the"
                         + " broker's own cgroup)";
-                LOG.info("{}={}: tasks run in systemd user scopes", SANDBOX_VARIABLE, SCOPES);
+                Log.LOG.info("{}={}: tasks run in systemd user scopes", SANDBOX_VARIABLE, SCOPES);
                 sandbox = scope.get();
             } else {
                 // Not silent: the broker's own cgroup holds the same limits, but systemd < 254 cannot restart a
                 // service whose cgroup hands controllers to task cgroups (issue 21).
                 sandboxNote = " (" + SANDBOX_VARIABLE + "=" + SCOPES + " asked, but " + String.join("; ", whyNot) + ")";
-                LOG.warn("{}={} asked, but {}; trying the broker's own cgroup, which a service manager may then be"
+                Log.LOG.warn("{}={} asked, but {}; trying the broker's own cgroup, which a service manager may then be"
                         + " unable to restart the broker in", SANDBOX_VARIABLE, SCOPES, String.join("; ", whyNot));
             }
         }
@@ -121,11 +120,11 @@ public final class LinuxPlatform implements HostPlatform {
                 Optional<SystemdScopeSandbox> scope = SystemdScopeSandbox.probe(environment, whyNot);
                 if (scope.isPresent()) {
                     sandboxNote += " (own cgroup not usable: " + e.getMessage() + ")";
-                    LOG.info("own cgroup not usable, so tasks run in systemd user scopes: {}", e.getMessage());
+                    Log.LOG.info("own cgroup not usable, so tasks run in systemd user scopes: {}", e.getMessage());
                     sandbox = scope.get();
                 } else {
                     sandboxNote += " (no usable cgroup: " + e.getMessage() + "; " + String.join("; ", whyNot) + ")";
-                    LOG.warn("no usable cgroup nor systemd user scope, so limits are rlimits only and need"
+                    Log.LOG.warn("no usable cgroup nor systemd user scope, so limits are rlimits only and need"
                             + " bestEffortLimits(): {}; {}", e.getMessage(), String.join("; ", whyNot));
                     sandbox = new RlimitSandbox();
                 }
@@ -140,7 +139,7 @@ public final class LinuxPlatform implements HostPlatform {
             return false;
         }
         if (!asked.equals(SCOPES)) {
-            LOG.warn("{}={} is not known (the one value is {}); choosing the sandbox as usual", SANDBOX_VARIABLE,
+            Log.LOG.warn("{}={} is not known (the one value is {}); choosing the sandbox as usual", SANDBOX_VARIABLE,
                     asked, SCOPES);
             return false;
         }
@@ -188,5 +187,13 @@ public final class LinuxPlatform implements HostPlatform {
     @Override
     public String describe() {
         return name() + "\n  sandbox: " + sandbox().describe() + sandboxNote + "\n  signals:\n" + signals().describe();
+    }
+
+    /**
+     * SLF4J starts with the first line logged, not with this class: {@code bgtask doctor} asks each platform
+     * whether it is supported, logs nothing, and starting SLF4J was about 8 ms of it (issue 18).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(LinuxPlatform.class);
     }
 }

@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 final class GenericSignals implements HostSignals {
-    static final Duration DEFAULT_PERIOD = Duration.ofSeconds(2);
-
     private static final Logger LOG = LoggerFactory.getLogger(GenericSignals.class);
 
     private final Supplier<Readings> reader;

@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class JavaStartArchives implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(JavaStartArchives.class);
     static final String ARCHIVE_SUFFIX = ".jsa";
     static final String FAILED_SUFFIX = ".failed";
     static final String TRAINING_LOG_SUFFIX = ".log";
@@ -159,7 +158,7 @@ public final class JavaStartArchives implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.debug("no selector provider for {}: {}", key, e.toString());
+            Log.LOG.debug("no selector provider for {}: {}", key, e.toString());
         }
         return Optional.empty();
     }
@@ -196,7 +195,7 @@ public final class JavaStartArchives implements AutoCloseable {
             }
             return Optional.of(HexFormat.of().formatHex(digest.digest(), 0, 16));
         } catch (IOException | RuntimeException e) {
-            LOG.debug("no start archive for classpath {}: {}", classpath, e.toString());
+            Log.LOG.debug("no start archive for classpath {}: {}", classpath, e.toString());
             return Optional.empty();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
@@ -227,12 +226,12 @@ public final class JavaStartArchives implements AutoCloseable {
                 if (size.matches("[0-9]{1,18}") && Files.size(file) == Long.parseLong(size)) {
                     return Optional.of(file);
                 }
-                LOG.warn("deleting the damaged start archive {} ({} bytes); it will be trained again", file,
+                Log.LOG.warn("deleting the damaged start archive {} ({} bytes); it will be trained again", file,
                         Files.size(file));
                 deleteQuietly(file);
             }
         } catch (IOException e) {
-            LOG.debug("no start archive for {}: {}", key, e.toString());
+            Log.LOG.debug("no start archive for {}: {}", key, e.toString());
         }
         return Optional.empty();
     }
@@ -303,24 +302,24 @@ public final class JavaStartArchives implements AutoCloseable {
                 Path archive = dir.resolve(key + "." + size + ARCHIVE_SUFFIX);
                 moveIntoPlace(partial, archive);
                 Files.deleteIfExists(log);
-                LOG.info("trained the start archive for {} in {} ms: {} ({} KiB)", entryPoint, millis, archive,
+                Log.LOG.info("trained the start archive for {} in {} ms: {} ({} KiB)", entryPoint, millis, archive,
                         size / 1024);
             } else if (closed) {
-                LOG.debug("training for {} stopped with the broker", entryPoint);
+                Log.LOG.debug("training for {} stopped with the broker", entryPoint);
             } else if (exit.isEmpty()) {
                 // Not remembered: a busy machine may be slow once; the next launch tries again.
-                LOG.warn("no start archive for {} yet: the {} JVM ran past {} s; see {}", entryPoint, step,
+                Log.LOG.warn("no start archive for {} yet: the {} JVM ran past {} s; see {}", entryPoint, step,
                         TRAINING_TIMEOUT.toSeconds(), log);
             } else {
                 String why = "the " + step + " JVM exited with " + exit.get();
                 // Remembered, so every trigger does not start a training that fails the same way; a changed
                 // classpath or JDK has another key and is tried afresh.
                 Files.writeString(dir.resolve(key + FAILED_SUFFIX), why + "; its output: " + log + "\n");
-                LOG.warn("no start archive for {}: {}; see {}. Its tasks start without one.", entryPoint, why, log);
+                Log.LOG.warn("no start archive for {}: {}; see {}. Its tasks start without one.", entryPoint, why, log);
             }
         } catch (IOException | RuntimeException e) {
             if (!closed) {
-                LOG.warn("no start archive for {}: {}. Its tasks start without one.", entryPoint, e.toString());
+                Log.LOG.warn("no start archive for {}: {}. Its tasks start without one.", entryPoint, e.toString());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -343,7 +342,7 @@ public final class JavaStartArchives implements AutoCloseable {
         try {
             Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()));
         } catch (IOException e) {
-            LOG.debug("cannot mark {} as used: {}", archive, e.toString());
+            Log.LOG.debug("cannot mark {} as used: {}", archive, e.toString());
         }
     }
 
@@ -364,7 +363,7 @@ public final class JavaStartArchives implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.debug("cannot list {}: {}", dir, e.toString());
+            Log.LOG.debug("cannot list {}: {}", dir, e.toString());
             return;
         }
         kept.sort(Comparator.comparingLong(JavaStartArchives::modified).reversed());
@@ -390,7 +389,7 @@ public final class JavaStartArchives implements AutoCloseable {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", file, e.toString());
+            Log.LOG.debug("cannot delete {}: {}", file, e.toString());
         }
     }
 
@@ -483,5 +482,13 @@ public final class JavaStartArchives implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * SLF4J starts with the first line logged, not with this class: {@code bgtask doctor} reads the
+     * {@link #summary} and logs nothing, and starting SLF4J was about 5 ms of it (issue 18).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(JavaStartArchives.class);
     }
 }

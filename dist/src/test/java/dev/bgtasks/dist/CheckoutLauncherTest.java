@@ -88,6 +88,15 @@ class CheckoutLauncherTest {
                 "dev.bgtasks.cli.RunsCommand source: shared objects file",
                 "dev.bgtasks.cli.TreeOutput source: shared objects file",
                 "dev.bgtasks.daemon.EarlyConnection source: shared objects file");
+
+        // doctor looks at the platforms, the start archives and the broker, and logs nothing: SLF4J, whose start
+        // was about 8 ms of it, is not even loaded (issue 18).
+        Path doctorLog = scratch.resolve("doctor.log");
+        assertThat(call(cache, "-Xlog:class+load:file=" + doctorLog, "doctor")).contains("platforms:", "broker:");
+        assertThat(Files.readString(doctorLog, StandardCharsets.UTF_8))
+                .contains("dev.bgtasks.cli.DoctorCommand source: shared objects file",
+                        "dev.bgtasks.linux.LinuxPlatform source: shared objects file")
+                .doesNotContain("org.slf4j.LoggerFactory");
     }
 
     /** {@code ./bgtask ARGS} with its own cache and broker home; its stdout (the JVM's notes go to stderr). */

@@ -121,11 +121,15 @@ class DistributionTest {
 
     @Test
     void itsCallsMapTheTrainedClassDataArchive() throws Exception {
-        // -Xshare:on fails rather than run without the archive; the log says where each class came from.
-        String log = run(List.of(dist.resolve("runtime/bin/java").toString(), "-Xshare:on", "-Xlog:class+load",
-                "-m", MAIN, "--version"), env(), null, 0);
+        // The launcher itself, with the JVM's options through JAVA_TOOL_OPTIONS: -Xshare:on fails rather than run
+        // without the archive; the log says where each class came from, and whether the boot layer's module graph
+        // was mapped from it rather than resolved anew (bin/bgtask: by class name, with G1).
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.put("JAVA_TOOL_OPTIONS", "-Xshare:on -Xlog:class+load -Xlog:cds");
+        String log = run(List.of(dist.resolve("bin/bgtask").toString(), "--version"), env, null, 0);
         assertThat(log).contains("bgtask 0.1.0").containsPattern("dev\\.bgtasks\\.cli\\.Bgtask source: shared "
-                + "objects file").containsPattern("picocli\\.CommandLine source: shared objects file");
+                + "objects file").containsPattern("picocli\\.CommandLine source: shared objects file")
+                .containsPattern("(?i)full module graph(: | = )enabled");
     }
 
     private static Map<String, String> env() {
