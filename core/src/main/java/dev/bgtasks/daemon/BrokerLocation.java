@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -114,12 +113,16 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
     /** The locations for an environment; pure, so every OS's rules are tested on any OS. */
     static BrokerLocation resolve(Map<String, String> env, String osName, Path userHome, String userName,
                                   Path tempDir) {
-        BrokerLocation location = Optional.ofNullable(env.get(HOME_VARIABLE)).filter(h -> !h.isBlank())
-                .map(home -> {
-                    Path base = Path.of(home).toAbsolutePath();
-                    return new BrokerLocation(base.resolve("run"), base.resolve("data"), base.resolve("logs"));
-                })
-                .orElseGet(() -> defaults(env, osName.toLowerCase(Locale.ROOT), userHome, userName, tempDir));
+        // Plain conditionals, no Optional chains: this runs first on the connection thread of every bgtask call,
+        // where each lambda's first link was about half a millisecond (issue 18).
+        String home = env.get(HOME_VARIABLE);
+        BrokerLocation location;
+        if (home != null && !home.isBlank()) {
+            Path base = Path.of(home).toAbsolutePath();
+            location = new BrokerLocation(base.resolve("run"), base.resolve("data"), base.resolve("logs"));
+        } else {
+            location = defaults(env, osName.toLowerCase(Locale.ROOT), userHome, userName, tempDir);
+        }
         if (location.socket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
             Path shortDir = tempDir.resolve("bgt-" + shortHash(location.stateDirectory().toString()));
             if (shortDir.resolve("broker.sock").toString().length() > MAX_SOCKET_PATH_BYTES) {
@@ -132,26 +135,38 @@ public record BrokerLocation(Path runtimeDirectory, Path stateDirectory, Path lo
 
     private static BrokerLocation defaults(Map<String, String> env, String os, Path home, String user, Path tmp) {
         if (os.contains("win")) {
-            Path local = Optional.ofNullable(env.get("LOCALAPPDATA")).map(Path::of)
-                    .orElse(home.resolve("AppData").resolve("Local")).resolve("bgtasks");
+            String localAppData = env.get("LOCALAPPDATA");
+            Path local = (localAppData != null ? Path.of(localAppData) : home.resolve("AppData").resolve("Local"))
+                    .resolve("bgtasks");
             return new BrokerLocation(local.resolve("run"), local, local.resolve("logs"));
         }
         if (os.contains("mac")) {
-            Path runtime = Optional.ofNullable(env.get("TMPDIR")).map(Path::of).orElse(tmp);
+            String tmpDir = env.get("TMPDIR");
+            Path runtime = tmpDir != null ? Path.of(tmpDir) : tmp;
             return new BrokerLocation(runtime.resolve("bgtasks-" + user),
                     home.resolve("Library").resolve("Application Support").resolve("bgtasks"),
                     home.resolve("Library").resolve("Logs").resolve("bgtasks"));
         }
-        Path runtime = xdg(env, "XDG_RUNTIME_DIR").map(dir -> dir.resolve("bgtasks"))
-                .orElse(tmp.resolve("bgtasks-" + user));
-        Path data = xdg(env, "XDG_DATA_HOME").orElse(home.resolve(".local").resolve("share")).resolve("bgtasks");
-        Path state = xdg(env, "XDG_STATE_HOME").orElse(home.resolve(".local").resolve("state")).resolve("bgtasks");
+        Path runtimeDir = xdg(env, "XDG_RUNTIME_DIR");
+        Path runtime = runtimeDir != null ? runtimeDir.resolve("bgtasks") : tmp.resolve("bgtasks-" + user);
+        Path data = xdgOr(env, "XDG_DATA_HOME", home.resolve(".local").resolve("share")).resolve("bgtasks");
+        Path state = xdgOr(env, "XDG_STATE_HOME", home.resolve(".local").resolve("state")).resolve("bgtasks");
         return new BrokerLocation(runtime, data, state);
     }
 
-    /** XDG variables count only when absolute, as the XDG spec says. */
-    private static Optional<Path> xdg(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(Path::of).filter(Path::isAbsolute);
+    /** An XDG variable's directory; null when unset, blank or relative (they count only when absolute). */
+    private static Path xdg(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Path dir = Path.of(value);
+        return dir.isAbsolute() ? dir : null;
+    }
+
+    private static Path xdgOr(Map<String, String> env, String name, Path otherwise) {
+        Path dir = xdg(env, name);
+        return dir != null ? dir : otherwise;
     }
 
     private static String shortHash(String text) {
