@@ -84,7 +84,8 @@ doctor
 --help
 runs --help
 CALLS
-cat "$train"/*.classlist | sort -u > "$train/all.classlist"
+# Each line once, in load order, without the class numbers a JDK 25 list carries (two lists' numbers clash).
+cat "$train"/*.classlist | sed 's/ id: [0-9][0-9]*$//' | awk '!seen[$0]++' > "$train/all.classlist"
 "$dist/runtime/bin/java" -XX:+UseG1GC -Xshare:dump -XX:SharedClassListFile="$train/all.classlist" \
   -XX:SharedArchiveFile="$dist/runtime/lib/server/classes.jsa" > "$train/dump.log" 2>&1 \
   || { cat "$train/dump.log" >&2; exit 1; }
