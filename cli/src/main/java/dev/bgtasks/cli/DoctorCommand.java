@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,42 +33,10 @@ final class DoctorCommand implements Callable<Integer> {
         return run(spec.commandLine().getOut());
     }
 
-    /** The platforms' lines looked at ahead, on a thread of their own; null when no look was begun. */
-    private static FutureTask<String> earlyLook;
-
-    /**
-     * Begins looking at the host's platforms on a thread of its own, for a {@code doctor} call while its command
-     * line is parsed (issue 18): the look loads and asks every backend, about 20 ms, and changes nothing, so a call
-     * that turns out not to be doctor's only loses the CPU.
-     */
-    static synchronized void lookEarly() {
-        FutureTask<String> look = new FutureTask<>(new Callable<>() {
-            @Override
-            public String call() {
-                return platforms();
-            }
-        });
-        Thread thread = new Thread(look, "bgtask-doctor-early-look");
-        thread.setDaemon(true);
-        thread.start();
-        earlyLook = look;
-    }
-
-    /** Forgets an early look no doctor took (the call was help, or an error). */
-    static void dropEarlyLook() {
-        takeEarlyLook();
-    }
-
-    private static synchronized FutureTask<String> takeEarlyLook() {
-        FutureTask<String> look = earlyLook;
-        earlyLook = null;
-        return look;
-    }
-
     /** The command itself, for this class's model and for {@link QuickCalls}' alike. */
     static int run(PrintWriter out) {
         BrokerLocation where = BrokerLocation.forCurrentUser();
-        out.print(platformsLookedAt());
+        out.print(platforms());
         out.println("socket:   " + where.socket());
         out.println("database: " + where.stateDirectory().resolve("bgtasks.db"));
         out.println("log:      " + where.logFile());
@@ -89,25 +55,6 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("broker:   " + brokerState(where, out));
         out.flush();
         return 0;
-    }
-
-    /** The platforms' lines: from the early look when one was begun (its failure is thrown here), else now. */
-    private static String platformsLookedAt() {
-        FutureTask<String> look = takeEarlyLook();
-        if (look == null) {
-            return platforms();
-        }
-        try {
-            return look.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while looking at the host's platforms", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException("looking at the host's platforms failed: " + e.getCause(), e.getCause());
-        }
     }
 
     private static String platforms() {

@@ -53,14 +53,10 @@ final class QuickCalls {
         // when a broker answered it; it starts none). A call that turns out not to be quick (help, an error) drops
         // it unused.
         BrokerConnection.connectEarly();
-        if (words.equals(List.of("doctor"))) {
-            DoctorCommand.lookEarly();
-        }
         try {
             return parseAndCall(words, args, out, err);
         } finally {
             BrokerConnection.discardEarly();
-            DoctorCommand.dropEarlyLook();
         }
     }
 

@@ -96,15 +96,8 @@ class BrokerStarterTest {
     @Test
     void aOneShotClientStartsABrokerWhenNoneRuns() throws Exception { // SPEC B1, issue 18
         BrokerLocation location = location();
-        BrokerTreeClient client = BrokerStarter.connectOrStartOneShot(location, Duration.ofSeconds(20), where -> {
-            launches.incrementAndGet();
-            Broker broker = Broker.start(BrokerConfig.builder().home(where.stateDirectory())
-                    .platform(FakePlatform.withGoodConditions()).policyFile(home.resolve("policy.json"))
-                    .environment(Map.of()).build());
-            closeAfter.add(broker);
-            closeAfter.add(BrokerServer.start(broker, where.socket()));
-            return null;
-        });
+        BrokerTreeClient client = BrokerStarter.connectOrStartOneShot(location, Duration.ofSeconds(20),
+                this::startingLauncher);
         closeAfter.add(client);
         assertThat(client.accessStatus("com.example.notes").textValue())
                 .isEqualTo(BackgroundAccessStatus.UNSPECIFIED.name());
@@ -128,15 +121,7 @@ class BrokerStarterTest {
         BrokerLocation location = location();
         staleSocket(location.socket());
         assertThat(BrokerStarter.brokerHoldsDatabase(location)).isFalse();
-        BrokerClient client = BrokerStarter.connectOrStart(location, Duration.ofSeconds(20), where -> {
-            launches.incrementAndGet();
-            Broker broker = Broker.start(BrokerConfig.builder().home(where.stateDirectory())
-                    .platform(FakePlatform.withGoodConditions()).policyFile(home.resolve("policy.json"))
-                    .environment(Map.of()).build());
-            closeAfter.add(broker);
-            closeAfter.add(BrokerServer.start(broker, where.socket()));
-            return null;
-        });
+        BrokerClient client = BrokerStarter.connectOrStart(location, Duration.ofSeconds(20), this::startingLauncher);
         closeAfter.add(client);
         assertThat(client.accessStatus("com.example.notes")).isEqualTo(BackgroundAccessStatus.UNSPECIFIED);
         assertThat(launches).as("brokers started").hasValue(1);
